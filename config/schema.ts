@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { TelegramTarget } from './targets/telegram.js';
+import { TwitterTarget } from './targets/twitter.js';
+import { InstagramTarget } from './targets/instagram.js';
+
+export { TelegramTarget, TwitterTarget, InstagramTarget };
+
+export const PLATFORMS = ['telegram', 'twitter', 'instagram'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const TargetConfig = z.discriminatedUnion('platform', [TelegramTarget, TwitterTarget, InstagramTarget]);
+export type TargetConfig = z.output<typeof TargetConfig>;
+export type TargetOf<P extends Platform> = Extract<TargetConfig, { platform: P }>;
+
+/** Default boilerplate a news site appends to articles; each is a case-insensitive regex matched against a paragraph. */
+export const DEFAULT_BOILERPLATE = [
+  '^\\**\\s*(this article|this text) (was|has been)? ?(originally )?(machine[- ])?translated',
+  '^\\s*(sign up|subscribe)( now)? (for|to) (our|the) .*newsletter',
+  '^\\s*(follow|like|join) us on ',
+  '^\\s*(share|forward) this (article|story|post)',
+  '^\\s*(click|tap) (the|a) (share|button)',
+  '^\\s*\\**\\s*note to readers',
+  '^\\s*(the original source of this article is|original source:)',
+  '^\\s*copyright\\b|^\\s*©|\\(c\\) copyright',
+  '^\\s*(comment on|leave a comment|view comments|comments? \\(\\d+\\))',
+  '^\\s*(become a member|support (us|our work)|donate (now|today)|make a donation)',
+  '^\\s*disclaimer\\b',
+  '^\\s*the contents of this article are of sole responsibility',
+  '^\\s*the views expressed (in this article )?are',
+  '^\\s*(related articles?|read more|see also)\\s*:?\\s*$',
+  '^\\s*[*_]*\\s*[a-z .\\-\']{2,60} is (a|an) (regular )?(contributor|research associate|author|writer|journalist)\\b',
+];
+
+export const Config = z
+  .object({
+    redis: z
+      .object({
+        url: z.string().default('redis://127.0.0.1:6379'),
+        /** BullMQ/ledger key prefix; use "{crier}" for Redis Cluster. */
+        prefix: z.string().min(1).default('crier'),
+      })
+      .prefault({}),
+    http: z
+      .object({
+        port: z.number().int().min(0).max(65535).default(8080),
+        host: z.string().default('0.0.0.0'),
+        webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
+        dashboardPassword: z.string().min(1).optional(),
+        publicBaseUrl: z.string().url().optional(),
+        bodyLimit: z.number().int().positive().default(1_048_576),
+      })
+      .prefault({}),
+    bot: z
+      .object({
+        /** Editors' bot token; defaults to the first Telegram target's. */
+        token: z.string().min(1).optional(),
+        apiRoot: z.string().url().optional(),
+        /** Telegram user ids allowed to use the bot. */
+        editors: z.array(z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)])).default([]),
+        /** Chat told about permanent failures and paused targets. */
+        alertChat: z.union([z.string().min(1), z.number().int()]).transform(String).optional(),
+        webhookUrl: z.string().url().optional(),
+        webhookSecret: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 of A-Z a-z 0-9 _ -').optional(),
+        /** Let /post fetch private/loopback addresses (tests, sandbox). */
+        allowPrivateNetwork: z.boolean().default(false),
+      })
+      .prefault({}),
+    extract: z
+      .object({
+        /** Paragraphs matching any of these (case-insensitive regexes) are site boilerplate and dropped. */
+        boilerplate: z.array(z.string()).default(DEFAULT_BOILERPLATE),
+        /** Extra patterns added to the defaults. */
+        extraBoilerplate: z.array(z.string()).default([]),
+      })
+      .prefault({}),
+    media: z
+      .object({
+        dir: z.string().default('.cache/media'),
+        maxBytes: z.number().int().positive().default(20 * 1024 * 1024),
+        timeoutMs: z.number().int().positive().default(5000),
+        allowPrivateNetwork: z.boolean().default(false),
+      })
+      .prefault({}),
+    worker: z
+      .object({
+        concurrency: z.number().int().min(1).max(1000).default(10),
+        /** Seconds to finish in-flight jobs on SIGTERM before giving them back. */
+        shutdownGraceSeconds: z.number().min(0).default(30),
+      })
+      .prefault({}),
+    /** Global Telegram budget per bot token (messages per second across all its targets). */
+    telegramGlobalPerSecond: z.number().int().min(0).default(30),
+    feeds: z
+      .array(
+        z.object({
+          url: z.string().url(),
+          intervalSeconds: z.number().int().min(10).default(300),
+          backfill: z.number().int().min(0).default(0),
+        }),
+      )
+      .default([]),
+    targets: z.array(TargetConfig).default([]),
+  })
+  .strict();
+
+export type Config = z.output<typeof Config>;

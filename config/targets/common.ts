@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Options every target has, whatever its platform. */
+export const CommonTargetFields = {
+  /** Target id: letters, digits, `_` and `-`; names the target's queue. */
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 of A-Z a-z 0-9 _ -'),
+  enabled: z.boolean().default(true),
+  /** Query parameters added to the article URL for this platform, e.g. {utm_source: telegram}. Off by default. */
+  tracking: z.record(z.string(), z.string()).default({}),
+  hashtags: z
+    .object({
+      /** Tag → hashtag overrides for this site ("Russia and FSU": "Russia"); "" drops a tag. */
+      map: z.record(z.string(), z.string()).default({}),
+      max: z.number().int().min(0).max(30).optional(),
+    })
+    .prefault({}),
+  /** BullMQ limiter for this target's queue: at most `max` jobs per `duration` ms. 0 disables it. */
+  limiter: z.object({ max: z.number().int().min(0), duration: z.number().int().positive() }).optional(),
+  /** Parallel deliveries per worker process for this target. */
+  concurrency: z.number().int().min(1).max(1000).optional(),
+  /** Delivery attempts for transient errors (rate limits do not count). */
+  attempts: z.number().int().min(1).max(100).default(8),
+  /** First backoff delay in ms; doubles each attempt, with jitter. */
+  backoffMs: z.number().int().min(0).default(2000),
+  /** Per-target template overriding the platform layout (see README). */
+  template: z.string().optional(),
+  /** Per-request timeout in ms for this target's API calls. */
+  timeoutMs: z.number().int().positive().default(15_000),
+};

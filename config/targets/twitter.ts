@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { CommonTargetFields } from './common.js';
+
+export const TWITTER_API_ROOT_DEFAULT = 'https://api.x.com';
+
+export const TwitterTarget = z
+  .object({
+    ...CommonTargetFields,
+    platform: z.literal('twitter'),
+    appKey: z.string().min(1).optional(),
+    appSecret: z.string().min(1).optional(),
+    accessToken: z.string().min(1).optional(),
+    accessSecret: z.string().min(1).optional(),
+    /** X API root (TWITTER_API_ROOT); default https://api.x.com. */
+    apiRoot: z.string().url().default(TWITTER_API_ROOT_DEFAULT),
+    /** Post the lead as a numbered thread of replies. */
+    thread: z.boolean().default(false),
+    /** Attach the article image. */
+    media: z.boolean().default(true),
+    /** Posting caps for this account (PLATFORMS.md); crier slows down before a 429. */
+    caps: z
+      .object({
+        per15min: z.number().int().positive().default(100),
+        per24h: z.number().int().positive().default(10_000),
+      })
+      .prefault({}),
+    /** Pay-per-use prices in USD for the cost estimate in the ledger. */
+    pricing: z
+      .object({ post: z.number().min(0).default(0.015), postWithUrl: z.number().min(0).default(0.2) })
+      .prefault({}),
+  })
+  .strict();
+
+export type TwitterTarget = z.output<typeof TwitterTarget>;

@@ -1,0 +1,66 @@
+/**
+ * Article tags → hashtags that every platform accepts: letters, marks, digits and
+ * underscores only, at least one letter, no leading '#'. Tags that cannot become a
+ * well-formed hashtag are dropped rather than posted broken.
+ */
+
+export interface HashtagOptions {
+  /** Per-site tag → hashtag overrides (keys compared case-insensitively). An empty value drops the tag. */
+  map?: Record<string, string>;
+  /** Maximum number of hashtags. */
+  max?: number;
+  /** Longest hashtag kept, without '#'. Default 40. */
+  maxLength?: number;
+}
+
+const VALID = /^[\p{L}\p{M}\p{N}_]+$/u;
+const HAS_LETTER = /\p{L}/u;
+
+/** Symbols that carry meaning inside a name and are spelled out instead of dropped. */
+const SPELLED: Array<[RegExp, string]> = [
+  [/\+\+/g, 'pp'], // C++ → Cpp
+  [/#(?=$|\s)/g, 'Sharp'], // C# → CSharp, F# → FSharp
+];
+
+/** One tag → a hashtag body (without '#'), or undefined when it cannot be made valid. */
+export function toHashtag(tag: string, options: HashtagOptions = {}): string | undefined {
+  const maxLength = options.maxLength ?? 40;
+  const mapped = lookup(options.map, tag);
+  let raw = mapped ?? tag;
+  raw = raw.normalize('NFC').trim().replace(/^#+/, '');
+  if (mapped === undefined) for (const [re, replacement] of SPELLED) raw = raw.replace(re, replacement);
+  // Joiners inside one word (node.js, AT&T, e-mail, rock'n'roll) vanish; spaces start a new word.
+  const words = raw
+    .split(/[\s/|,;:]+/u)
+    .map((word) => word.replace(/[^\p{L}\p{M}\p{N}_]+/gu, ''))
+    .filter((word) => word !== '');
+  if (words.length === 0) return undefined;
+  const body = words
+    .map((word, i) => (i === 0 || !/^\p{Ll}/u.test(word) ? word : word.charAt(0).toUpperCase() + word.slice(1)))
+    .join('');
+  if (!VALID.test(body) || !HAS_LETTER.test(body) || [...body].length > maxLength) return undefined;
+  return body;
+}
+
+function lookup(map: Record<string, string> | undefined, tag: string): string | undefined {
+  if (map === undefined) return undefined;
+  const key = tag.trim().replace(/^#+/, '').toLowerCase();
+  for (const [k, v] of Object.entries(map)) if (k.trim().replace(/^#+/, '').toLowerCase() === key) return v;
+  return undefined;
+}
+
+/** Tags → distinct hashtags with '#', in order, at most `max`. */
+export function hashtags(tags: readonly string[], options: HashtagOptions = {}): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const tag of tags) {
+    if (options.max !== undefined && out.length >= options.max) break;
+    const body = toHashtag(tag, options);
+    if (body === undefined) continue;
+    const key = body.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push('#' + body);
+  }
+  return out;
+}

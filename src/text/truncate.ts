@@ -1,0 +1,105 @@
+/**
+ * Shortening text without breaking it: cuts fall on sentence boundaries when that keeps
+ * enough text, else on word boundaries, and only when a single word is longer than the
+ * room on grapheme boundaries — never inside an emoji sequence or a combining mark.
+ * Pure; the caller says what "fits" means (code points, twitter-text weight, …).
+ */
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const words = new Intl.Segmenter(undefined, { granularity: 'word' });
+const sentences = new Intl.Segmenter(undefined, { granularity: 'sentence' });
+
+export const ELLIPSIS = '…';
+
+/** Offsets (UTF-16) where a cut may fall, in increasing order, excluding 0. */
+function boundaries(text: string, segmenter: Intl.Segmenter): number[] {
+  const out: number[] = [];
+  for (const seg of segmenter.segment(text)) {
+    const end = seg.index + seg.segment.length;
+    out.push(end);
+  }
+  return out;
+}
+
+/** Largest index i in sorted `cuts` with ok(cuts[i]); -1 when none. Assumes ok is monotone. */
+function lastFitting(cuts: number[], ok: (end: number) => boolean): number {
+  let lo = 0;
+  let hi = cuts.length - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ok(cuts[mid] as number)) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
+}
+
+const TRAILING = /[\s,;:\-–—(\[{"'«“‘]+$/u;
+
+export interface TruncateOptions {
+  /** Appended when text is cut inside a sentence. Default "…". */
+  ellipsis?: string;
+  /** Prefer a sentence boundary when it keeps at least this share of the word cut. Default 0.6. */
+  sentenceShare?: number;
+}
+
+/**
+ * Longest prefix of `text` (plus an ellipsis when cut mid-sentence) for which `fits` is true.
+ * Returns the text unchanged when it fits, and "" when not even one grapheme fits.
+ */
+export function truncate(text: string, fits: (candidate: string) => boolean, options: TruncateOptions = {}): string {
+  if (fits(text)) return text;
+  const ellipsis = options.ellipsis ?? ELLIPSIS;
+  const share = options.sentenceShare ?? 0.6;
+
+  const withEllipsis = (end: number): string => {
+    const head = text.slice(0, end).replace(TRAILING, '');
+    return head === '' ? '' : head + ellipsis;
+  };
+  const clean = (end: number): string => text.slice(0, end).trimEnd();
+
+  const wordCuts = boundaries(text, words).filter((end) => end < text.length);
+  const w = lastFitting(wordCuts, (end) => withEllipsis(end) !== '' && fits(withEllipsis(end)));
+  const wordEnd = w >= 0 ? (wordCuts[w] as number) : -1;
+
+  const sentenceCuts = boundaries(text, sentences).filter((end) => end < text.length);
+  const s = lastFitting(sentenceCuts, (end) => clean(end) !== '' && fits(clean(end)));
+  const sentenceEnd = s >= 0 ? (sentenceCuts[s] as number) : -1;
+
+  if (sentenceEnd > 0 && (wordEnd < 0 || sentenceEnd >= wordEnd * share)) return clean(sentenceEnd);
+  if (wordEnd > 0) return withEllipsis(wordEnd);
+
+  // One word longer than the room: cut between graphemes.
+  const graphemeCuts = boundaries(text, graphemes).filter((end) => end < text.length);
+  const g = lastFitting(graphemeCuts, (end) => withEllipsis(end) !== '' && fits(withEllipsis(end)));
+  return g >= 0 ? withEllipsis(graphemeCuts[g] as number) : '';
+}
+
+/** Unicode code points, the unit Telegram counts message length in. */
+export function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** Split text into sentences (trimmed, non-empty). */
+export function splitSentences(text: string): string[] {
+  const out: string[] = [];
+  for (const seg of sentences.segment(text)) {
+    const s = seg.segment.trim();
+    if (s !== '') out.push(s);
+  }
+  return out;
+}
+
+/** True when `cut` (a prefix of `text`, maybe with an ellipsis) ends on a grapheme boundary of `text`. */
+export function endsOnGraphemeBoundary(text: string, prefixLength: number): boolean {
+  if (prefixLength === 0 || prefixLength === text.length) return true;
+  for (const seg of graphemes.segment(text)) {
+    if (seg.index === prefixLength) return true;
+    if (seg.index > prefixLength) return false;
+  }
+  return false;
+}
