@@ -1,0 +1,157 @@
+import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Adapter, Post, SendResult } from '../adapters/types.js';
+import { isDeliveryError, PermanentError, TransientError } from '../adapters/errors.js';
+import type { TargetConfig } from '../config/schema.js';
+import { FINAL_STATES, type Ledger } from './ledger.js';
+import type { SlidingWindowLimiter } from './limits.js';
+import type { DeliveryObserver } from './observer.js';
+import type { DeliveryJobData } from './queue-set.js';
+
+export interface DeliverDeps {
+  target: TargetConfig;
+  adapter: Adapter;
+  ledger: Ledger;
+  queue: Queue<DeliveryJobData>;
+  logger: Logger;
+  observer: DeliveryObserver;
+  /** Budgets shared with other targets (Telegram per-token messages/second). */
+  budgets: readonly SlidingWindowLimiter[];
+}
+
+export interface DeliverOutcome {
+  state: string;
+  remoteId?: string;
+  url?: string;
+}
+
+/**
+ * One delivery: ledger check → format → (reconcile) → mark sending → send → record.
+ * Errors are turned into BullMQ's language here and nowhere else:
+ * rate limited → queue.rateLimit + RateLimitError (no attempt spent), permanent →
+ * UnrecoverableError, paused → pause the queue and put the job back, transient → rethrow.
+ */
+export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | undefined, deps: DeliverDeps): Promise<DeliverOutcome> {
+  const { target, adapter, ledger, observer } = deps;
+  const { articleId, article } = job.data;
+  const ctxSignal = signal ?? new AbortController().signal;
+  const base = { target: target.id, platform: target.platform, article };
+
+  let record = await ledger.get(articleId, target.id);
+  if (record === undefined) {
+    await ledger.claim(articleId, target.id, target.platform);
+    record = await ledger.get(articleId, target.id);
+  }
+  if (record !== undefined && FINAL_STATES.has(record.state)) return { state: record.state, ...(record.remoteId ? { remoteId: record.remoteId } : {}) };
+  if (record?.state === 'failed' || record?.state === 'unknown') {
+    // Only an editor's retry moves these back to queued; a stray job must not resend.
+    throw new UnrecoverableError(`delivery is ${record.state}; use retry to send it again`);
+  }
+
+  let post: Post;
+  try {
+    post = adapter.format(article);
+    if (adapter.prepare) post = await adapter.prepare(post, { signal: ctxSignal });
+  } catch (error) {
+    return handleError(error, job, deps, base);
+  }
+
+  if (record?.state === 'sending') {
+    // A previous attempt died between calling the platform and recording the result.
+    const reconciled = await reconcile(adapter, post, ctxSignal);
+    if (reconciled !== undefined && reconciled !== 'absent') {
+      await ledger.markDelivered(articleId, target.id, reconciled);
+      deps.logger.info({ target: target.id, articleId, remoteId: reconciled.remoteId }, 'reconciled delivery after crash');
+      return { state: 'delivered', remoteId: reconciled.remoteId, ...(reconciled.url ? { url: reconciled.url } : {}) };
+    }
+    if (reconciled === undefined) {
+      const reason = 'a worker stopped while sending and the platform cannot be asked whether the post went out';
+      await ledger.markState(articleId, target.id, 'unknown', reason);
+      await observer.unknown?.({ ...base, reason });
+      throw new UnrecoverableError(reason);
+    }
+  }
+
+  for (const budget of deps.budgets) {
+    const wait = await budget.acquire();
+    if (wait > 0) {
+      observer.rateLimited?.({ target: target.id, platform: target.platform, waitMs: wait, source: 'budget' });
+      await deps.queue.rateLimit(wait);
+      throw Worker.RateLimitError();
+    }
+  }
+
+  await ledger.markSending(articleId, target.id);
+  let result: SendResult;
+  try {
+    result = await adapter.send(post, {
+      signal: ctxSignal,
+      progress: record?.progress ?? {},
+      saveProgress: (step, value) => ledger.saveProgress(articleId, target.id, step, value),
+    });
+  } catch (error) {
+    return handleError(error, job, deps, base);
+  }
+  await ledger.markDelivered(articleId, target.id, result);
+  const duplicate = result.status === 'duplicate';
+  observer.delivered?.({ ...base, latencyMs: Date.now() - job.timestamp, remoteId: result.remoteId, duplicate, ...(result.url ? { url: result.url } : {}) });
+  return { state: duplicate ? 'duplicate' : 'delivered', remoteId: result.remoteId, ...(result.url ? { url: result.url } : {}) };
+}
+
+/** 'absent' when the platform surely lacks the post; undefined when nobody can tell. */
+async function reconcile(adapter: Adapter, post: Post, signal: AbortSignal): Promise<SendResult | 'absent' | undefined> {
+  if (adapter.reconcile === undefined) return undefined;
+  try {
+    return (await adapter.reconcile(post, { signal })) ?? 'absent';
+  } catch {
+    return undefined;
+  }
+}
+
+async function handleError(
+  error: unknown,
+  job: Job<DeliveryJobData>,
+  deps: DeliverDeps,
+  base: { target: string; platform: string; article: DeliveryJobData['article'] },
+): Promise<never> {
+  const { target, ledger, observer, queue } = deps;
+  const articleId = job.data.articleId;
+  const mapped = isDeliveryError(error)
+    ? error
+    : error instanceof Error && error.name === 'AbortError'
+      ? new TransientError(`aborted: ${error.message}`, { platform: target.platform, cause: error })
+      : new PermanentError(`unexpected error: ${error instanceof Error ? error.message : String(error)}`, { platform: target.platform, cause: error });
+  const message = mapped.message;
+
+  switch (mapped.kind) {
+    case 'rate_limited': {
+      const waitMs = Math.max(1, 'retryAfterMs' in mapped ? (mapped.retryAfterMs as number) : 1000);
+      await ledger.markState(articleId, target.id, 'rate_limited', message);
+      observer.rateLimited?.({ target: target.id, platform: target.platform, waitMs, source: 'platform' });
+      await queue.rateLimit(waitMs);
+      throw Worker.RateLimitError();
+    }
+    case 'paused': {
+      const action = 'action' in mapped ? String(mapped.action) : 'check the account';
+      await ledger.markState(articleId, target.id, 'paused', message);
+      await queue.pause();
+      await observer.paused?.({ ...base, reason: message, action });
+      deps.logger.warn({ target: target.id, articleId, reason: message }, 'target paused: needs a human');
+      await queue.rateLimit(1000);
+      throw Worker.RateLimitError();
+    }
+    case 'permanent': {
+      await ledger.markState(articleId, target.id, 'failed', message);
+      await observer.failed?.({ ...base, reason: message });
+      throw new UnrecoverableError(message);
+    }
+    case 'transient': {
+      const attempt = job.attemptsMade + 1;
+      const last = attempt >= (job.opts.attempts ?? 1);
+      await ledger.markState(articleId, target.id, last ? 'failed' : 'retrying', message);
+      if (last) await observer.failed?.({ ...base, reason: `gave up after ${attempt} attempts: ${message}` });
+      else observer.retrying?.({ ...base, error: message, attempt });
+      throw mapped;
+    }
+  }
+}

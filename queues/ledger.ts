@@ -1,0 +1,163 @@
+import type { Redis } from 'ioredis';
+import type { Article } from '../src/article/schema.js';
+import type { SendResult } from '../adapters/types.js';
+
+/**
+ * The delivery ledger: article × target → state, remote id, url, attempts, last error,
+ * timestamps. Checked before every send and written right after, so a delivery is
+ * never repeated once recorded. One Redis hash per (article, target); progress of a
+ * multi-step send (thread tweet ids) lives in the same hash under `p:` fields.
+ */
+
+export const DELIVERY_STATES = [
+  'queued', 'sending', 'retrying', 'rate_limited', 'paused', 'delivered', 'duplicate', 'failed', 'unknown', 'skipped',
+] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/** States after which nothing is ever sent again for this (article, target) without a human. */
+export const FINAL_STATES: ReadonlySet<DeliveryState> = new Set(['delivered', 'duplicate', 'skipped']);
+
+export interface DeliveryRecord {
+  articleId: string;
+  target: string;
+  platform: string;
+  state: DeliveryState;
+  attempts: number;
+  remoteId?: string;
+  url?: string;
+  lastError?: string;
+  costUsd?: number;
+  notes?: string[];
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt?: string;
+  progress: Record<string, string>;
+}
+
+export class Ledger {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(articleId: string, targetId: string): string {
+    return `${this.prefix}:ledger:${articleId}:${targetId}`;
+  }
+  private targetsKey(articleId: string): string {
+    return `${this.prefix}:ledger:${articleId}`;
+  }
+  private articleKey(articleId: string): string {
+    return `${this.prefix}:article:${articleId}`;
+  }
+
+  /** Remember the article itself (for status, retry and the editors' bot). */
+  async saveArticle(article: Article): Promise<void> {
+    await this.redis.set(this.articleKey(article.id), JSON.stringify(article), 'EX', 90 * 24 * 3600);
+  }
+
+  async getArticle(articleId: string): Promise<Article | undefined> {
+    const raw = await this.redis.get(this.articleKey(articleId));
+    return raw === null ? undefined : (JSON.parse(raw) as Article);
+  }
+
+  /**
+   * Create the record as `queued` unless one exists. Returns the existing record's
+   * state, or undefined when this call created it.
+   */
+  async claim(articleId: string, targetId: string, platform: string): Promise<DeliveryState | undefined> {
+    const now = new Date().toISOString();
+    const key = this.key(articleId, targetId);
+    const result = (await this.redis
+      .multi()
+      .hsetnx(key, 'state', 'queued')
+      .hget(key, 'state')
+      .hsetnx(key, 'createdAt', now)
+      .hsetnx(key, 'updatedAt', now)
+      .hsetnx(key, 'platform', platform)
+      .hsetnx(key, 'attempts', '0')
+      .sadd(this.targetsKey(articleId), targetId)
+      .exec()) as Array<[Error | null, unknown]>;
+    const created = result[0]?.[1] === 1;
+    return created ? undefined : (result[1]?.[1] as DeliveryState);
+  }
+
+  async get(articleId: string, targetId: string): Promise<DeliveryRecord | undefined> {
+    const hash = await this.redis.hgetall(this.key(articleId, targetId));
+    return parseRecord(articleId, targetId, hash);
+  }
+
+  /** Every target's record for an article, in target order. */
+  async getAll(articleId: string): Promise<DeliveryRecord[]> {
+    const targets = (await this.redis.smembers(this.targetsKey(articleId))).sort();
+    if (targets.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const t of targets) pipeline.hgetall(this.key(articleId, t));
+    const rows = (await pipeline.exec()) ?? [];
+    return targets
+      .map((t, i) => parseRecord(articleId, t, (rows[i]?.[1] ?? {}) as Record<string, string>))
+      .filter((r): r is DeliveryRecord => r !== undefined);
+  }
+
+  /** Just before calling the platform: the crash window starts here. */
+  async markSending(articleId: string, targetId: string): Promise<void> {
+    const key = this.key(articleId, targetId);
+    await this.redis.multi().hset(key, 'state', 'sending', 'updatedAt', new Date().toISOString()).hincrby(key, 'attempts', 1).exec();
+  }
+
+  /** Right after the platform accepted: the crash window ends here. */
+  async markDelivered(articleId: string, targetId: string, result: SendResult): Promise<void> {
+    const now = new Date().toISOString();
+    const fields: Record<string, string> = {
+      state: result.status === 'duplicate' ? 'duplicate' : 'delivered',
+      remoteId: result.remoteId,
+      updatedAt: now,
+      deliveredAt: now,
+    };
+    if (result.url !== undefined) fields.url = result.url;
+    if (result.costUsd !== undefined) fields.costUsd = String(result.costUsd);
+    if (result.notes !== undefined && result.notes.length > 0) fields.notes = JSON.stringify(result.notes);
+    await this.redis.hset(this.key(articleId, targetId), fields);
+  }
+
+  async markState(articleId: string, targetId: string, state: DeliveryState, lastError?: string): Promise<void> {
+    const fields: Record<string, string> = { state, updatedAt: new Date().toISOString() };
+    if (lastError !== undefined) fields.lastError = lastError.slice(0, 1000);
+    await this.redis.hset(this.key(articleId, targetId), fields);
+  }
+
+  /** Compare-and-set on state, for handing a record back to the queue (retry). */
+  async transition(articleId: string, targetId: string, from: readonly DeliveryState[], to: DeliveryState): Promise<boolean> {
+    const script = `local s = redis.call('HGET', KEYS[1], 'state')
+for i = 2, #ARGV do if s == ARGV[i] then redis.call('HSET', KEYS[1], 'state', ARGV[1], 'updatedAt', ARGV[#ARGV]) return 1 end end
+return 0`;
+    const ok = await this.redis.eval(script, 1, this.key(articleId, targetId), to, ...from, new Date().toISOString());
+    return ok === 1;
+  }
+
+  async saveProgress(articleId: string, targetId: string, step: string, value: string): Promise<void> {
+    await this.redis.hset(this.key(articleId, targetId), `p:${step}`, value);
+  }
+}
+
+function parseRecord(articleId: string, target: string, hash: Record<string, string>): DeliveryRecord | undefined {
+  if (hash.state === undefined) return undefined;
+  const progress: Record<string, string> = {};
+  for (const [k, v] of Object.entries(hash)) if (k.startsWith('p:')) progress[k.slice(2)] = v;
+  const record: DeliveryRecord = {
+    articleId,
+    target,
+    platform: hash.platform ?? '',
+    state: hash.state as DeliveryState,
+    attempts: Number(hash.attempts ?? 0),
+    createdAt: hash.createdAt ?? '',
+    updatedAt: hash.updatedAt ?? '',
+    progress,
+  };
+  if (hash.remoteId !== undefined && hash.remoteId !== '') record.remoteId = hash.remoteId;
+  if (hash.url !== undefined) record.url = hash.url;
+  if (hash.lastError !== undefined) record.lastError = hash.lastError;
+  if (hash.costUsd !== undefined) record.costUsd = Number(hash.costUsd);
+  if (hash.notes !== undefined) record.notes = JSON.parse(hash.notes) as string[];
+  if (hash.deliveredAt !== undefined) record.deliveredAt = hash.deliveredAt;
+  return record;
+}

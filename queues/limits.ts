@@ -1,0 +1,46 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * A sliding-window limiter in Redis, shared by every worker process: at most `max`
+ * events in any `windowMs`. Used for budgets that span several queues (Telegram's
+ * global messages-per-second per bot token), where BullMQ's per-queue limiter cannot help.
+ * Time comes from Redis, so processes on different machines agree.
+ */
+const SCRIPT = `
+local key = KEYS[1]
+local max = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local member = ARGV[3]
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+local count = redis.call('ZCARD', key)
+if count < max then
+  redis.call('ZADD', key, now, member)
+  redis.call('PEXPIRE', key, window + 1000)
+  return 0
+end
+local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+local wait = tonumber(oldest[2]) + window - now + 1
+if wait < 1 then wait = 1 end
+return wait
+`;
+
+let counter = 0;
+
+export class SlidingWindowLimiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Take one slot: 0 when allowed now, else the milliseconds to wait before trying again. */
+  async acquire(): Promise<number> {
+    if (this.max <= 0) return 0;
+    const member = `${process.pid}-${Date.now()}-${counter++}-${Math.random().toString(36).slice(2, 8)}`;
+    const wait = await this.redis.eval(SCRIPT, 1, this.key, this.max, this.windowMs, member);
+    return Number(wait);
+  }
+}

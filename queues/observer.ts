@@ -1,0 +1,39 @@
+import type { Article } from '../src/article/schema.js';
+
+/** What the worker reports, for editors' alerts and metrics. Every method is optional. */
+export interface DeliveryObserver {
+  delivered?(e: { target: string; platform: string; article: Article; latencyMs: number; remoteId: string; url?: string; duplicate: boolean }): void;
+  /** A delivery failed for good: tell a human. */
+  failed?(e: { target: string; platform: string; article: Article; reason: string }): void | Promise<void>;
+  /** Transient error; BullMQ will retry after backoff. */
+  retrying?(e: { target: string; platform: string; article: Article; error: string; attempt: number }): void;
+  rateLimited?(e: { target: string; platform: string; waitMs: number; source: 'platform' | 'budget' }): void;
+  /** The account needs a human; the target's queue is paused. */
+  paused?(e: { target: string; platform: string; article: Article; reason: string; action: string }): void | Promise<void>;
+  /** A crash left a send in doubt and the platform cannot be asked: a human decides. */
+  unknown?(e: { target: string; platform: string; article: Article; reason: string }): void | Promise<void>;
+}
+
+/** Fan one event out to several observers; an observer that throws never breaks a delivery. */
+export function combineObservers(...observers: Array<DeliveryObserver | undefined>): DeliveryObserver {
+  const list = observers.filter((o): o is DeliveryObserver => o !== undefined);
+  const call = <K extends keyof DeliveryObserver>(name: K) =>
+    (async (e: unknown) => {
+      for (const o of list) {
+        const fn = o[name] as ((e: unknown) => unknown) | undefined;
+        try {
+          await fn?.call(o, e);
+        } catch {
+          /* observers are best effort */
+        }
+      }
+    }) as NonNullable<DeliveryObserver[K]>;
+  return {
+    delivered: call('delivered'),
+    failed: call('failed'),
+    retrying: call('retrying'),
+    rateLimited: call('rateLimited'),
+    paused: call('paused'),
+    unknown: call('unknown'),
+  };
+}

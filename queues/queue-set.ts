@@ -1,0 +1,36 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { TargetConfig } from '../config/schema.js';
+import type { Article } from '../src/article/schema.js';
+import { queueName } from './names.js';
+
+/** What a delivery job carries: the article itself, so the worker needs no extra read. */
+export interface DeliveryJobData {
+  articleId: string;
+  article: Article;
+}
+
+/** One BullMQ queue per target, created once and shared by the producer side. */
+export class QueueSet {
+  private readonly queues = new Map<string, Queue<DeliveryJobData>>();
+
+  constructor(
+    private readonly connection: Redis,
+    readonly prefix: string,
+  ) {}
+
+  get(target: Pick<TargetConfig, 'id'>): Queue<DeliveryJobData> {
+    let queue = this.queues.get(target.id);
+    if (queue === undefined) {
+      queue = new Queue<DeliveryJobData>(queueName(target.id), { connection: this.connection, prefix: this.prefix });
+      queue.on('error', () => undefined);
+      this.queues.set(target.id, queue);
+    }
+    return queue;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+}

@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Adapter } from '../adapters/types.js';
+import type { TargetConfig } from '../config/schema.js';
+import { deliver, type DeliverOutcome } from './deliver.js';
+import type { Ledger } from './ledger.js';
+import { SlidingWindowLimiter } from './limits.js';
+import { queueName } from './names.js';
+import type { DeliveryObserver } from './observer.js';
+import type { DeliveryJobData, QueueSet } from './queue-set.js';
+
+export interface WorkersOptions {
+  /** A connection made with maxRetriesPerRequest: null (createRedis(url, 'worker')). */
+  connection: Redis;
+  prefix: string;
+  targets: readonly TargetConfig[];
+  adapters: ReadonlyMap<string, Adapter>;
+  ledger: Ledger;
+  queues: QueueSet;
+  logger: Logger;
+  observer?: DeliveryObserver;
+  /** Default parallel deliveries per target, when the target sets none. */
+  concurrency: number;
+  /** Telegram's budget per bot token across all its targets (messages/second); 0 = off. */
+  telegramGlobalPerSecond: number;
+  /** Lock duration for jobs (ms): how soon a crashed worker's job is picked up again. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+/** Per-target defaults when the config sets no limiter (PLATFORMS.md). */
+export function defaultLimiter(target: TargetConfig): { max: number; duration: number } | undefined {
+  if (target.limiter !== undefined) return target.limiter.max > 0 ? target.limiter : undefined;
+  switch (target.platform) {
+    case 'telegram':
+      return { max: 20, duration: 60_000 }; // per channel or group
+    case 'instagram':
+      return target.backend === 'private' ? { max: 1, duration: 10 * 60_000 } : { max: 50, duration: 24 * 3600_000 };
+    case 'twitter':
+      return undefined; // the adapter tracks X's caps from response headers
+  }
+}
+
+/** One BullMQ worker per target, in this process. */
+export class DeliveryWorkers {
+  private readonly workers: Worker<DeliveryJobData, DeliverOutcome>[] = [];
+
+  constructor(private readonly options: WorkersOptions) {}
+
+  start(): void {
+    const o = this.options;
+    const budgets = new Map<string, SlidingWindowLimiter>();
+    for (const target of o.targets) {
+      const adapter = o.adapters.get(target.id);
+      if (adapter === undefined) throw new Error(`no adapter for target "${target.id}"`);
+      const targetBudgets: SlidingWindowLimiter[] = [];
+      if (target.platform === 'telegram' && o.telegramGlobalPerSecond > 0 && target.botToken !== undefined) {
+        const key = `${o.prefix}:budget:tg:${tokenKey(target.botToken)}`;
+        let budget = budgets.get(key);
+        if (budget === undefined) {
+          budget = new SlidingWindowLimiter(o.connection, key, o.telegramGlobalPerSecond, 1000);
+          budgets.set(key, budget);
+        }
+        targetBudgets.push(budget);
+      }
+      const queue = o.queues.get(target);
+      const limiter = defaultLimiter(target);
+      const worker = new Worker<DeliveryJobData, DeliverOutcome>(
+        queueName(target.id),
+        (job, _token, signal) =>
+          deliver(job, signal, { target, adapter, ledger: o.ledger, queue, logger: o.logger, observer: o.observer ?? {}, budgets: targetBudgets }),
+        {
+          connection: o.connection,
+          prefix: o.prefix,
+          concurrency: target.concurrency ?? o.concurrency,
+          ...(limiter ? { limiter } : {}),
+          ...(o.lockDurationMs ? { lockDuration: o.lockDurationMs } : {}),
+          ...(o.stalledIntervalMs ? { stalledInterval: o.stalledIntervalMs } : {}),
+          maxStalledCount: 5,
+        },
+      );
+      worker.on('error', (error) => o.logger.warn({ target: target.id, err: error.message }, 'worker error'));
+      worker.on('failed', (job, error) =>
+        o.logger.info({ target: target.id, jobId: job?.id, attempts: job?.attemptsMade, err: error.message }, 'delivery attempt failed'),
+      );
+      this.workers.push(worker);
+    }
+  }
+
+  /** Resolves when every worker is connected and polling. */
+  async ready(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+  }
+
+  get running(): boolean {
+    return this.workers.length > 0 && this.workers.every((w) => w.isRunning());
+  }
+
+  /**
+   * Graceful stop: finish in-flight deliveries within `graceMs`; past that, abort them
+   * (their AbortSignal fires) so BullMQ hands the jobs back for another worker.
+   */
+  async close(graceMs = 30_000): Promise<void> {
+    const closing = Promise.all(this.workers.map((w) => w.close()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), graceMs);
+    });
+    const result = await Promise.race([closing.then(() => 'closed' as const), timeout]);
+    clearTimeout(timer);
+    if (result === 'timeout') {
+      for (const w of this.workers) w.cancelAllJobs('shutdown');
+      await Promise.race([Promise.all(this.workers.map((w) => w.close(true))), new Promise((r) => setTimeout(r, 2000))]);
+    }
+    this.workers.length = 0;
+  }
+}
+
+/** A non-reversible short key for a token, so budgets are shared per token without storing it. */
+function tokenKey(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 16);
+}

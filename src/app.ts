@@ -1,0 +1,140 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createAdapter } from '../adapters/registry.js';
+import type { Adapter } from '../adapters/types.js';
+import { missingCredentials } from '../config/load.js';
+import type { Config, TargetConfig } from '../config/schema.js';
+import { createRedis } from '../queues/connection.js';
+import { Ledger } from '../queues/ledger.js';
+import type { DeliveryObserver } from '../queues/observer.js';
+import { publish, type PublishResult } from '../queues/publish.js';
+import { QueueSet } from '../queues/queue-set.js';
+import { DeliveryWorkers } from '../queues/worker.js';
+import type { Article } from './article/schema.js';
+
+export class SetupError extends Error {
+  override readonly name = 'SetupError';
+}
+
+/** Targets that deliver: enabled, and (for sending) with credentials. */
+export function activeTargets(config: Config, needCredentials: boolean): TargetConfig[] {
+  const enabled = config.targets.filter((t) => t.enabled);
+  if (!needCredentials) return enabled;
+  const ready = enabled.filter((t) => missingCredentials(t) === undefined);
+  if (ready.length === 0) {
+    const why = enabled.map((t) => missingCredentials(t)).filter((m) => m !== undefined);
+    throw new SetupError(
+      enabled.length === 0
+        ? 'no target is enabled in the config'
+        : `no target can send: ${why.join('; ')} (try \`crier demo\` to run against the sandbox platforms)`,
+    );
+  }
+  return ready;
+}
+
+export interface AppOptions {
+  logger: Logger;
+  observer?: DeliveryObserver;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** Only targets with credentials (default). Read-only tools (status) pass false. */
+  requireCredentials?: boolean;
+}
+
+/**
+ * The composition root: one Redis connection for producing, one for workers, the
+ * ledger, the queues and one adapter per target. Nothing else builds these.
+ */
+export class App {
+  readonly redis: Redis;
+  readonly ledger: Ledger;
+  readonly queues: QueueSet;
+  readonly targets: TargetConfig[];
+  private workerRedis: Redis | undefined;
+  private workers: DeliveryWorkers | undefined;
+  private adapters: Map<string, Adapter> | undefined;
+
+  constructor(
+    readonly config: Config,
+    private readonly options: AppOptions,
+  ) {
+    this.redis = createRedis(config.redis.url, 'producer');
+    this.redis.on('error', (error) => options.logger.debug({ err: error.message }, 'redis error'));
+    this.ledger = new Ledger(this.redis, config.redis.prefix);
+    this.queues = new QueueSet(this.redis, config.redis.prefix);
+    this.targets = activeTargets(config, options.requireCredentials ?? true);
+  }
+
+  get logger(): Logger {
+    return this.options.logger;
+  }
+
+  target(id: string): TargetConfig | undefined {
+    return this.targets.find((t) => t.id === id);
+  }
+
+  getAdapters(): Map<string, Adapter> {
+    if (this.adapters === undefined) {
+      this.adapters = new Map(
+        this.targets.map((t) => [
+          t.id,
+          createAdapter(t, {
+            logger: this.logger.child({ target: t.id }),
+            redis: this.redis,
+            keyPrefix: this.config.redis.prefix,
+            allowPrivateNetwork: this.config.media.allowPrivateNetwork,
+            mediaDir: this.config.media.dir,
+          }),
+        ]),
+      );
+    }
+    return this.adapters;
+  }
+
+  publish(article: Article, onlyTargets?: readonly string[]): Promise<PublishResult> {
+    const targets = onlyTargets === undefined ? this.targets : this.targets.filter((t) => onlyTargets.includes(t.id));
+    return publish(article, { queues: this.queues, ledger: this.ledger, targets });
+  }
+
+  async startWorkers(): Promise<DeliveryWorkers> {
+    if (this.workers !== undefined) return this.workers;
+    this.workerRedis = createRedis(this.config.redis.url, 'worker');
+    this.workerRedis.on('error', (error) => this.logger.debug({ err: error.message }, 'redis error'));
+    this.workers = new DeliveryWorkers({
+      connection: this.workerRedis,
+      prefix: this.config.redis.prefix,
+      targets: this.targets,
+      adapters: this.getAdapters(),
+      ledger: this.ledger,
+      queues: this.queues,
+      logger: this.logger,
+      concurrency: this.config.worker.concurrency,
+      telegramGlobalPerSecond: this.config.telegramGlobalPerSecond,
+      ...(this.options.observer ? { observer: this.options.observer } : {}),
+      ...(this.options.lockDurationMs ? { lockDurationMs: this.options.lockDurationMs } : {}),
+      ...(this.options.stalledIntervalMs ? { stalledIntervalMs: this.options.stalledIntervalMs } : {}),
+    });
+    this.workers.start();
+    await this.workers.ready();
+    return this.workers;
+  }
+
+  get workersRunning(): boolean {
+    return this.workers?.running ?? false;
+  }
+
+  /** Resume a paused target's queue (after a human fixed the account). */
+  async resume(targetId: string): Promise<void> {
+    const target = this.target(targetId);
+    if (target === undefined) throw new SetupError(`unknown target "${targetId}"`);
+    await this.queues.get(target).resume();
+  }
+
+  async close(graceMs = this.config.worker.shutdownGraceSeconds * 1000): Promise<void> {
+    await this.workers?.close(graceMs);
+    await Promise.all([...(this.adapters?.values() ?? [])].map((a) => a.close?.()));
+    await this.queues.close();
+    this.workerRedis?.disconnect();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}

@@ -1,0 +1,85 @@
+import { parseArgs } from 'node:util';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Options every command understands. */
+const COMMON = {
+  config: { type: 'string', short: 'c' },
+  url: { type: 'string' },
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
+  target: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  sandbox: { type: 'boolean' },
+  backfill: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  'log-level': { type: 'string' },
+} as const;
+
+export interface CliArgs {
+  command: string | undefined;
+  positionals: string[];
+  config?: string;
+  url?: string;
+  wait: boolean;
+  timeoutSeconds?: number;
+  targets?: string[];
+  json: boolean;
+  sandbox: boolean;
+  backfill?: number;
+  help: boolean;
+  logLevel?: string;
+}
+
+export function parseCli(argv: string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: COMMON, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/, ''));
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  const out: CliArgs = { command, positionals: rest, wait: values.wait ?? false, json: values.json ?? false, sandbox: values.sandbox ?? false, help: values.help ?? false };
+  if (values.config !== undefined) out.config = values.config;
+  if (values.url !== undefined) out.url = values.url;
+  if (values.target !== undefined) out.targets = values.target;
+  if (values['log-level'] !== undefined) out.logLevel = values['log-level'];
+  if (values.timeout !== undefined) {
+    const n = Number(values.timeout);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout: expected seconds, got "${values.timeout}"`);
+    out.timeoutSeconds = n;
+  }
+  if (values.backfill !== undefined) {
+    const n = Number(values.backfill);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--backfill: expected a whole number, got "${values.backfill}"`);
+    out.backfill = n;
+  }
+  return out;
+}
+
+export const USAGE = `crier — one article in, one post per platform out, exactly once.
+
+Usage:
+  crier demo                         run the whole flow against the built-in sandbox platforms
+  crier preview [FILE|-] [--url URL] print the posts an article would become (JSON)
+  crier publish [FILE|-] [--url URL] [--wait] [--timeout S] [--target ID]...
+                                     enqueue an article (prints its id); --wait prints each result
+  crier worker                       run delivery workers until SIGTERM/SIGINT
+  crier serve [--sandbox]            HTTP webhooks + feeds + editors' bot + workers
+  crier status ARTICLE_ID [--json]   print the delivery ledger of an article
+  crier retry ARTICLE_ID [TARGET]    send failed/unknown deliveries again (never delivered ones)
+  crier resume TARGET                resume a target paused for a human (checkpoint, spam block)
+  crier help                         this text
+
+Options:
+  -c, --config FILE   YAML config (default: ./crier.yaml when present)
+  --url URL           the article's URL when the input has none (or fetch it when no FILE)
+  --log-level LEVEL   trace|debug|info|warn|error (default: warn for CLI commands, info for services)
+
+FILE may be Markdown, HTML or Article JSON; "-" reads standard input.
+Environment: REDIS_URL, REDIS_PREFIX, TELEGRAM_BOT_TOKEN, TELEGRAM_CHANNEL, TELEGRAM_EDITORS,
+TWITTER_APP_KEY, TWITTER_APP_SECRET, TWITTER_ACCESS_TOKEN, TWITTER_ACCESS_SECRET,
+INSTAGRAM_USERNAME, INSTAGRAM_PASSWORD, *_API_ROOT (see README).`;

@@ -1,0 +1,42 @@
+import { App } from '../../app.js';
+import { SETTLED, waitForDeliveries } from '../../../queues/wait.js';
+import { formatLedger } from '../format-ledger.js';
+import { cliLogger, loadCliConfig, readArticleInput, type CliContext } from '../context.js';
+import { UsageError } from '../args.js';
+import { requireRedis } from './redis-check.js';
+
+/** `crier publish`: enqueue one delivery per target; `--wait` waits and prints each result. */
+export async function publishCommand(ctx: CliContext): Promise<number> {
+  const config = loadCliConfig(ctx);
+  const article = await readArticleInput(ctx, config);
+  await requireRedis(config);
+  const app = new App(config, { logger: cliLogger(ctx, config) });
+  try {
+    const only = ctx.args.targets;
+    const unknown = only?.filter((id) => app.target(id) === undefined) ?? [];
+    if (unknown.length > 0) throw new UsageError(`unknown target(s): ${unknown.join(', ')} (known: ${app.targets.map((t) => t.id).join(', ')})`);
+    const result = await app.publish(article, only);
+    if (!ctx.args.wait) {
+      if (ctx.args.json) ctx.out(JSON.stringify(result));
+      else ctx.out(result.articleId);
+      return 0;
+    }
+    const ids = result.outcomes.map((o) => o.target);
+    const { records, timedOut } = await waitForDeliveries(app.ledger, result.articleId, ids, {
+      timeoutMs: (ctx.args.timeoutSeconds ?? 120) * 1000,
+    });
+    if (ctx.args.json) ctx.out(JSON.stringify({ articleId: result.articleId, deliveries: records }));
+    else {
+      ctx.out(result.articleId);
+      ctx.out(formatLedger(records));
+    }
+    if (timedOut) {
+      const pending = records.filter((r) => !SETTLED.has(r.state)).map((r) => r.target);
+      ctx.out(`timed out waiting for ${pending.join(', ') || 'the workers'}: is \`crier worker\` running?`);
+      return 3;
+    }
+    return records.every((r) => r.state === 'delivered' || r.state === 'duplicate' || r.state === 'skipped') ? 0 : 1;
+  } finally {
+    await app.close();
+  }
+}
