@@ -15,20 +15,30 @@ export type TargetOf<P extends Platform> = Extract<TargetConfig, { platform: P }
 /** Default boilerplate a news site appends to articles; each is a case-insensitive regex matched against a paragraph. */
 export const DEFAULT_BOILERPLATE = [
   '^\\**\\s*(this article|this text) (was|has been)? ?(originally )?(machine[- ])?translated',
+  '(can be read|is available|are available) in \\d+ languages',
+  '\\btranslate (website|this page)\\b.{0,40}button',
   '^\\s*(sign up|subscribe)( now)? (for|to) (our|the) .*newsletter',
+  '^\\s*to (receive|get) .{0,80}newsletter',
+  '^.{0,150}\\bclick here\\b.{0,40}$',
   '^\\s*(follow|like|join) us on ',
+  '\\bfollow (him|her|them|me) on (twitter|x|instagram|facebook|telegram|substack|mastodon|bluesky)\\b',
+  '^\\s*(feel free to )?(repost|re-post) and share widely',
   '^\\s*(share|forward) this (article|story|post)',
   '^\\s*(click|tap) (the|a) (share|button)',
   '^\\s*\\**\\s*note to readers',
   '^\\s*(the original source of this article is|original source:)',
-  '^\\s*copyright\\b|^\\s*©|\\(c\\) copyright',
+  '^\\s*copyright\\b|^\\s*©|\\(c\\) copyright|^\\s*all rights reserved',
   '^\\s*(comment on|leave a comment|view comments|comments? \\(\\d+\\))',
   '^\\s*(become a member|support (us|our work)|donate (now|today)|make a donation)',
   '^\\s*disclaimer\\b',
   '^\\s*the contents of this article are of sole responsibility',
   '^\\s*the views expressed (in this article )?are',
-  '^\\s*(related articles?|read more|see also)\\s*:?\\s*$',
-  '^\\s*[*_]*\\s*[a-z .\\-\']{2,60} is (a|an) (regular )?(contributor|research associate|author|writer|journalist)\\b',
+  '^\\s*(related articles?|read more|see also|more from [^.]{1,60}|recommended( for you)?|most (read|popular)|you (may|might) also like|about the authors?)\\s*:?\\s*$',
+  '^\\s*(more )?articles by\\s*:',
+  '^\\s*for media inquiries',
+  '^\\s*(listen to (this|the) (article|story)|\\d+\\s*min(ute)?s? read\\s*$|reading time\\s*:)',
+  '^\\s*(advertisement|sponsored content|skip to (main )?content)\\s*$',
+  '^\\s*[*_]*\\s*[a-z .\\-\']{2,60} (is|was) (a|an|the) ((regular|frequent|senior|former|contributing|independent|staff|news|managing|executive|freelance|award-winning) ){0,3}(contributor|research associate|author|writer|journalist|editor|correspondent|reporter|columnist)\\b',
 ];
 
 export const Config = z
@@ -39,6 +49,7 @@ export const Config = z
         /** BullMQ/ledger key prefix; use "{crier}" for Redis Cluster. */
         prefix: z.string().min(1).default('crier'),
       })
+      .strict()
       .prefault({}),
     http: z
       .object({
@@ -49,6 +60,7 @@ export const Config = z
         publicBaseUrl: z.string().url().optional(),
         bodyLimit: z.number().int().positive().default(1_048_576),
       })
+      .strict()
       .prefault({}),
     bot: z
       .object({
@@ -64,6 +76,7 @@ export const Config = z
         /** Let /post fetch private/loopback addresses (tests, sandbox). */
         allowPrivateNetwork: z.boolean().default(false),
       })
+      .strict()
       .prefault({}),
     extract: z
       .object({
@@ -72,6 +85,7 @@ export const Config = z
         /** Extra patterns added to the defaults. */
         extraBoilerplate: z.array(z.string()).default([]),
       })
+      .strict()
       .prefault({}),
     media: z
       .object({
@@ -80,6 +94,7 @@ export const Config = z
         timeoutMs: z.number().int().positive().default(5000),
         allowPrivateNetwork: z.boolean().default(false),
       })
+      .strict()
       .prefault({}),
     worker: z
       .object({
@@ -87,6 +102,7 @@ export const Config = z
         /** Seconds to finish in-flight jobs on SIGTERM before giving them back. */
         shutdownGraceSeconds: z.number().min(0).default(30),
       })
+      .strict()
       .prefault({}),
     /** Global Telegram budget per bot token (messages per second across all its targets). */
     telegramGlobalPerSecond: z.number().int().min(0).default(30),
@@ -96,7 +112,7 @@ export const Config = z
           url: z.string().url(),
           intervalSeconds: z.number().int().min(10).default(300),
           backfill: z.number().int().min(0).default(0),
-        }),
+        }).strict(),
       )
       .default([]),
     targets: z.array(TargetConfig).default([]),

@@ -15,6 +15,8 @@ export const TwitterTarget = z
     apiRoot: z.string().url().default(TWITTER_API_ROOT_DEFAULT),
     /** Post the lead as a numbered thread of replies. */
     thread: z.boolean().default(false),
+    /** Most tweets in a thread, the first one included; a longer lead is cut with an ellipsis. */
+    threadMax: z.number().int().min(2).max(25).default(10),
     /** Attach the article image. */
     media: z.boolean().default(true),
     /** Posting caps for this account (PLATFORMS.md); crier slows down before a 429. */

@@ -1,0 +1,95 @@
+import twitterText from 'twitter-text';
+import { ELLIPSIS, truncate } from '../../src/text/truncate.js';
+
+/**
+ * Tweet text rules, in one place: what makes a text a valid tweet (twitter-text's
+ * weighted length plus the characters X refuses), how article text becomes plain
+ * tweet text, and which spans (URLs, hashtags, mentions, cashtags) a cut must not split.
+ */
+
+/** Characters that make X refuse a tweet (PLATFORMS.md): non-characters, BOM, bidi embeddings/overrides. */
+const INVALID = /[\uFFFE\uFEFF\uFFFF\u202A-\u202E]/gu;
+const HAS_INVALID = /[\uFFFE\uFEFF\uFFFF\u202A-\u202E]/u;
+/** Unpaired UTF-16 surrogates (not text at all). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** C0/C1 control characters other than tab and line feed. */
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/gu;
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00A0', hellip: '…', mdash: '—', ndash: '–',
+  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', copy: '©', reg: '®', trade: '™',
+  euro: '€', pound: '£', deg: '°', middot: '·', bull: '•', shy: '', zwj: '\u200D', zwnj: '\u200C',
+};
+const ENTITY = /&(?:#(\d{1,8})|#[xX]([0-9a-fA-F]{1,7})|([a-zA-Z]{2,8}));/g;
+
+function decodeOnce(text: string): string {
+  return text.replace(ENTITY, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+    if (name !== undefined) return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
+    const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex ?? '', 16);
+    if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '';
+    return String.fromCodePoint(code);
+  });
+}
+
+/**
+ * HTML entities that leaked into plain article text (`AT&amp;T`, even `&amp;amp;`) → the
+ * characters they stand for. Every pass shortens the text, so the loop ends.
+ */
+export function decodeEntities(text: string): string {
+  let current = text;
+  for (;;) {
+    const next = decodeOnce(current);
+    if (next === current) return current;
+    current = next;
+  }
+}
+
+/** Article text → plain tweet text: entities decoded, invalid characters dropped, NFC. */
+export function plainText(text: string): string {
+  return decodeEntities(text).replace(LONE_SURROGATE, '').replace(INVALID, '').replace(CONTROL, '').normalize('NFC');
+}
+
+/** Plain text on one line: every run of whitespace (line breaks included) becomes one space. */
+export function plainLine(text: string): string {
+  return plainText(text).replace(/[\s\u2028\u2029]+/gu, ' ').trim();
+}
+
+/** True when X accepts `text` as a tweet: not blank, twitter-text valid, no refused characters. */
+export function isValidTweet(text: string): boolean {
+  if (text.trim() === '') return false;
+  if (HAS_INVALID.test(text)) return false;
+  return twitterText.parseTweet(text).valid;
+}
+
+/** True when the tweet text contains something twitter-text links as a URL (X prices those higher). */
+export function hasUrl(text: string): boolean {
+  return twitterText.extractUrls(text).length > 0;
+}
+
+/** [start, end) UTF-16 ranges of the URLs, hashtags, mentions and cashtags twitter-text finds. */
+export function protectedSpans(text: string): Array<[number, number]> {
+  return twitterText.extractEntitiesWithIndices(text).map((e) => [e.indices[0], e.indices[1]] as [number, number]);
+}
+
+/** Where a shortened candidate cuts `source`: the length of the kept prefix. */
+export function cutPosition(source: string, candidate: string): number {
+  if (source.startsWith(candidate)) return candidate.length;
+  return candidate.endsWith(ELLIPSIS) ? candidate.length - ELLIPSIS.length : candidate.length;
+}
+
+/**
+ * The longest shortening of `value` (src/text/truncate.ts: sentence, word, then grapheme
+ * cuts, ellipsis when cut mid-sentence) that `fits` and does not cut inside a URL,
+ * hashtag, mention or cashtag. When no such cut exists (an entity longer than the room),
+ * entities may be cut; "" when nothing fits at all.
+ */
+export function shorten(value: string, fits: (candidate: string) => boolean): string {
+  if (fits(value)) return value;
+  const spans = protectedSpans(value);
+  const whole = (candidate: string): boolean => {
+    const pos = cutPosition(value, candidate);
+    return spans.every(([s, e]) => !(s < pos && pos < e));
+  };
+  const kept = truncate(value, (c) => whole(c) && fits(c));
+  return kept !== '' ? kept : truncate(value, fits);
+}

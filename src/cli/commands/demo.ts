@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { buildConfig } from '../../../config/load.js';
+import { pingRedis } from '../../../queues/connection.js';
+import { waitForDeliveries } from '../../../queues/wait.js';
+import { App, SetupError } from '../../app.js';
+import { loadArticle } from '../../article/load.js';
+import { findRedisServer, REDIS_HINT, startLocalRedis, type LocalRedis } from '../../local-redis.js';
+import { createLogger } from '../../logging.js';
+import { startSandbox } from '../../sandbox/index.js';
+import { sampleArticleMarkdown, sampleArticleUrl } from '../../sandbox/sample-article.js';
+import { describeReceived } from '../../sandbox/describe.js';
+import { formatLedger } from '../format-ledger.js';
+import type { CliContext } from '../context.js';
+
+const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
+
+/** Redis for the demo: REDIS_URL, else the local default, else a private redis-server. */
+async function demoRedis(ctx: CliContext): Promise<{ url: string; local?: LocalRedis }> {
+  const url = ctx.env.REDIS_URL;
+  if (url !== undefined && url !== '') {
+    if (!(await pingRedis(url))) throw new SetupError(`cannot reach Redis at REDIS_URL (${url.replace(/\/\/[^@]*@/, '//…@')})`);
+    return { url };
+  }
+  if (await pingRedis(DEFAULT_REDIS)) return { url: DEFAULT_REDIS };
+  if (findRedisServer(ctx.env.PATH) === undefined) throw new SetupError(REDIS_HINT);
+  ctx.out('No Redis at 127.0.0.1:6379: starting a private redis-server for this demo…');
+  const local = await startLocalRedis({ path: ctx.env.PATH ?? '' });
+  return { url: local.url, local };
+}
+
+/**
+ * `crier demo`: the whole flow on this machine with no credentials — sandbox platforms,
+ * a worker in-process, the sample article published, each platform's post printed.
+ */
+export async function demoCommand(ctx: CliContext): Promise<number> {
+  const redis = await demoRedis(ctx);
+  const sandbox = await startSandbox();
+  const mediaDir = mkdtempSync(join(tmpdir(), 'crier-demo-media-'));
+  const prefix = `crier-demo-${randomBytes(4).toString('hex')}`;
+  let app: App | undefined;
+  try {
+    const config = buildConfig(
+      {
+        redis: { url: redis.url, prefix },
+        media: { dir: mediaDir, allowPrivateNetwork: true },
+        targets: sandbox.targets(),
+      },
+      {},
+      'demo',
+    );
+    const logger = createLogger({ level: ctx.args.logLevel ?? 'warn' });
+    app = new App(config, { logger });
+    await app.startWorkers();
+
+    const article = loadArticle(sampleArticleMarkdown(sandbox.site.url), { url: sampleArticleUrl(sandbox.site.url) });
+    ctx.out(`crier demo: sandbox platforms on 127.0.0.1 (nothing leaves this machine), Redis ${redis.local ? 'private' : redis.url}`);
+    ctx.out(`\nArticle ${article.id}: ${article.title}`);
+    ctx.out(`  tags: ${article.tags.join(', ')}; by ${article.authors.join(', ')}`);
+
+    const result = await app.publish(article);
+    ctx.out(`\nPublished: ${result.outcomes.map((o) => `${o.target} ${o.enqueued ? 'queued' : o.state}`).join(', ')}`);
+    const again = await app.publish(article);
+    ctx.out(`Published again: ${again.outcomes.filter((o) => o.enqueued).length} new deliveries (same article, same id)`);
+
+    const { records, timedOut } = await waitForDeliveries(app.ledger, article.id, result.outcomes.map((o) => o.target), { timeoutMs: 60_000 });
+    ctx.out('\nWhat each platform received:');
+    ctx.out(describeReceived(sandbox));
+    ctx.out('\nLedger (crier status ' + article.id + '):');
+    ctx.out(formatLedger(records));
+    const ok = !timedOut && records.length === 3 && records.every((r) => r.state === 'delivered');
+    ctx.out(ok ? '\nOK: one delivery per platform.' : '\nNot every delivery succeeded (see the ledger above).');
+    return ok ? 0 : 1;
+  } finally {
+    if (app !== undefined) {
+      await app.close(5000);
+      await deleteKeys(redis.url, prefix);
+    }
+    await sandbox.close();
+    await redis.local?.stop();
+    rmSync(mediaDir, { recursive: true, force: true });
+  }
+}
+
+/** The demo leaves nothing behind in a shared Redis. */
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,188 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { PausedError, PermanentError, RateLimitedError, TransientError } from '../../adapters/errors.js';
+import type { Adapter, SendContext, SendResult, TelegramPost } from '../../adapters/types.js';
+import { buildConfig } from '../../config/load.js';
+import type { TargetConfig } from '../../config/schema.js';
+import { createRedis } from '../../queues/connection.js';
+import { Ledger } from '../../queues/ledger.js';
+import { publish } from '../../queues/publish.js';
+import { QueueSet } from '../../queues/queue-set.js';
+import { retryDeliveries } from '../../queues/retry.js';
+import { DeliveryWorkers } from '../../queues/worker.js';
+import { toArticle } from '../../src/article/schema.js';
+import { silentLogger } from '../../src/logging.js';
+import { deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+
+/**
+ * Queue semantics with a scripted adapter: each send pops the next scripted outcome.
+ * (The platform fakes are exercised in tests/integration; here we pin what the worker
+ * does with each kind of error.)
+ */
+class ScriptedAdapter implements Adapter<TelegramPost> {
+  readonly platform = 'telegram' as const;
+  calls: Array<{ text: string | undefined; progress: Record<string, string> }> = [];
+  script: Array<() => SendResult> = [];
+  constructor(readonly target: TargetConfig) {}
+  format(article: { title: string }): TelegramPost {
+    return { target: this.target.id, platform: 'telegram', method: 'sendMessage', parse_mode: 'HTML', text: article.title };
+  }
+  async send(post: TelegramPost, ctx: SendContext): Promise<SendResult> {
+    this.calls.push({ text: post.text, progress: { ...ctx.progress } });
+    const next = this.script.shift();
+    if (next) return next();
+    return { remoteId: String(this.calls.length), url: `https://t.me/x/${this.calls.length}` };
+  }
+}
+
+describe('delivery worker', () => {
+  let prefix: string;
+  let redis: Redis;
+  let workerRedis: Redis;
+  let queues: QueueSet;
+  let ledger: Ledger;
+  let workers: DeliveryWorkers | undefined;
+  let target: TargetConfig;
+  let adapter: ScriptedAdapter;
+  const events: string[] = [];
+
+  beforeEach(() => {
+    prefix = uniquePrefix('worker');
+    redis = createRedis(REDIS_URL);
+    workerRedis = createRedis(REDIS_URL, 'worker');
+    queues = new QueueSet(redis, prefix);
+    ledger = new Ledger(redis, prefix);
+    target = buildConfig({ targets: [{ id: 'chan', platform: 'telegram', attempts: 3, backoffMs: 10, limiter: { max: 0, duration: 1000 } }] }, {})
+      .targets[0]!;
+    adapter = new ScriptedAdapter(target);
+    events.length = 0;
+    workers = new DeliveryWorkers({
+      connection: workerRedis,
+      prefix,
+      targets: [target],
+      adapters: new Map([[target.id, adapter as Adapter]]),
+      ledger,
+      queues,
+      logger: silentLogger,
+      concurrency: 2,
+      telegramGlobalPerSecond: 0,
+      observer: {
+        failed: (e) => void events.push(`failed:${e.reason}`),
+        paused: (e) => void events.push(`paused:${e.action}`),
+        rateLimited: (e) => void events.push(`rate:${e.waitMs}`),
+      },
+    });
+    workers.start();
+  });
+
+  afterEach(async () => {
+    await workers?.close(1000);
+    await queues.close();
+    redis.disconnect();
+    workerRedis.disconnect();
+    await deletePrefix(prefix);
+  });
+
+  const article = (n = 1) => toArticle({ url: `https://news.example/a/${n}`, title: `Article ${n}` });
+  const settled = (id: string, states: string[]) =>
+    eventually(async () => {
+      const r = await ledger.get(id, 'chan');
+      return r && states.includes(r.state) ? r : undefined;
+    });
+
+  it('should deliver once, record it, and enqueue nothing when published again', async () => {
+    const a = article();
+    const first = await publish(a, { queues, ledger, targets: [target] });
+    expect(first.outcomes[0]).toMatchObject({ enqueued: true, state: 'queued' });
+    const record = await settled(a.id, ['delivered']);
+    expect(record).toMatchObject({ remoteId: '1', url: 'https://t.me/x/1', attempts: 1 });
+    const second = await publish(a, { queues, ledger, targets: [target] });
+    expect(second.outcomes[0]).toMatchObject({ enqueued: false, state: 'delivered' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(adapter.calls).toHaveLength(1);
+  });
+
+  it('should retry transient errors with backoff and deliver exactly once', async () => {
+    const boom = () => {
+      throw new TransientError('500 Internal Server Error', { platform: 'telegram', code: 500 });
+    };
+    adapter.script.push(boom, boom);
+    const a = article(2);
+    await publish(a, { queues, ledger, targets: [target] });
+    const record = await settled(a.id, ['delivered']);
+    expect(adapter.calls).toHaveLength(3);
+    expect(record.attempts).toBe(3);
+  });
+
+  it('should honour a rate limit without spending an attempt', async () => {
+    adapter.script.push(() => {
+      throw new RateLimitedError('Too Many Requests: retry after 1', 300, { platform: 'telegram', code: 429 });
+    });
+    const a = article(3);
+    await publish(a, { queues, ledger, targets: [target] });
+    await settled(a.id, ['delivered']);
+    const job = await queues.get(target).getJob('a-' + a.id);
+    expect(job?.attemptsMade).toBe(1);
+    expect(events).toContain('rate:300');
+    expect(adapter.calls).toHaveLength(2);
+  });
+
+  it('should fail a permanent error at once with the reason in the ledger, and alert', async () => {
+    adapter.script.push(() => {
+      throw new PermanentError('Forbidden: bot is not a member of the channel chat', { platform: 'telegram', code: 403 });
+    });
+    const a = article(4);
+    await publish(a, { queues, ledger, targets: [target] });
+    const record = await settled(a.id, ['failed']);
+    expect(record.lastError).toBe('Forbidden: bot is not a member of the channel chat');
+    expect(record.attempts).toBe(1);
+    expect(events).toEqual(['failed:Forbidden: bot is not a member of the channel chat']);
+    expect(adapter.calls).toHaveLength(1);
+  });
+
+  it('should give up after the configured attempts and let an editor retry the failed delivery only', async () => {
+    const boom = () => {
+      throw new TransientError('timeout', { platform: 'telegram' });
+    };
+    adapter.script.push(boom, boom, boom);
+    const a = article(5);
+    await publish(a, { queues, ledger, targets: [target] });
+    const failed = await settled(a.id, ['failed']);
+    expect(failed.attempts).toBe(3);
+    expect(events.some((e) => e.startsWith('failed:gave up after 3 attempts'))).toBe(true);
+
+    const outcome = await retryDeliveries(a.id, [target], { ledger, queues });
+    expect(outcome).toEqual([{ target: 'chan', result: 'retried' }]);
+    await settled(a.id, ['delivered']);
+    expect(adapter.calls).toHaveLength(4);
+    expect(await retryDeliveries(a.id, [target], { ledger, queues })).toEqual([{ target: 'chan', result: 'delivered' }]);
+  });
+
+  it('should pause the target on a checkpoint and deliver the waiting post once resumed', async () => {
+    adapter.script.push(() => {
+      throw new PausedError('challenge_required', 'log in on the phone and approve the login', { platform: 'instagram' });
+    });
+    const a = article(6);
+    await publish(a, { queues, ledger, targets: [target] });
+    await settled(a.id, ['paused']);
+    const queue = queues.get(target);
+    await eventually(async () => ((await queue.isPaused()) ? true : undefined));
+    expect(events).toContain('paused:log in on the phone and approve the login');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(adapter.calls).toHaveLength(1);
+    await queue.resume();
+    await settled(a.id, ['delivered']);
+    expect(adapter.calls).toHaveLength(2);
+  });
+
+  it('should hand the progress of an earlier attempt to the next one', async () => {
+    const a = article(7);
+    adapter.script.push(() => {
+      throw new TransientError('mid-thread failure', { platform: 'telegram' });
+    });
+    await redis.hset(`${prefix}:ledger:${a.id}:chan`, 'p:tweet:0', '111');
+    await publish(a, { queues, ledger, targets: [target] });
+    await settled(a.id, ['delivered']);
+    expect(adapter.calls.map((c) => c.progress)).toEqual([{ 'tweet:0': '111' }, { 'tweet:0': '111' }]);
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { hashtags, toHashtag } from '../../src/text/hashtags.js';
+
+describe('hashtags', () => {
+  it('should make well-formed hashtags from awkward tags', () => {
+    expect(toHashtag('C++')).toBe('Cpp');
+    expect(toHashtag('AT&T')).toBe('ATT');
+    expect(toHashtag('node.js')).toBe('nodejs');
+    expect(toHashtag('#Security')).toBe('Security');
+    expect(toHashtag('Russia and FSU')).toBe('RussiaAndFSU');
+    expect(toHashtag('C#')).toBe('CSharp');
+    expect(toHashtag('Transport & Mobility')).toBe('TransportMobility');
+    expect(toHashtag('Санкт-Петербург')).toBe('СанктПетербург');
+  });
+
+  it('should drop tags that cannot become a valid hashtag', () => {
+    expect(toHashtag('2024')).toBeUndefined();
+    expect(toHashtag('!!!')).toBeUndefined();
+    expect(toHashtag('')).toBeUndefined();
+    expect(toHashtag('a'.repeat(41))).toBeUndefined();
+  });
+
+  it('should apply the per-site map, dedupe and cap the count', () => {
+    const tags = ['Russia and FSU', 'USA', 'usa', 'Intelligence', 'Europe'];
+    expect(hashtags(tags, { map: { 'russia and fsu': 'Russia' }, max: 3 })).toEqual(['#Russia', '#USA', '#Intelligence']);
+    expect(hashtags(['Drop me', 'Keep'], { map: { 'Drop me': '' } })).toEqual(['#Keep']);
+  });
+});
