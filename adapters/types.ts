@@ -43,6 +43,16 @@ export interface PreparedImage {
   width?: number;
   height?: number;
   mime?: string;
+  /** Point of interest to keep when cropping (article image focus), each 0..1 from the top-left. */
+  focus?: { x: number; y: number };
+}
+
+/** What a generated title card shows (Instagram), carried on the post so `prepare` needs no article. */
+export interface CardText {
+  title: string;
+  sourceName?: string;
+  publishedAt?: string;
+  url?: string;
 }
 
 export interface InstagramPost {
@@ -53,6 +63,8 @@ export interface InstagramPost {
   /** Where the image came from: the article's image, or a generated title card. */
   imageSource?: 'article' | 'card';
   alt?: string;
+  /** Text for the title card drawn when there is no usable image. */
+  cardText?: CardText;
 }
 
 export type Post = TelegramPost | TwitterPost | InstagramPost;
@@ -91,6 +103,14 @@ export interface AdapterDeps {
   allowPrivateNetwork?: boolean;
   /** Directory for prepared media (cache by content hash). */
   mediaDir?: string;
+  /** Image download cap and timeout for media preparation (config `media`). */
+  mediaMaxBytes?: number;
+  mediaTimeoutMs?: number;
+  /**
+   * Public URL under which `crier serve` serves a prepared media file (PUBLIC_BASE_URL/media/<file>);
+   * needed by the Instagram Graph backend, whose servers download the image.
+   */
+  publicMediaUrl?: (path: string) => string;
 }
 
 /**

@@ -75,6 +75,8 @@ export const Config = z
         webhookSecret: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 of A-Z a-z 0-9 _ -').optional(),
         /** Let /post fetch private/loopback addresses (tests, sandbox). */
         allowPrivateNetwork: z.boolean().default(false),
+        /** Let any user /subscribe to receive each new article from the bot (off by default). */
+        subscribers: z.boolean().default(false),
       })
       .strict()
       .prefault({}),

@@ -1,10 +1,10 @@
 import type { Article } from '../../src/article/schema.js';
 import type { TwitterTarget } from '../../config/targets/twitter.js';
 import { hashtags as toHashtags } from '../../src/text/hashtags.js';
-import { codePoints, splitSentences, truncate } from '../../src/text/truncate.js';
+import { codePoints, truncate } from '../../src/text/truncate.js';
 import type { TweetMedia, TwitterPost } from '../types.js';
 import twitterText from 'twitter-text';
-import { cutPosition, isValidTweet, plainLine, shorten } from './text.js';
+import { cutPosition, isValidTweet, plainLine, protectedSpans, shorten } from './text.js';
 
 /**
  * Article → tweet(s), pure. Every tweet is valid by twitter-text (280 weighted, URLs 23,
@@ -18,7 +18,8 @@ import { cutPosition, isValidTweet, plainLine, shorten } from './text.js';
  *   {byline}    the authors, comma-separated
  * A line whose placeholders all came out empty is dropped. When the result is too long,
  * the title is kept first, then the summary, then the byline; hashtags take the room left;
- * a template whose own text is too long is shortened as a whole, never inside the link.
+ * a template whose own text is too long is shortened as a whole, or when that would lose
+ * the link, replaced by the default layout.
  * Default: "{title}\n\n{url}\n\n{hashtags}".
  *
  * Thread mode (target.thread): the lead follows as replies, split at sentence boundaries
@@ -86,7 +87,10 @@ function firstTweet(template: string, f: Fields): string {
     }
   }
   const text = render({ title, summary, byline, hashtags: chosen.join(' ') });
-  return isValidTweet(text) ? text : shorten(text, isValidTweet);
+  if (isValidTweet(text)) return text;
+  // The template's own text is too long: shorten the whole, unless that loses the link.
+  const cut = shorten(text, isValidTweet);
+  return f.url === '' || !text.includes(f.url) || cut.includes(f.url) ? cut : text;
 }
 
 /** Hashtags that twitter-text also reads as exactly one whole hashtag. */
@@ -98,53 +102,63 @@ function tweetHashtags(article: Article, target: TwitterTarget): string[] {
   });
 }
 
-/** Pack sentences into tweets that are valid with `suffix` appended; at most `max` tweets. */
-function pack(sentences: readonly string[], suffix: string, max: number): string[] {
+const sentences = new Intl.Segmenter(undefined, { granularity: 'sentence' });
+
+/** Offsets where sentences of `text` end (never inside a URL, hashtag or mention), increasing; the last is text.length. */
+function sentenceEnds(text: string): number[] {
+  const spans = protectedSpans(text);
+  return [...sentences.segment(text)].map((s) => s.index + s.segment.length).filter((end) => spans.every(([a, b]) => !(a < end && end < b)));
+}
+
+/**
+ * Cut `lead` into at most `max` tweets that are valid with `suffix` appended: whole
+ * sentences packed greedily; a sentence longer than a tweet is cut at a word boundary
+ * (with an ellipsis) and continued in the next. Every part is a slice of the lead.
+ */
+function pack(lead: string, suffix: string, max: number): string[] {
   const fits = (text: string): boolean => isValidTweet(text + suffix);
+  const ends = sentenceEnds(lead);
   const parts: string[] = [];
-  const queue = [...sentences];
-  let current = '';
-  while (queue.length > 0 && parts.length < max) {
-    const sentence = queue.shift() as string;
-    const joined = current === '' ? sentence : `${current} ${sentence}`;
-    if (fits(joined)) {
-      current = joined;
+  let lastStart = 0;
+  let start = 0;
+  for (;;) {
+    // Skip the space between parts, with any format marks (RLM, ZWJ) glued to it.
+    while (start < lead.length && /[\s\p{Cf}]/u.test(lead[start] as string)) start++;
+    if (start >= lead.length || parts.length >= max) break;
+    let best = -1;
+    for (const end of ends) {
+      if (end <= start) continue;
+      if (!fits(lead.slice(start, end).trim())) break;
+      best = end;
+    }
+    lastStart = start;
+    if (best > 0) {
+      parts.push(lead.slice(start, best).trim());
+      start = best;
       continue;
     }
-    if (current !== '') {
-      parts.push(current);
-      current = '';
-      queue.unshift(sentence);
-      continue;
-    }
-    // One sentence longer than a tweet: cut it at a word boundary, carry the rest over.
+    // The next sentence alone is longer than a tweet: cut it, carry the rest over.
+    const sentence = lead.slice(start, ends.find((end) => end > start)).trimEnd();
     const head = shorten(sentence, fits);
-    if (head === '') continue;
+    if (head === '') break;
     parts.push(head);
-    const rest = sentence.slice(cutPosition(sentence, head)).trim();
-    if (rest !== '') queue.unshift(rest);
+    start += cutPosition(sentence, head);
   }
-  if (current !== '') {
-    if (parts.length < max) parts.push(current);
-    else queue.unshift(current);
-  }
-  if (queue.length > 0 && parts.length > 0) {
-    // Out of tweets: the last one says there is more.
-    const last = parts.length - 1;
-    parts[last] = shorten(`${parts[last] as string} ${queue.join(' ')}`, fits);
+  if (start < lead.length && parts.length > 0) {
+    // Out of tweets: the last one is cut mid-sentence, so it ends with an ellipsis.
+    parts[parts.length - 1] = shorten(lead.slice(lastStart).trim(), fits, { sentenceShare: 2 });
   }
   return parts;
 }
 
 /** The lead as replies: unnumbered when one, else " (k/N)" with N counting the first tweet. */
 export function threadReplies(lead: string, maxReplies: number): string[] {
-  const sentences = splitSentences(lead);
-  if (sentences.length === 0 || maxReplies <= 0) return [];
-  const single = pack(sentences, '', maxReplies);
+  if (lead.trim() === '' || maxReplies <= 0) return [];
+  const single = pack(lead, '', maxReplies);
   if (single.length <= 1) return single;
   for (let digits = 1; ; digits++) {
     const nines = '9'.repeat(digits);
-    const parts = pack(sentences, ` (${nines}/${nines})`, maxReplies);
+    const parts = pack(lead, ` (${nines}/${nines})`, maxReplies);
     const total = parts.length + 1;
     if (String(total).length <= digits) return parts.map((part, i) => `${part} (${i + 2}/${total})`);
   }

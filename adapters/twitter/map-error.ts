@@ -87,7 +87,9 @@ export function mapTwitterError(error: unknown, now: number = Date.now()): Deliv
     return new TransientError(`X response cut short: ${error.message}`, { platform: PLATFORM, cause: error });
   }
   if (error instanceof ApiRequestError) {
-    const cause = error.requestError as (Error & { code?: string }) | undefined;
+    // twitter-api-v2 stores the socket error as `_options.error`; its `requestError` getter reads another name.
+    const options = (error as unknown as { _options?: { error?: unknown } })._options;
+    const cause = (options?.error ?? error.requestError) as (Error & { code?: string }) | undefined;
     const why = cause?.code ?? cause?.message ?? error.message;
     return new TransientError(`X unreachable: ${why}`, { platform: PLATFORM, cause: error });
   }

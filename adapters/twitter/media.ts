@@ -67,10 +67,11 @@ export async function toTweetImage(input: Buffer): Promise<TweetImage> {
   for (let attempt = 0; attempt < 6; attempt++) {
     const pipeline = sharp(input, { pages: 1 }).rotate().resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true });
     const buffer = keepPng
-      ? await pipeline.png({ compressionLevel: 9, palette: attempt > 0 }).toBuffer()
-      : await pipeline.flatten({ background: '#ffffff' }).jpeg({ quality: Math.max(60, 88 - attempt * 6), mozjpeg: true }).toBuffer();
+      ? await pipeline.png({ compressionLevel: 6 }).toBuffer()
+      : await pipeline.flatten({ background: '#ffffff' }).jpeg({ quality: Math.max(70, 85 - attempt * 5) }).toBuffer();
     if (buffer.length <= MAX_IMAGE_BYTES) return { buffer, mime: keepPng ? 'image/png' : 'image/jpeg' };
-    side = Math.round(side * 0.75);
+    // Bytes grow with the area: scale the sides by the square root of the excess, and then some.
+    side = Math.max(1, Math.round(side * Math.min(0.9, Math.sqrt(MAX_IMAGE_BYTES / buffer.length) * 0.95)));
   }
   throw new Error(`still larger than ${MAX_IMAGE_BYTES} bytes after re-encoding`);
 }

@@ -1,5 +1,5 @@
 import twitterText from 'twitter-text';
-import { ELLIPSIS, truncate } from '../../src/text/truncate.js';
+import { ELLIPSIS, truncate, type TruncateOptions } from '../../src/text/truncate.js';
 
 /**
  * Tweet text rules, in one place: what makes a text a valid tweet (twitter-text's
@@ -13,6 +13,7 @@ const HAS_INVALID = /[\uFFFE\uFEFF\uFFFF\u202A-\u202E]/u;
 /** Unpaired UTF-16 surrogates (not text at all). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 /** C0/C1 control characters other than tab and line feed. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/gu;
 
 const NAMED_ENTITIES: Record<string, string> = {
@@ -77,19 +78,31 @@ export function cutPosition(source: string, candidate: string): number {
   return candidate.endsWith(ELLIPSIS) ? candidate.length - ELLIPSIS.length : candidate.length;
 }
 
+/** Text longer than this is shortened within its first WINDOW characters first (segmenting 10k characters per try is slow). */
+const WINDOW = 4000;
+
 /**
  * The longest shortening of `value` (src/text/truncate.ts: sentence, word, then grapheme
  * cuts, ellipsis when cut mid-sentence) that `fits` and does not cut inside a URL,
  * hashtag, mention or cashtag. When no such cut exists (an entity longer than the room),
  * entities may be cut; "" when nothing fits at all.
  */
-export function shorten(value: string, fits: (candidate: string) => boolean): string {
+export function shorten(value: string, fits: (candidate: string) => boolean, options: TruncateOptions = {}): string {
   if (fits(value)) return value;
+  if (value.length > WINDOW) {
+    // A cut far from the window's end is the cut the whole text gives.
+    const head = shortenWithin(value.slice(0, WINDOW), fits, options);
+    if (head !== '' && cutPosition(value, head) < WINDOW / 2) return head;
+  }
+  return shortenWithin(value, fits, options);
+}
+
+function shortenWithin(value: string, fits: (candidate: string) => boolean, options: TruncateOptions): string {
   const spans = protectedSpans(value);
   const whole = (candidate: string): boolean => {
     const pos = cutPosition(value, candidate);
     return spans.every(([s, e]) => !(s < pos && pos < e));
   };
-  const kept = truncate(value, (c) => whole(c) && fits(c));
-  return kept !== '' ? kept : truncate(value, fits);
+  const kept = truncate(value, (c) => whole(c) && fits(c), options);
+  return kept !== '' ? kept : truncate(value, fits, options);
 }

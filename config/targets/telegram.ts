@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommonTargetFields } from './common.js';
+import { validateTelegramTemplate } from '../../adapters/telegram/template.js';
 
 export const TELEGRAM_API_ROOT_DEFAULT = 'https://api.telegram.org';
 
@@ -7,6 +8,14 @@ export const TelegramTarget = z
   .object({
     ...CommonTargetFields,
     platform: z.literal('telegram'),
+    /** Post layout in Telegram HTML with placeholders ({title} {subtitle} {summary} {byline} {authors} {source} {hashtags} {url} {link}); checked here. See adapters/telegram/template.ts. */
+    template: z
+      .string()
+      .optional()
+      .superRefine((template, ctx) => {
+        const problem = template === undefined ? undefined : validateTelegramTemplate(template);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `invalid Telegram template: ${problem}` });
+      }),
     /** Bot token (TELEGRAM_BOT_TOKEN). */
     botToken: z.string().min(1).optional(),
     /** Channel/group: "@name" or a numeric chat id (TELEGRAM_CHANNEL). */

@@ -10,7 +10,7 @@ import { findLinks, firstHttpUrl, isLinkOnly } from './markdown-inline.js';
 export type MetaLine =
   | { kind: 'url'; url: string }
   | { kind: 'title'; title: string }
-  | { kind: 'date'; iso: string; updated: boolean; sourceName?: string }
+  | { kind: 'date'; iso: string; updated: boolean; extraWords: number; sourceName?: string }
   | { kind: 'byline'; authors: string[]; iso?: string }
   | { kind: 'tags'; tags: string[] }
   | { kind: 'source'; name?: string; url?: string }
@@ -90,8 +90,8 @@ export function classifyLine(raw: string, plain: string, inHeader: boolean): Met
     const only = links.length === 1 ? links[0] : undefined;
     if (only !== undefined && URL_LINK_TEXT.test(only.text) && /^https?:\/\//i.test(only.url)) return { kind: 'url', url: only.url };
   }
-  const title = TITLE_LABEL.exec(text);
-  if (title !== null && inHeader) return { kind: 'title', title: title[1] ?? '' };
+  const title = TITLE_LABEL.exec(raw.trim());
+  if (title !== null && inHeader && TITLE_LABEL.test(text)) return { kind: 'title', title: title[1] ?? '' };
   const tags = TAG_LABEL.exec(text);
   if (tags !== null && text.length <= 800) {
     const fromLinks = findLinks(raw).map((l) => l.text).filter((t) => t !== '');
@@ -119,8 +119,9 @@ export function classifyLine(raw: string, plain: string, inHeader: boolean): Met
   if (date !== undefined && (label !== null || text.length <= 160)) {
     const rest = (text.slice(0, date.index) + text.slice(date.index + date.length)).replace(/[\s,|·•–—-]+/g, ' ').trim();
     const restWords = rest === '' ? 0 : rest.split(' ').length;
-    if (label !== null || restWords <= 8) {
-      const out: MetaLine = { kind: 'date', iso: date.iso, updated: label?.[1] !== undefined };
+    // A dateline is a label, not a sentence: "Global Research, November 15, 2022", not "Talks resumed on May 2."
+    if (label !== null || (restWords <= 6 && !/[.!?"”]$/.test(text))) {
+      const out: MetaLine = { kind: 'date', iso: date.iso, updated: label?.[1] !== undefined, extraWords: label !== null ? 0 : restWords };
       // "[Antiwar.com](…) 14 November 2022": a dateline led by a link names where the piece first ran.
       const lead = findLinks(raw)[0];
       if (label === null && lead !== undefined && raw.trimStart().startsWith('[') && lead.text !== '') out.sourceName = lead.text;

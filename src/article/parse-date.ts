@@ -93,13 +93,13 @@ function build(m: RegExpExecArray, p: Pattern): string | undefined {
     mi = num(m[p.timeAt + 1]);
     s = m[p.timeAt + 2] === undefined ? 0 : num(m[p.timeAt + 2]);
     const ampm = m[p.timeAt + 3]?.toLowerCase().replace(/\./g, '');
-    if (ampm !== undefined) {
-      if (h < 1 || h > 12) return undefined;
-      h = (h % 12) + (ampm === 'pm' ? 12 : 0);
-    }
+    if (ampm !== undefined) h = h >= 1 && h <= 12 ? (h % 12) + (ampm === 'pm' ? 12 : 0) : 99;
     offset = zoneOffset(m[p.timeAt + 4]);
     if (offset === undefined) offset = 0; // an unknown word after the time is not a zone
-    if (h > 23 || mi > 59 || s > 60) return undefined;
+    if (h > 23 || mi > 59 || s > 60) {
+      // The date is fine, the "time" next to it is not one: keep the day.
+      h = mi = s = offset = 0;
+    }
   }
   const ms = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59)) - offset * 60_000;
   const check = new Date(Date.UTC(y, mo - 1, d));

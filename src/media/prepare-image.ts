@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { safeFetch } from '../net/safe-fetch.js';
 import { cachedFile, cacheKey, sha256 } from './cache.js';
 import { INSTAGRAM_IMAGE, jpegInfo } from './jpeg-info.js';
@@ -126,7 +126,7 @@ const open = (bytes: Uint8Array) => sharp(bytes, { autoOrient: true, failOn: 'er
 /** The fitted picture as raw sRGB pixels (3 channels). */
 async function compose(bytes: Uint8Array, plan: FitPlan, options: PrepareImageOptions): Promise<{ data: Buffer; width: number; height: number }> {
   const white = { r: 255, g: 255, b: 255 };
-  let pipeline: sharp.Sharp;
+  let pipeline: Sharp;
   if (plan.mode === 'resize') {
     pipeline = open(bytes).flatten({ background: white }).resize(plan.width, plan.height, { fit: 'cover' });
   } else if (plan.mode === 'crop' && plan.extract !== undefined) {

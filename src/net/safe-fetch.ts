@@ -37,6 +37,8 @@ export interface SafeFetchOptions {
   signal?: AbortSignal;
   accept?: string;
   userAgent?: string;
+  /** Extra request headers (e.g. If-None-Match for conditional GET); user-agent and accept above win. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface SafeFetchResult {
@@ -152,7 +154,7 @@ export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Pr
     for (let hop = 0; ; hop++) {
       const exempt = opts.allowHosts?.includes(current.hostname.toLowerCase()) === true;
       if (!opts.allowPrivateNetwork && !exempt) await checkHost(current, signal);
-      const headers: Record<string, string> = { 'user-agent': opts.userAgent ?? DEFAULT_USER_AGENT };
+      const headers: Record<string, string> = { ...opts.headers, 'user-agent': opts.userAgent ?? DEFAULT_USER_AGENT };
       if (opts.accept !== undefined) headers.accept = opts.accept;
       const response = await fetch(current, { redirect: 'manual', signal, headers });
       const location = response.headers.get('location');

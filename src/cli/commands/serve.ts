@@ -1,7 +1,166 @@
-import type { CliContext } from '../context.js';
-import { UsageError } from '../args.js';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildConfig, secretsOf } from '../../../config/load.js';
+import type { Config } from '../../../config/schema.js';
+import { combineObservers, type DeliveryObserver } from '../../../queues/observer.js';
+import { App } from '../../app.js';
+import { FeedPoller } from '../../feeds/poller.js';
+import { buildServer } from '../../http/server.js';
+import { Metrics } from '../../metrics.js';
+import type { Sandbox } from '../../sandbox/index.js';
+import { shutdown } from '../../shutdown.js';
+import { cliLogger, loadCliConfig, type CliContext } from '../context.js';
+import { requireRedis } from './redis-check.js';
+import { untilSignal } from './worker.js';
 
-/** `crier serve`: HTTP + feeds + editors' bot + workers (see README). */
-export async function serveCommand(_ctx: CliContext): Promise<number> {
-  throw new UsageError('crier serve is not available in this build yet');
+const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);
+
+/** The config with the sandbox platforms instead of the real ones (and a webhook secret to try /publish with). */
+function sandboxConfig(config: Config, sandbox: Sandbox): { config: Config; generatedSecret?: string } {
+  const { targets } = buildConfig({ targets: sandbox.targets() }, {}, 'sandbox');
+  const telegram = targets.find((t) => t.platform === 'telegram');
+  const generatedSecret = config.http.webhookSecret === undefined ? randomBytes(18).toString('base64url') : undefined;
+  return {
+    config: {
+      ...config,
+      targets,
+      http: { ...config.http, ...(generatedSecret !== undefined ? { webhookSecret: generatedSecret } : {}) },
+      media: { ...config.media, allowPrivateNetwork: true },
+      bot: {
+        ...config.bot,
+        allowPrivateNetwork: true,
+        ...(telegram?.platform === 'telegram' && telegram.botToken !== undefined ? { token: telegram.botToken, apiRoot: telegram.apiRoot } : {}),
+      },
+    },
+    ...(generatedSecret !== undefined ? { generatedSecret } : {}),
+  };
+}
+
+interface BotHandle {
+  observer: DeliveryObserver;
+  /** Mount routes (webhook mode) before the server listens. */
+  mount(server: FastifyInstance): Promise<void>;
+  start(app: App): Promise<{ stop(): Promise<void> }>;
+}
+
+/**
+ * ─── EDITORS' BOT: the single call site ─────────────────────────────────────────────
+ * The bot runs when someone can use it (TELEGRAM_EDITORS or an alert chat) and it has a
+ * token. Its EditorAlerts observer must exist before the App; it starts after the App.
+ */
+async function editorsBot(config: Config, logger: Logger): Promise<BotHandle | undefined> {
+  if (config.bot.editors.length === 0 && config.bot.alertChat === undefined) return undefined;
+  const bot = await import('../../bot/index.js');
+  bot.botCredentials(config); // throws a one-line SetupError when there is no token
+  const alerts = new bot.EditorAlerts(logger.child({ component: 'editors-bot' }));
+  let created: ReturnType<typeof bot.createEditorsBot> | undefined;
+  return {
+    observer: alerts,
+    async mount(server) {
+      if (config.bot.webhookUrl === undefined) return;
+      // Webhook mode: the route needs the bot object, which needs the App: mount a forwarder.
+      await server.register(
+        bot.editorsBotWebhook(
+          {
+            get webhookPath() {
+              return new URL(config.bot.webhookUrl as string).pathname || '/';
+            },
+            get webhookSecret() {
+              return created?.webhookSecret ?? '';
+            },
+            handleUpdate: (update) => (created ? created.handleUpdate(update) : Promise.resolve()),
+          },
+          logger,
+        ),
+      );
+    },
+    async start(app) {
+      created = bot.createEditorsBot({ app, logger, alerts });
+      await created.start();
+      return created;
+    },
+  };
+}
+
+/** `crier serve [--sandbox] [--backfill N]`: HTTP + feed poller + workers + editors' bot, until SIGTERM/SIGINT. */
+export async function serveCommand(ctx: CliContext): Promise<number> {
+  let config = loadCliConfig(ctx);
+  const useSandbox = ctx.args.sandbox || truthy(ctx.env.CRIER_SANDBOX);
+  let sandbox: Sandbox | undefined;
+  let generatedSecret: string | undefined;
+  if (useSandbox) {
+    const { startSandbox } = await import('../../sandbox/index.js');
+    sandbox = await startSandbox();
+    ({ config, generatedSecret } = sandboxConfig(config, sandbox));
+  }
+  const logger = cliLogger(ctx, config, true);
+  let app: App | undefined;
+  let poller: FeedPoller | undefined;
+  let server: FastifyInstance | undefined;
+  let botRunning: { stop(): Promise<void> } | undefined;
+  try {
+    await requireRedis(config);
+    const live = { app: undefined as App | undefined, poller: undefined as FeedPoller | undefined };
+    const metrics = new Metrics({
+      defaultMetrics: true,
+      queues: () => [...(live.app?.targets.map((t) => live.app!.queues.get(t)) ?? []), ...(live.poller ? [live.poller.queue] : [])],
+    });
+    const bot = await editorsBot(config, logger);
+    app = live.app = new App(config, { logger, observer: combineObservers(metrics.observer, bot?.observer) });
+    const publishing = app;
+    if (config.feeds.length > 0) {
+      poller = live.poller = new FeedPoller({
+        redisUrl: config.redis.url,
+        prefix: config.redis.prefix,
+        feeds: config.feeds,
+        publish: (article) => publishing.publish(article),
+        logger: logger.child({ component: 'feeds' }),
+        observer: metrics.feedObserver,
+        fetch: { allowPrivateNetwork: useSandbox, timeoutMs: 15_000, maxBytes: 10 * 1024 * 1024 },
+        ...(ctx.args.backfill !== undefined ? { backfill: ctx.args.backfill } : {}),
+      });
+    }
+    const feedQueue = poller?.queue;
+    server = await buildServer({ app, metrics, secrets: secretsOf(config), extraQueues: () => (feedQueue ? [feedQueue] : []) });
+    await bot?.mount(server);
+    await app.startWorkers();
+    await poller?.start();
+    const address = await server.listen({ port: config.http.port, host: config.http.host });
+    botRunning = await bot?.start(app);
+
+    ctx.out(`crier serve: listening on ${address}`);
+    ctx.out(`  POST /publish${config.http.webhookSecret ? '' : ' (refused: no WEBHOOK_SECRET)'} · GET /articles/:id · /healthz · /metrics${config.http.dashboardPassword ? ' · /admin/queues' : ''}`);
+    ctx.out(`  targets: ${app.targets.map((t) => `${t.id} (${t.platform})`).join(', ')}; feeds: ${config.feeds.length}; editors' bot: ${botRunning ? 'on' : 'off'}`);
+    if (sandbox !== undefined) {
+      ctx.out('  sandbox platforms (loopback, nothing leaves this machine):');
+      ctx.out(`    Telegram Bot API ${sandbox.telegram.url} · X API ${sandbox.twitter.url}`);
+      ctx.out(`    Instagram ${sandbox.instagram.url} · Instagram Graph ${sandbox.instagramGraph.url} · sample site ${sandbox.site.url}`);
+      if (generatedSecret !== undefined) ctx.out(`  webhook secret for this sandbox run (sign /publish with it): ${generatedSecret}`);
+    }
+    logger.info({ address, targets: app.targets.map((t) => t.id), feeds: config.feeds.length, sandbox: useSandbox, pid: process.pid }, 'crier serve running');
+
+    const signal = await untilSignal();
+    logger.info({ signal }, 'signal received');
+    // A second signal while draining means "now".
+    const force = () => process.exit(130);
+    process.once('SIGTERM', force);
+    process.once('SIGINT', force);
+  } finally {
+    if (app !== undefined) {
+      const report = await shutdown({
+        logger,
+        graceMs: config.worker.shutdownGraceSeconds * 1000,
+        app,
+        ...(server ? { server } : {}),
+        ...(poller ? { poller } : {}),
+        ...(botRunning ? { bot: botRunning } : {}),
+        ...(sandbox ? { sandbox } : {}),
+      });
+      if (!report.clean) process.exitCode = 1;
+    } else {
+      await sandbox?.close();
+    }
+  }
+  return process.exitCode === 1 ? 1 : 0;
 }

@@ -1,0 +1,99 @@
+/**
+ * Sends a formatted TelegramPost with telegraf's `Telegram` client (the Bot API at
+ * target.apiRoot, default https://api.telegram.org). One request per post, bounded by
+ * target.timeoutMs and the caller's AbortSignal; failures are classified once, by
+ * ./map-error.ts.
+ *
+ * When a group has become a supergroup, Telegram names the new chat id; it is kept in
+ * memory and in Redis (`<keyPrefix>:tg:chat:<target id>`) so every worker posts there.
+ */
+import { Telegram } from 'telegraf';
+import type { TelegramTarget } from '../../config/targets/telegram.js';
+import { PermanentError } from '../errors.js';
+import type { AdapterDeps, SendResult, TelegramPost } from '../types.js';
+import { mapTelegramError, migratedChatId } from './map-error.js';
+
+type CallOptions = Parameters<Telegram['callApi']>[2];
+
+interface SentMessage {
+  message_id: number;
+  chat: { id: number; username?: string };
+}
+
+/** Public link to a channel/supergroup post: t.me/<username>/<id> or t.me/c/<internal id>/<id>. */
+export function postUrl(chat: SentMessage['chat'], requested: string, messageId: number): string | undefined {
+  const username = chat.username ?? (requested.startsWith('@') ? requested.slice(1) : undefined);
+  if (username !== undefined && username !== '') return `https://t.me/${username}/${messageId}`;
+  const id = String(chat.id);
+  if (id.startsWith('-100')) return `https://t.me/c/${id.slice(4)}/${messageId}`;
+  return undefined;
+}
+
+/** telegraf resolves methods against apiRoot as a directory, so it needs a trailing slash. */
+export function apiRootOf(apiRoot: string): string {
+  return apiRoot.endsWith('/') ? apiRoot : `${apiRoot}/`;
+}
+
+export class TelegramClient {
+  private readonly telegram: Telegram;
+  private readonly chat: string;
+  private override: string | undefined;
+  private readonly key: string;
+
+  constructor(
+    private readonly target: TelegramTarget,
+    private readonly deps: AdapterDeps,
+  ) {
+    if (target.botToken === undefined || target.botToken === '') {
+      throw new PermanentError(`Missing bot token for target "${target.id}" (botToken or TELEGRAM_BOT_TOKEN).`, { platform: 'telegram' });
+    }
+    if (target.chat === undefined || target.chat === '') {
+      throw new PermanentError(`Missing chat for target "${target.id}" (chat or TELEGRAM_CHANNEL).`, { platform: 'telegram' });
+    }
+    this.chat = target.chat;
+    this.key = `${deps.keyPrefix ?? 'crier'}:tg:chat:${target.id}`;
+    this.telegram = new Telegram(target.botToken, { apiRoot: apiRootOf(target.apiRoot) });
+  }
+
+  /** The chat to post in: a migration override if one is known, else the configured chat. */
+  async chatId(): Promise<string> {
+    if (this.override !== undefined) return this.override;
+    const stored = this.deps.redis !== undefined ? await this.deps.redis.get(this.key) : null;
+    if (stored !== null && stored !== '') this.override = stored;
+    return this.override ?? this.chat;
+  }
+
+  private async migrate(to: string, from: string): Promise<void> {
+    this.override = to;
+    this.deps.logger.warn({ target: this.target.id, from, to }, 'telegram chat migrated to a supergroup; posting there from now on');
+    if (this.deps.redis !== undefined) await this.deps.redis.set(this.key, to);
+  }
+
+  async send(post: TelegramPost, signal: AbortSignal): Promise<SendResult> {
+    const timeout = AbortSignal.timeout(this.target.timeoutMs);
+    const options = { signal: AbortSignal.any([signal, timeout]) } as unknown as CallOptions;
+    let chat = this.chat;
+    try {
+      chat = await this.chatId();
+      const extra = {
+        parse_mode: post.parse_mode,
+        ...(post.reply_markup !== undefined ? { reply_markup: post.reply_markup } : {}),
+      };
+      const message: SentMessage =
+        post.method === 'sendPhoto'
+          ? await this.telegram.callApi('sendPhoto', { chat_id: chat, photo: post.photo ?? '', ...(post.caption !== undefined ? { caption: post.caption } : {}), ...extra }, options)
+          : await this.telegram.callApi(
+              'sendMessage',
+              { chat_id: chat, text: post.text ?? '', ...(post.link_preview_options !== undefined ? { link_preview_options: post.link_preview_options } : {}), ...extra },
+              options,
+            );
+      const url = postUrl(message.chat, chat, message.message_id);
+      this.deps.logger.debug({ target: this.target.id, method: post.method, messageId: message.message_id }, 'telegram post sent');
+      return { remoteId: String(message.message_id), ...(url !== undefined ? { url } : {}), status: 'delivered' };
+    } catch (error) {
+      const moved = migratedChatId(error);
+      if (moved !== undefined) await this.migrate(moved, chat);
+      throw mapTelegramError(error, 'telegram', { timedOut: timeout.aborted, timeoutMs: this.target.timeoutMs });
+    }
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The one place Telegram failures are classified (telegraf's TelegramError, node-fetch
+ * network errors, aborts) into crier's delivery errors:
+ *
+ * - 429 → RateLimitedError for parameters.retry_after seconds
+ * - 400 with parameters.migrate_to_chat_id → TransientError (the client stores the new
+ *   chat id first, so the retry goes there)
+ * - other 4xx: 400 chat not found / can't parse entities / message or caption too long,
+ *   401 Unauthorized, 403 blocked / not a member / kicked, 404 → PermanentError with
+ *   Telegram's description as the message
+ * - 5xx, network errors (ECONNREFUSED, ECONNRESET, ETIMEDOUT, …) and timeouts → TransientError
+ */
+import { TelegramError } from 'telegraf';
+import { isDeliveryError, PermanentError, RateLimitedError, TransientError, type DeliveryError } from '../errors.js';
+
+/** Wait when a 429 comes without parameters.retry_after (a proxy's, not Telegram's). */
+export const DEFAULT_RETRY_AFTER_MS = 5000;
+
+interface TelegramErrorLike {
+  code: number;
+  description: string;
+  parameters?: { retry_after?: number; migrate_to_chat_id?: number };
+}
+
+function asTelegramError(error: unknown): TelegramErrorLike | undefined {
+  if (error instanceof TelegramError) {
+    return { code: error.code, description: error.description, ...(error.parameters !== undefined ? { parameters: error.parameters } : {}) };
+  }
+  // A TelegramError from another copy of telegraf: same shape.
+  const response = (error as { response?: { error_code?: unknown; description?: unknown; parameters?: unknown } } | null)?.response;
+  if (typeof response?.error_code === 'number') {
+    return {
+      code: response.error_code,
+      description: typeof response.description === 'string' ? response.description : `error ${response.error_code}`,
+      ...(typeof response.parameters === 'object' && response.parameters !== null ? { parameters: response.parameters as TelegramErrorLike['parameters'] & object } : {}),
+    };
+  }
+  return undefined;
+}
+
+/** The chat a group moved to (400 "group chat was upgraded to a supergroup chat"), if that is what this error says. */
+export function migratedChatId(error: unknown): string | undefined {
+  const id = asTelegramError(error)?.parameters?.migrate_to_chat_id;
+  return typeof id === 'number' ? String(id) : undefined;
+}
+
+export interface MapContext {
+  /** The per-request timeout fired (an abort is then a timeout, not a cancellation). */
+  timedOut?: boolean;
+  timeoutMs?: number;
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+
+/** Classify anything a Telegram call threw. Returns the error to throw. */
+export function mapTelegramError(error: unknown, platform = 'telegram', context: MapContext = {}): DeliveryError {
+  if (isDeliveryError(error)) return error;
+  const tg = asTelegramError(error);
+  if (tg !== undefined) {
+    const init = { platform, code: tg.code, cause: error };
+    if (tg.code === 429) {
+      const seconds = tg.parameters?.retry_after;
+      const ms = typeof seconds === 'number' && seconds > 0 ? seconds * 1000 : DEFAULT_RETRY_AFTER_MS;
+      return new RateLimitedError(tg.description, ms, init);
+    }
+    const migrated = tg.parameters?.migrate_to_chat_id;
+    if (migrated !== undefined) return new TransientError(`${tg.description}: retrying in chat ${migrated}`, init);
+    if (tg.code >= 400 && tg.code < 500) return new PermanentError(tg.description, init);
+    return new TransientError(`Telegram answered ${tg.code}: ${tg.description}`, init);
+  }
+
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown; type?: unknown; message?: unknown };
+  const message = typeof e.message === 'string' ? e.message : String(error);
+  if (e.name === 'AbortError' || e.type === 'aborted') {
+    const reason = context.timedOut === true ? `request timed out after ${context.timeoutMs ?? '?'} ms` : 'request aborted';
+    return new TransientError(reason, { platform, code: context.timedOut === true ? 'ETIMEDOUT' : 'ABORTED', cause: error });
+  }
+  if (e.name === 'FetchError' || (typeof e.code === 'string' && NETWORK_CODES.has(e.code))) {
+    return new TransientError(`network error: ${message}`, { platform, ...(typeof e.code === 'string' ? { code: e.code } : {}), cause: error });
+  }
+  return new TransientError(`unexpected error: ${message}`, { platform, cause: error });
+}

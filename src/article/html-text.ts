@@ -1,0 +1,99 @@
+/**
+ * The little of the DOM crier uses (linkedom implements it; the project compiles without lib.dom),
+ * and DOM → plain-text paragraphs.
+ */
+
+export interface DomNode {
+  nodeType: number;
+  nodeName: string;
+  textContent: string | null;
+  childNodes: ArrayLike<DomNode>;
+  parentNode: DomNode | null;
+}
+
+export interface DomElement extends DomNode {
+  tagName: string;
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  remove(): void;
+}
+
+export interface DomDocument {
+  documentElement: DomElement | null;
+  body: DomElement | null;
+  head: DomElement | null;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+}
+
+const ELEMENT = 1;
+const TEXT = 3;
+
+/** Elements that are never article prose. */
+const SKIP = new Set([
+  'SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'IFRAME', 'OBJECT', 'EMBED', 'CANVAS', 'VIDEO', 'AUDIO', 'BUTTON', 'FORM',
+  'INPUT', 'SELECT', 'TEXTAREA', 'NAV', 'ASIDE', 'FOOTER', 'FIGURE', 'FIGCAPTION', 'PICTURE', 'IMG', 'MENU', 'DIALOG', 'HEAD',
+]);
+const BLOCK = new Set([
+  'ADDRESS', 'ARTICLE', 'BLOCKQUOTE', 'DD', 'DETAILS', 'DIV', 'DL', 'DT', 'FIELDSET', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'HEADER',
+  'HR', 'LI', 'MAIN', 'OL', 'P', 'PRE', 'SECTION', 'SUMMARY', 'TABLE', 'TBODY', 'TD', 'TFOOT', 'TH', 'THEAD', 'TR', 'UL', 'CAPTION',
+]);
+const NOISE_ROLE = /^(?:navigation|complementary|contentinfo|banner|menu|menubar|search|dialog|alert)$/i;
+const NOISE_CLASS =
+  /(?:^|[\s_-])(?:share|sharing|social|related|newsletter|subscribe|promo|advert|ads?|sponsor|comments?|breadcrumbs?|byline-share|tags?-list|paywall|cookie|popup|modal|sidebar|widget)(?:$|[\s_-])/i;
+
+const CONTAINERS = new Set(['HTML', 'BODY', 'MAIN', 'ARTICLE']);
+
+/**
+ * Nav/aside/footer and hidden elements; with `byClass`, also share/related/newsletter widgets
+ * recognised by class or id (never the page's main containers, whose classes say anything).
+ */
+export function isNoise(el: DomElement, byClass: boolean): boolean {
+  const name = el.nodeName.toUpperCase();
+  if (SKIP.has(name)) return true;
+  if (el.getAttribute('hidden') !== null || el.getAttribute('aria-hidden') === 'true') return true;
+  if (NOISE_ROLE.test(el.getAttribute('role') ?? '')) return true;
+  if (!byClass || CONTAINERS.has(name)) return false;
+  const marks = `${el.getAttribute('class') ?? ''} ${el.getAttribute('id') ?? ''}`;
+  return NOISE_CLASS.test(marks);
+}
+
+/** Paragraphs of plain text, in document order. Headings and list items are paragraphs of their own. */
+export function paragraphsOf(root: DomNode, opts: { byClass?: boolean } = {}): string[] {
+  const byClass = opts.byClass === true;
+  const out: string[] = [];
+  let buffer = '';
+  const flush = (): void => {
+    const text = buffer
+      .split('\n')
+      .map((line) => line.replace(/[ \t\r\f\v\u00a0]+/g, ' ').trim())
+      .filter((line) => line !== '')
+      .join('\n');
+    if (text !== '') out.push(text);
+    buffer = '';
+  };
+  const walk = (node: DomNode, pre: boolean, depth: number): void => {
+    if (depth > 200) return;
+    if (node.nodeType === TEXT) {
+      const text = node.textContent ?? '';
+      buffer += pre ? text : text.replace(/\s+/g, ' ');
+      return;
+    }
+    if (node.nodeType !== ELEMENT && node.nodeType !== 9 && node.nodeType !== 11) return;
+    const name = node.nodeName.toUpperCase();
+    if (node.nodeType === ELEMENT && isNoise(node as DomElement, byClass)) return;
+    if (name === 'BR') {
+      buffer += '\n';
+      return;
+    }
+    const block = BLOCK.has(name);
+    if (block) flush();
+    const children = Array.from(node.childNodes);
+    for (const child of children) walk(child, pre || name === 'PRE', depth + 1);
+    if (block) flush();
+  };
+  walk(root, false, 0);
+  flush();
+  return out;
+}

@@ -1,0 +1,76 @@
+import { parseDate } from '../article/parse-date.js';
+import { canonicalUrl } from '../article/schema.js';
+import { truncate } from '../text/truncate.js';
+import type { FeedItem } from './parse.js';
+
+/**
+ * A feed item → Article input (validated later by toArticle). No `id` is set, so the
+ * article id is the hash of the canonical URL: the same story arriving by feed and by
+ * CMS webhook is the same article and is delivered once.
+ */
+
+/** Keys an item is remembered by: its guid and its canonical link (either seen ⇒ seen). */
+export function itemKeys(item: FeedItem): string[] {
+  const keys: string[] = [];
+  if (item.guid !== undefined) keys.push(`g:${item.guid}`);
+  if (item.link !== undefined) {
+    try {
+      keys.push(`l:${canonicalUrl(item.link)}`);
+    } catch {
+      keys.push(`l:${item.link}`);
+    }
+  }
+  return keys;
+}
+
+/** ISO 8601 of a feed date (RFC 822 pubDate, RFC 3339 published/updated), or undefined. */
+export function feedDate(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const direct = new Date(raw);
+  if (!Number.isNaN(direct.getTime()) && direct.getUTCFullYear() > 1970) return direct.toISOString();
+  return parseDate(raw);
+}
+
+/** Text cut to fit the Article schema's limit, at a sentence or word boundary. */
+function clip(text: string | undefined, max: number): string | undefined {
+  if (text === undefined) return undefined;
+  const out = truncate(text, (candidate) => candidate.length <= max);
+  return out === '' ? undefined : out;
+}
+
+const short = (values: string[], maxItems: number, maxLength: number): string[] =>
+  values.map((v) => v.trim()).filter((v) => v !== '' && v.length <= maxLength).slice(0, maxItems);
+
+/** The Article input for an item, or undefined when it has no link or no title (nothing to post). */
+export function itemToArticleInput(item: FeedItem): Record<string, unknown> | undefined {
+  if (item.link === undefined || item.title === undefined) return undefined;
+  const input: Record<string, unknown> = { url: item.link, title: clip(item.title, 1000) };
+  let summary = item.summary;
+  let body = item.content;
+  if (body === undefined && summary !== undefined && summary.length > 10_000) {
+    body = summary;
+    summary = undefined;
+  }
+  // A description that is only the start of the content adds nothing.
+  if (summary !== undefined && body !== undefined && body.startsWith(summary.replace(/…$|\.\.\.$/, '').trim())) summary = undefined;
+  const s = clip(summary, 10_000);
+  if (s !== undefined) input.summary = s;
+  const b = clip(body, 500_000);
+  if (b !== undefined) input.body = b;
+  const date = feedDate(item.date);
+  if (date !== undefined) input.publishedAt = date;
+  const tags = short(item.categories, 100, 200);
+  if (tags.length > 0) input.tags = tags;
+  const authors = short(item.authors, 50, 200);
+  if (authors.length > 0) input.authors = authors;
+  if (item.image !== undefined && item.image.url.length <= 2048) {
+    input.image = item.image.alt === undefined ? { url: item.image.url } : { url: item.image.url, alt: clip(item.image.alt, 1000) };
+  }
+  if (item.source !== undefined) {
+    const source: Record<string, string> = {};
+    if (item.source.name !== undefined) source.name = item.source.name.slice(0, 200);
+    if (item.source.url !== undefined && item.source.url.length <= 2048) source.url = item.source.url;
+    if (Object.keys(source).length > 0) input.source = source;
+  }
+  return input;
+}

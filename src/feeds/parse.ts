@@ -1,0 +1,194 @@
+import { XMLParser } from 'fast-xml-parser';
+import { decodeEntities } from '../article/markdown-entities.js';
+import { htmlToText } from './html-to-text.js';
+
+/**
+ * RSS 2.0 / RSS 1.0 (RDF) / Atom → a flat list of items, with text fields already plain
+ * text and links absolute. Mapping items to Articles is feeds/item.ts's job.
+ */
+
+export interface FeedItem {
+  guid?: string;
+  link?: string;
+  /** Plain text (an RSS title is text as written: a literal "<b>" stays). */
+  title?: string;
+  summary?: string;
+  content?: string;
+  /** Raw date string (pubDate, published, updated, dc:date). */
+  date?: string;
+  categories: string[];
+  authors: string[];
+  image?: { url: string; alt?: string };
+  source?: { name?: string; url?: string };
+}
+
+export interface ParsedFeed {
+  format: 'rss' | 'atom' | 'rdf';
+  title?: string;
+  items: FeedItem[];
+}
+
+export class FeedParseError extends Error {
+  override readonly name = 'FeedParseError';
+}
+
+const ARRAYS = new Set(['item', 'entry', 'category', 'link', 'enclosure', 'media:content', 'media:thumbnail', 'author', 'dc:creator', 'dc:subject']);
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  textNodeName: '#text',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  htmlEntities: true,
+  // Atom text constructs carry a type (text | html | xhtml): keep their raw inner XML.
+  stopNodes: ['feed.entry.title', 'feed.entry.summary', 'feed.entry.content'],
+  isArray: (name: string) => ARRAYS.has(name),
+});
+
+type Node = Record<string, unknown>;
+const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+const attr = (v: unknown, name: string): string | undefined => (isNode(v) && typeof v[`@_${name}`] === 'string' ? (v[`@_${name}`] as string) : undefined);
+
+/** Text of an element parsed normally: a string, or an object's #text. */
+function text(v: unknown): string | undefined {
+  const raw = typeof v === 'string' ? v : isNode(v) && typeof v['#text'] === 'string' ? v['#text'] : undefined;
+  const out = raw?.trim();
+  return out === undefined || out === '' ? undefined : out;
+}
+
+/** Raw inner XML of a stop node → its character data: CDATA unwrapped, entities decoded. */
+function rawToText(raw: string): string {
+  return raw
+    .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
+    .map((part) => (part.startsWith('<![CDATA[') ? part.slice(9, -3) : decodeEntities(part)))
+    .join('');
+}
+
+/** An Atom text construct (title, summary, content) as plain text, per its type. */
+function atomText(v: unknown): string | undefined {
+  const raw = typeof v === 'string' ? v : isNode(v) && typeof v['#text'] === 'string' ? v['#text'] : undefined;
+  if (raw === undefined) return undefined;
+  const type = (attr(v, 'type') ?? 'text').toLowerCase();
+  if (type === 'xhtml' || type.endsWith('xhtml+xml')) return htmlToText(raw);
+  const data = rawToText(raw);
+  if (type === 'html' || type === 'text/html') return htmlToText(data);
+  const plain = data.replace(/\s+/g, ' ').trim();
+  return plain === '' ? undefined : plain;
+}
+
+function absolute(raw: string | undefined, base: string): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const url = new URL(raw.trim(), base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** media:content / media:thumbnail / enclosure / Atom rel=enclosure: the first image. */
+function imageOf(item: Node, base: string): FeedItem['image'] {
+  const group = isNode(item['media:group']) ? item['media:group'] : {};
+  const candidates: unknown[] = [
+    ...list(item['media:content']),
+    ...list(group['media:content']),
+    ...list(item.enclosure),
+    ...list(item.link).filter((l) => attr(l, 'rel') === 'enclosure'),
+    ...list(item['media:thumbnail']),
+    ...list(group['media:thumbnail']),
+  ];
+  for (const c of candidates) {
+    const type = attr(c, 'type') ?? '';
+    const medium = attr(c, 'medium') ?? '';
+    const url = absolute(attr(c, 'url') ?? attr(c, 'href'), base);
+    const thumbnail = isNode(c) && !('@_type' in c) && !('@_medium' in c);
+    if (url !== undefined && (type.startsWith('image/') || medium === 'image' || thumbnail)) {
+      const alt = isNode(c) ? text(c['media:description']) ?? text(c['media:title']) : undefined;
+      return alt === undefined ? { url } : { url, alt };
+    }
+  }
+  return undefined;
+}
+
+/** "jane@example.com (Jane Doe)" → "Jane Doe"; a bare e-mail address is no name. */
+function personName(v: unknown): string | undefined {
+  const name = isNode(v) && 'name' in v ? text(v.name) : text(v);
+  if (name === undefined) return undefined;
+  const paren = /^\S+@\S+\s+\((.+)\)$/.exec(name);
+  if (paren?.[1] !== undefined) return paren[1].trim();
+  return /^\S+@\S+$/.test(name) ? undefined : name;
+}
+
+/** Optional fields whose value is undefined, dropped (exactOptionalPropertyTypes). */
+type Compact<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+export function compact<T extends object>(o: T): Compact<T> {
+  for (const key of Object.keys(o) as Array<keyof T>) if (o[key] === undefined) delete o[key];
+  return o as Compact<T>;
+}
+
+function rssItem(item: Node, base: string): FeedItem {
+  const link = absolute(text(list(item.link)[0]), base);
+  const guid = text(item.guid);
+  const permalink = attr(item.guid, 'isPermaLink') !== 'false' ? absolute(guid, base) : undefined;
+  const sourceNode = item.source;
+  const source = sourceNode === undefined ? undefined : compact({ name: text(sourceNode), url: absolute(attr(sourceNode, 'url'), base) });
+  return compact({
+    guid,
+    link: link ?? permalink,
+    title: text(item.title)?.replace(/\s+/g, ' '),
+    summary: htmlToText(text(item.description)),
+    content: htmlToText(text(item['content:encoded'])),
+    date: text(item.pubDate) ?? text(item['dc:date']),
+    categories: [...list(item.category), ...list(item['dc:subject'])].map(text).filter((c): c is string => c !== undefined),
+    authors: [...list(item['dc:creator']), ...list(item.author)].map(personName).filter((a): a is string => a !== undefined),
+    image: imageOf(item, base),
+    source: source !== undefined && Object.keys(source).length > 0 ? source : undefined,
+  });
+}
+
+function atomEntry(entry: Node, base: string): FeedItem {
+  const links = list(entry.link);
+  const alternate = links.find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate') ?? links.find((l) => attr(l, 'rel') === undefined);
+  return compact({
+    guid: text(entry.id),
+    link: absolute(attr(alternate, 'href') ?? text(alternate), base),
+    title: atomText(entry.title),
+    summary: atomText(entry.summary),
+    content: atomText(entry.content),
+    date: text(entry.published) ?? text(entry.updated),
+    categories: list(entry.category).map((c) => attr(c, 'label') ?? attr(c, 'term') ?? text(c)).filter((c): c is string => c !== undefined),
+    authors: list(entry.author).map(personName).filter((a): a is string => a !== undefined),
+    image: imageOf(entry, base),
+  });
+}
+
+/** Parse a feed document. `baseUrl` (the feed's URL) resolves relative links. Throws FeedParseError. */
+export function parseFeed(xml: string, baseUrl: string): ParsedFeed {
+  let doc: Node;
+  try {
+    doc = parser.parse(xml.replace(/^\ufeff/, '')) as Node;
+  } catch (error) {
+    throw new FeedParseError(`not a feed: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const rss = isNode(doc.rss) ? doc.rss : undefined;
+  if (rss !== undefined && isNode(rss.channel)) {
+    const channel = rss.channel;
+    const base = absolute(text(list(channel.link)[0]), baseUrl) ?? baseUrl;
+    return compact({ format: 'rss' as const, title: text(channel.title), items: list(channel.item).filter(isNode).map((i) => rssItem(i, base)) });
+  }
+  if (isNode(doc.feed)) {
+    const feed = doc.feed;
+    const base = attr(feed, 'xml:base') ?? baseUrl;
+    return compact({ format: 'atom' as const, title: text(feed.title), items: list(feed.entry).filter(isNode).map((e) => atomEntry(e, base)) });
+  }
+  const rdf = doc['rdf:RDF'];
+  if (isNode(rdf)) {
+    const channel = isNode(rdf.channel) ? rdf.channel : {};
+    return compact({ format: 'rdf' as const, title: text(channel.title), items: list(rdf.item).filter(isNode).map((i) => rssItem(i, baseUrl)) });
+  }
+  throw new FeedParseError('not a feed: no <rss><channel>, Atom <feed> or RSS 1.0 <rdf:RDF> root');
+}

@@ -1,0 +1,169 @@
+import type { Logger } from 'pino';
+import type { Config } from '../../config/schema.js';
+import { ArticleError, toArticle, type Article } from '../article/schema.js';
+import { FetchError, safeFetch } from '../net/safe-fetch.js';
+import { itemKeys, itemToArticleInput, feedDate } from './item.js';
+import { FeedParseError, parseFeed, type FeedItem } from './parse.js';
+import { feedKey, type FeedStore } from './state.js';
+
+/** One poll of one feed: conditional GET → parse → publish what is new → remember. Never throws. */
+
+export type FeedConfig = Config['feeds'][number];
+export type FeedPollResult = 'ok' | 'not_modified' | 'error' | 'backoff' | 'busy';
+
+/** What the poller reports, for metrics. */
+export interface FeedObserver {
+  polled?(feed: string, result: FeedPollResult): void;
+  fetchError?(feed: string, kind: string): void;
+  published?(feed: string, count: number): void;
+}
+
+export interface FeedPollReport {
+  feed: string;
+  result: FeedPollResult;
+  /** Items handed to publish in this poll. */
+  published: number;
+  error?: string;
+}
+
+export interface PollDeps {
+  store: FeedStore;
+  publish(article: Article): Promise<unknown>;
+  logger: Logger;
+  observer?: FeedObserver;
+  fetch: { allowPrivateNetwork: boolean; timeoutMs: number; maxBytes: number };
+  /** Overrides every feed's `backfill` (the `--backfill N` flag). */
+  backfill?: number;
+  now(): number;
+  /** Longest pause between attempts of a failing feed. */
+  maxBackoffMs: number;
+  /** Forget items absent from a feed for this long. */
+  seenRetentionMs: number;
+}
+
+const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1';
+
+/** A feed's URL without any credentials, for logs and metric labels. */
+export function feedLabel(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.href;
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
+}
+
+/**
+ * When a feed that failed `failures` times in a row may be fetched again: the gap between
+ * attempts doubles (1, 2, 4, 8… intervals, capped), with half an interval of slack so a
+ * scheduled poll that fires a little early is not skipped by mistake.
+ */
+export function nextAttempt(now: number, failures: number, intervalMs: number, maxMs: number): number {
+  const factor = 2 ** Math.min(Math.max(failures - 1, 0), 30);
+  return now + Math.min(intervalMs * factor, Math.max(maxMs, intervalMs)) - intervalMs / 2;
+}
+
+/** Oldest first: by date when every item has one, else the reverse of feed order (feeds list newest first). */
+function chronological(items: FeedItem[]): FeedItem[] {
+  const dates = items.map((i) => feedDate(i.date));
+  if (dates.every((d) => d !== undefined)) {
+    return items.map((item, i) => ({ item, at: Date.parse(dates[i] as string), i })).sort((a, b) => a.at - b.at || b.i - a.i).map((x) => x.item);
+  }
+  return [...items].reverse();
+}
+
+export async function pollFeed(feed: FeedConfig, deps: PollDeps): Promise<FeedPollReport> {
+  const label = feedLabel(feed.url);
+  const key = feedKey(feed.url);
+  const log = deps.logger.child({ feed: label });
+  const report = (result: FeedPollResult, published = 0, error?: string): FeedPollReport => {
+    deps.observer?.polled?.(label, result);
+    return error === undefined ? { feed: label, result, published } : { feed: label, result, published, error };
+  };
+  const intervalMs = feed.intervalSeconds * 1000;
+  const token = await deps.store.lock(key, deps.fetch.timeoutMs * 2 + 60_000).catch(() => undefined);
+  if (token === undefined) return report('busy');
+  try {
+    const state = await deps.store.get(key);
+    if (deps.now() < state.nextAttemptAt) return report('backoff');
+
+    const fail = async (kind: string, message: string): Promise<FeedPollReport> => {
+      deps.observer?.fetchError?.(label, kind);
+      const failures = await deps.store.saveFailure(key, message, (n) => nextAttempt(deps.now(), n, intervalMs, deps.maxBackoffMs));
+      log.warn({ kind, failures, err: message }, 'feed poll failed; backing off');
+      return report('error', 0, message);
+    };
+
+    const headers: Record<string, string> = {};
+    if (state.etag !== undefined) headers['if-none-match'] = state.etag;
+    if (state.lastModified !== undefined) headers['if-modified-since'] = state.lastModified;
+    let page;
+    try {
+      page = await safeFetch(feed.url, { ...deps.fetch, accept: ACCEPT, headers });
+    } catch (error) {
+      if (error instanceof FetchError && error.status === 304) {
+        await deps.store.saveSuccess(key, {}, deps.now());
+        log.debug('feed not modified');
+        return report('not_modified');
+      }
+      return fail(error instanceof FetchError ? error.code : 'network', (error as Error).message);
+    }
+
+    let items: FeedItem[];
+    try {
+      items = parseFeed(page.body.toString('utf8'), page.finalUrl).items;
+    } catch (error) {
+      if (error instanceof FeedParseError) return fail('parse', error.message);
+      throw error;
+    }
+
+    const ordered = chronological(items);
+    const keys = ordered.map(itemKeys);
+    const seen = await deps.store.seen(key, keys);
+    let fresh = ordered.filter((_, i) => !seen[i]);
+    if (!state.initialized) {
+      // The first poll: what is in the feed now is old news, except the newest `backfill` items.
+      const backfill = deps.backfill ?? feed.backfill;
+      const newest = new Set(backfill > 0 ? ordered.slice(-backfill) : []);
+      fresh = fresh.filter((item) => newest.has(item));
+      log.info({ items: ordered.length, backfill: fresh.length }, 'first poll of feed: existing items are the baseline');
+    }
+
+    let published = 0;
+    for (const item of fresh) {
+      const input = itemToArticleInput(item);
+      let article: Article | undefined;
+      try {
+        if (input !== undefined) article = toArticle(input);
+      } catch (error) {
+        if (!(error instanceof ArticleError)) throw error;
+        log.warn({ guid: item.guid, link: item.link, err: error.message }, 'feed item is not a valid article; skipped');
+      }
+      if (article === undefined) {
+        if (input === undefined) log.warn({ guid: item.guid }, 'feed item has no link or title; skipped');
+      } else {
+        await deps.publish(article);
+        published++;
+        log.info({ articleId: article.id, url: article.url }, 'feed item published');
+      }
+      // Remembered one by one, so an error half-way never re-publishes the first half.
+      await deps.store.remember(key, itemKeys(item), deps.now());
+    }
+    await deps.store.remember(key, keys.flat(), deps.now(), deps.seenRetentionMs);
+    await deps.store.markInitialized(key, deps.now());
+    const etag = page.headers.get('etag') ?? undefined;
+    const lastModified = page.headers.get('last-modified') ?? undefined;
+    await deps.store.saveSuccess(key, { etag, lastModified }, deps.now());
+    if (published > 0) deps.observer?.published?.(label, published);
+    return report('ok', published);
+  } catch (error) {
+    // Redis or publish trouble: nothing is marked seen past the failure, so the next poll resumes.
+    deps.observer?.fetchError?.(label, 'internal');
+    log.error({ err: (error as Error).message }, 'feed poll aborted');
+    return report('error', 0, (error as Error).message);
+  } finally {
+    await deps.store.unlock(key, token).catch(() => undefined);
+  }
+}

@@ -1,0 +1,104 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/**
+ * What crier remembers about each feed, in Redis (so restarts and other instances share it):
+ *   <prefix>:feed:<key>       hash: etag, lastModified, failures, nextAttemptAt, initializedAt, lastError
+ *   <prefix>:feed:<key>:seen  sorted set: item keys (g:<guid>, l:<canonical link>) → last time seen in the feed
+ *   <prefix>:feed:<key>:lock  a short lock so one feed is never polled twice at once
+ */
+
+export interface FeedState {
+  etag?: string;
+  lastModified?: string;
+  failures: number;
+  /** Epoch ms before which the feed is not fetched (exponential backoff after errors). */
+  nextAttemptAt: number;
+  /** True once a first poll has succeeded (its items are the baseline, not news). */
+  initialized: boolean;
+  lastError?: string;
+}
+
+/** A stable short key for a feed URL. */
+export function feedKey(url: string): string {
+  return createHash('sha256').update(url).digest('hex').slice(0, 20);
+}
+
+const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+export class FeedStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(feed: string, suffix = ''): string {
+    return `${this.prefix}:feed:${feed}${suffix}`;
+  }
+
+  async get(feed: string): Promise<FeedState> {
+    const h = await this.redis.hgetall(this.key(feed));
+    const state: FeedState = {
+      failures: Number(h.failures ?? 0),
+      nextAttemptAt: Number(h.nextAttemptAt ?? 0),
+      initialized: h.initializedAt !== undefined,
+    };
+    if (h.etag !== undefined && h.etag !== '') state.etag = h.etag;
+    if (h.lastModified !== undefined && h.lastModified !== '') state.lastModified = h.lastModified;
+    if (h.lastError !== undefined && h.lastError !== '') state.lastError = h.lastError;
+    return state;
+  }
+
+  /** A successful fetch (200 or 304): errors forgotten; validators stored when given. */
+  async saveSuccess(feed: string, validators: { etag?: string | undefined; lastModified?: string | undefined }, now: number): Promise<void> {
+    const fields: Record<string, string> = { failures: '0', nextAttemptAt: '0', lastSuccessAt: String(now), lastError: '' };
+    if (validators.etag !== undefined) fields.etag = validators.etag;
+    if (validators.lastModified !== undefined) fields.lastModified = validators.lastModified;
+    await this.redis.hset(this.key(feed), fields);
+  }
+
+  /** Count a failure; returns the number of consecutive failures so far. */
+  async saveFailure(feed: string, error: string, nextAttemptAt: (failures: number) => number): Promise<number> {
+    const failures = await this.redis.hincrby(this.key(feed), 'failures', 1);
+    await this.redis.hset(this.key(feed), { nextAttemptAt: String(nextAttemptAt(failures)), lastError: error.slice(0, 500) });
+    return failures;
+  }
+
+  async markInitialized(feed: string, now: number): Promise<void> {
+    await this.redis.hsetnx(this.key(feed), 'initializedAt', String(now));
+  }
+
+  /** For each item (given by its keys), whether any of its keys was seen before. */
+  async seen(feed: string, items: readonly string[][]): Promise<boolean[]> {
+    const pipeline = this.redis.pipeline();
+    for (const keys of items) for (const k of keys) pipeline.zscore(this.key(feed, ':seen'), k);
+    const rows = (await pipeline.exec()) ?? [];
+    let i = 0;
+    return items.map((keys) => {
+      let hit = false;
+      for (let j = 0; j < keys.length; j++, i++) if (rows[i]?.[1] !== null && rows[i]?.[1] !== undefined) hit = true;
+      return hit;
+    });
+  }
+
+  /** Remember keys as seen now; forget keys absent from the feed for longer than `retentionMs`. */
+  async remember(feed: string, keys: readonly string[], now: number, retentionMs?: number): Promise<void> {
+    if (keys.length === 0) return;
+    const args: Array<string | number> = [];
+    for (const k of keys) args.push(now, k);
+    const multi = this.redis.multi().zadd(this.key(feed, ':seen'), ...args);
+    if (retentionMs !== undefined) multi.zremrangebyscore(this.key(feed, ':seen'), '-inf', `(${now - retentionMs}`);
+    await multi.exec();
+  }
+
+  /** Take the feed's poll lock; returns a token to release it with, or undefined when held elsewhere. */
+  async lock(feed: string, ttlMs: number): Promise<string | undefined> {
+    const token = randomBytes(8).toString('hex');
+    const ok = await this.redis.set(this.key(feed, ':lock'), token, 'PX', ttlMs, 'NX');
+    return ok === 'OK' ? token : undefined;
+  }
+
+  async unlock(feed: string, token: string): Promise<void> {
+    await this.redis.eval(UNLOCK, 1, this.key(feed, ':lock'), token);
+  }
+}

@@ -1,0 +1,54 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Webhook signatures: `X-Crier-Timestamp: <unix seconds>` and
+ * `X-Crier-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>" keyed with WEBHOOK_SECRET>`.
+ * Compared in constant time; a timestamp more than five minutes away is refused.
+ */
+
+export const TIMESTAMP_HEADER = 'x-crier-timestamp';
+export const SIGNATURE_HEADER = 'x-crier-signature';
+export const TOLERANCE_SECONDS = 300;
+
+/** The header value for a body (what a CMS, or a test, sends). */
+export function signBody(secret: string, timestamp: number | string, body: string | Buffer): string {
+  const mac = createHmac('sha256', secret);
+  mac.update(`${timestamp}.`);
+  mac.update(body);
+  return `sha256=${mac.digest('hex')}`;
+}
+
+export type SignatureCheck = { ok: true; timestamp: number } | { ok: false; reason: string };
+
+export interface VerifyInput {
+  secret: string;
+  timestamp: string | string[] | undefined;
+  signature: string | string[] | undefined;
+  body: Buffer;
+  /** Current time, unix seconds. */
+  now: number;
+  toleranceSeconds?: number;
+}
+
+const single = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? (v.length === 1 ? v[0] : undefined) : v);
+
+/** Check a request's signature. The reason names the problem without echoing any secret. */
+export function verifySignature(input: VerifyInput): SignatureCheck {
+  const timestamp = single(input.timestamp)?.trim();
+  const signature = single(input.signature)?.trim();
+  if (signature === undefined || signature === '') return { ok: false, reason: 'missing X-Crier-Signature header (the request is not signed)' };
+  if (timestamp === undefined || timestamp === '') return { ok: false, reason: 'missing X-Crier-Timestamp header' };
+  if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'X-Crier-Timestamp must be unix seconds' };
+  const ts = Number(timestamp);
+  const tolerance = input.toleranceSeconds ?? TOLERANCE_SECONDS;
+  if (Math.abs(input.now - ts) > tolerance) {
+    return { ok: false, reason: `X-Crier-Timestamp is more than ${tolerance} seconds away from the server's clock (stale or replayed request)` };
+  }
+  const match = /^sha256=([0-9a-fA-F]+)$/.exec(signature);
+  if (match?.[1] === undefined) return { ok: false, reason: 'X-Crier-Signature must look like sha256=<hex>' };
+  const given = Buffer.from(match[1].toLowerCase(), 'hex');
+  const expected = Buffer.from(signBody(input.secret, timestamp, input.body).slice('sha256='.length), 'hex');
+  // timingSafeEqual throws on different lengths; the length itself is no secret (always 32 bytes).
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature does not match the body' };
+  return { ok: true, timestamp: ts };
+}

@@ -1,0 +1,118 @@
+import { feedDate } from '../feeds/item.js';
+import { htmlToText } from '../feeds/html-to-text.js';
+
+/**
+ * Webhook bodies → Article input (validated afterwards like any Article JSON).
+ *   - Article JSON (DESIGN.md): passed through.
+ *   - Ghost `post.published`: {"post": {"current": {title, url, custom_excerpt|excerpt, plaintext|html,
+ *     feature_image, feature_image_alt, published_at, tags[{name}], authors[{name}], status}}}.
+ *   - WordPress, flat (WP Webhooks and similar plugins): {post_title, post_url|permalink|post_permalink|link,
+ *     post_excerpt, post_content (HTML), post_date_gmt|post_date, post_status, tags, categories (arrays or
+ *     comma-separated), post_author|author_name, featured_image|post_thumbnail|thumbnail_url, featured_image_alt};
+ *     the fields may also sit under "post" (e.g. {"post": {"post_title": …}, "post_permalink": …}).
+ *   - WordPress REST post (?_embed): {link, title.rendered, excerpt.rendered, content.rendered, date_gmt, status,
+ *     _embedded: {author[{name}], "wp:featuredmedia"[{source_url, alt_text}], "wp:term"[[{name}]]}}.
+ * Mapped bodies carry no id: the article id is the hash of the canonical URL, so the same
+ * story coming in by webhook and by feed is one article.
+ */
+
+export type WebhookFormat = 'article' | 'ghost' | 'wordpress' | 'wordpress-rest';
+
+export class WebhookBodyError extends Error {
+  override readonly name = 'WebhookBodyError';
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+const first = (...values: unknown[]): string | undefined => values.map(str).find((v) => v !== undefined);
+
+/** Names from ["a", {name: "b"}] or "a, b". */
+function names(v: unknown): string[] {
+  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (!Array.isArray(v)) return [];
+  return v.map((x) => (isObj(x) ? str(x.name) : str(x))).filter((s): s is string => s !== undefined);
+}
+
+/** Only fields with a value: Article JSON treats absent and empty differently. */
+function defined(o: Obj): Obj {
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined && !(Array.isArray(v) && v.length === 0)) out[k] = v;
+  return out;
+}
+
+function image(url: string | undefined, alt: string | undefined): Obj | undefined {
+  return url === undefined ? undefined : defined({ url, alt });
+}
+
+function ghost(post: Obj): Obj {
+  const status = str(post.status);
+  if (status !== undefined && status !== 'published') throw new WebhookBodyError(`Ghost post is "${status}", not published`);
+  // Internal tags ("#hidden") are for the theme, not readers.
+  const tags = names(post.tags).filter((t) => !t.startsWith('#'));
+  const authors = names(post.authors);
+  const primary = isObj(post.primary_author) ? str(post.primary_author.name) : undefined;
+  return defined({
+    url: str(post.url),
+    title: str(post.title),
+    summary: first(post.custom_excerpt, post.excerpt),
+    body: str(post.plaintext) ?? htmlToText(str(post.html)),
+    publishedAt: feedDate(str(post.published_at)),
+    tags,
+    authors: authors.length > 0 ? authors : primary === undefined ? [] : [primary],
+    image: image(str(post.feature_image), str(post.feature_image_alt)),
+  });
+}
+
+/** WordPress shortcodes ([caption …], [/caption]) are not prose. */
+const wpText = (html: string | undefined): string | undefined => htmlToText(html?.replace(/\[\/?[a-z_-]+(?:\s[^\]]*)?\]/gi, ''));
+
+function wpDate(gmt: string | undefined, local: string | undefined): string | undefined {
+  if (gmt !== undefined && /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d)?$/.test(gmt)) return feedDate(gmt.replace(' ', 'T') + 'Z');
+  return feedDate(gmt ?? local);
+}
+
+function wordpress(body: Obj): Obj {
+  const p: Obj = { ...(isObj(body.post) ? body.post : {}), ...body };
+  const status = str(p.post_status);
+  if (status !== undefined && status !== 'publish') throw new WebhookBodyError(`WordPress post is "${status}", not published`);
+  const thumbnail = isObj(p.post_thumbnail) ? first(p.post_thumbnail.url, p.post_thumbnail.src) : str(p.post_thumbnail);
+  return defined({
+    url: first(p.post_url, p.permalink, p.post_permalink, p.link, p.url),
+    title: str(p.post_title),
+    summary: wpText(str(p.post_excerpt)),
+    body: wpText(str(p.post_content)),
+    publishedAt: wpDate(str(p.post_date_gmt), str(p.post_date)),
+    tags: [...names(p.tags), ...names(p.categories)],
+    authors: names(p.authors).length > 0 ? names(p.authors) : [first(p.author_name, p.post_author_name, typeof p.post_author === 'string' && !/^\d+$/.test(p.post_author) ? p.post_author : undefined)].filter((a): a is string => a !== undefined),
+    image: image(first(p.featured_image, p.featured_image_url, thumbnail, p.thumbnail_url), str(p.featured_image_alt)),
+  });
+}
+
+function wordpressRest(body: Obj): Obj {
+  const status = str(body.status);
+  if (status !== undefined && status !== 'publish') throw new WebhookBodyError(`WordPress post is "${status}", not published`);
+  const rendered = (v: unknown) => (isObj(v) ? str(v.rendered) : str(v));
+  const embedded = isObj(body._embedded) ? body._embedded : {};
+  const media = Array.isArray(embedded['wp:featuredmedia']) && isObj(embedded['wp:featuredmedia'][0]) ? (embedded['wp:featuredmedia'][0] as Obj) : {};
+  const terms = Array.isArray(embedded['wp:term']) ? embedded['wp:term'].flatMap((group) => names(group)) : [];
+  return defined({
+    url: str(body.link),
+    title: htmlToText(rendered(body.title)),
+    summary: wpText(rendered(body.excerpt)),
+    body: wpText(rendered(body.content)),
+    publishedAt: wpDate(str(body.date_gmt), str(body.date)),
+    tags: terms,
+    authors: names(embedded.author),
+    image: image(first(media.source_url, body.jetpack_featured_media_url), str(media.alt_text)),
+  });
+}
+
+/** Recognise the body's format and map it. Throws WebhookBodyError for a post that is not published. */
+export function mapWebhookBody(body: unknown): { format: WebhookFormat; input: unknown } {
+  if (!isObj(body)) return { format: 'article', input: body };
+  if (isObj(body.post) && isObj(body.post.current)) return { format: 'ghost', input: ghost(body.post.current) };
+  if ('post_title' in body || (isObj(body.post) && 'post_title' in body.post)) return { format: 'wordpress', input: wordpress(body) };
+  if (isObj(body.title) && 'rendered' in body.title) return { format: 'wordpress-rest', input: wordpressRest(body) };
+  return { format: 'article', input: body };
+}
