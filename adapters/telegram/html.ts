@@ -24,8 +24,9 @@ export function cleanText(text: string): string {
   return text
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
     .replace(/\r/g, '')
+    // eslint-disable-next-line no-control-regex -- these control characters are exactly what Telegram rewrites
     .replace(/[\u0000-\u0009\u000b-\u001f]/g, ' ')
-    .replace(/[\u2028-\u202e\u030a\u0333\u033f]/g, '');
+    .replace(/[\u2028-\u202e]|\u030a|\u0333|\u033f/g, '');
 }
 
 /** One line of plain text: newlines and runs of spaces collapsed. */

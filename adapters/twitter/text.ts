@@ -98,11 +98,6 @@ export function shorten(value: string, fits: (candidate: string) => boolean, opt
 }
 
 function shortenWithin(value: string, fits: (candidate: string) => boolean, options: TruncateOptions): string {
-  const spans = protectedSpans(value);
-  const whole = (candidate: string): boolean => {
-    const pos = cutPosition(value, candidate);
-    return spans.every(([s, e]) => !(s < pos && pos < e));
-  };
-  const kept = truncate(value, (c) => whole(c) && fits(c), options);
+  const kept = truncate(value, fits, { ...options, keepWhole: protectedSpans(value) });
   return kept !== '' ? kept : truncate(value, fits, options);
 }

@@ -76,6 +76,20 @@ export function canonicalUrl(raw: string): string {
   return url.toString();
 }
 
+/** The URL as given, minus tracking parameters (utm_*, fbclid…) and the fragment is kept. */
+export function stripTracking(raw: string): string {
+  const url = new URL(raw);
+  const keys = [...new Set([...url.searchParams.keys()])];
+  let changed = false;
+  for (const key of keys) {
+    if (TRACKING_PARAMS.test(key)) {
+      url.searchParams.delete(key);
+      changed = true;
+    }
+  }
+  return changed ? url.toString() : raw;
+}
+
 /** Stable article id: the CMS id when given, else a hash of the canonical URL. */
 export function articleId(input: { id?: string | undefined; url: string }): string {
   if (input.id !== undefined && input.id !== '') return input.id;
@@ -111,7 +125,7 @@ export function toArticle(input: unknown): Article {
   const a = parsed.data;
   const article: Article = {
     id: articleId({ id: a.id, url: a.url }),
-    url: a.url.trim(),
+    url: stripTracking(a.url.trim()),
     title: tidy(a.title) ?? a.title,
     authors: (a.authors ?? []).map((s) => tidy(s)).filter((s): s is string => s !== undefined),
     tags: dedupe((a.tags ?? []).map((s) => tidy(s)).filter((s): s is string => s !== undefined)),

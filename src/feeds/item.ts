@@ -1,3 +1,4 @@
+import type { Boilerplate } from '../article/boilerplate.js';
 import { parseDate } from '../article/parse-date.js';
 import { canonicalUrl } from '../article/schema.js';
 import { truncate } from '../text/truncate.js';
@@ -41,12 +42,19 @@ function clip(text: string | undefined, max: number): string | undefined {
 const short = (values: string[], maxItems: number, maxLength: number): string[] =>
   values.map((v) => v.trim()).filter((v) => v !== '' && v.length <= maxLength).slice(0, maxItems);
 
+/** Paragraphs that are site boilerplate ("Follow us on…", the disclaimer) dropped. */
+function withoutBoilerplate(text: string | undefined, bp: Boilerplate | undefined): string | undefined {
+  if (text === undefined || bp === undefined) return text;
+  const kept = text.split(/\n{2,}/).map((p) => bp.clean(p)).filter((p): p is string => p !== undefined);
+  return kept.length === 0 ? undefined : kept.join('\n\n');
+}
+
 /** The Article input for an item, or undefined when it has no link or no title (nothing to post). */
-export function itemToArticleInput(item: FeedItem): Record<string, unknown> | undefined {
+export function itemToArticleInput(item: FeedItem, bp?: Boilerplate): Record<string, unknown> | undefined {
   if (item.link === undefined || item.title === undefined) return undefined;
   const input: Record<string, unknown> = { url: item.link, title: clip(item.title, 1000) };
-  let summary = item.summary;
-  let body = item.content;
+  let summary = withoutBoilerplate(item.summary, bp);
+  let body = withoutBoilerplate(item.content, bp);
   if (body === undefined && summary !== undefined && summary.length > 10_000) {
     body = summary;
     summary = undefined;

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Boilerplate } from '../article/boilerplate.js';
 import type { Config } from '../../config/schema.js';
 import { ArticleError, toArticle, type Article } from '../article/schema.js';
 import { FetchError, safeFetch } from '../net/safe-fetch.js';
@@ -39,6 +40,8 @@ export interface PollDeps {
   maxBackoffMs: number;
   /** Forget items absent from a feed for this long. */
   seenRetentionMs: number;
+  /** Site boilerplate dropped from item text (config `extract`). */
+  boilerplate?: Boilerplate;
 }
 
 const ACCEPT = 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1';
@@ -101,7 +104,8 @@ export async function pollFeed(feed: FeedConfig, deps: PollDeps): Promise<FeedPo
     if (state.lastModified !== undefined) headers['if-modified-since'] = state.lastModified;
     let page;
     try {
-      page = await safeFetch(feed.url, { ...deps.fetch, accept: ACCEPT, headers });
+      // The feed's own host is the operator's choice (it may be an internal CMS); redirects elsewhere are checked.
+      page = await safeFetch(feed.url, { ...deps.fetch, allowHosts: [new URL(feed.url).hostname.toLowerCase()], accept: ACCEPT, headers });
     } catch (error) {
       if (error instanceof FetchError && error.status === 304) {
         await deps.store.saveSuccess(key, {}, deps.now());
@@ -133,7 +137,7 @@ export async function pollFeed(feed: FeedConfig, deps: PollDeps): Promise<FeedPo
 
     let published = 0;
     for (const item of fresh) {
-      const input = itemToArticleInput(item);
+      const input = itemToArticleInput(item, deps.boilerplate);
       let article: Article | undefined;
       try {
         if (input !== undefined) article = toArticle(input);

@@ -2,6 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createRedis } from '../../queues/connection.js';
+import { boilerplate } from '../article/boilerplate.js';
 import type { Article } from '../article/schema.js';
 import { pollFeed, type FeedConfig, type FeedObserver, type FeedPollReport, type PollDeps } from './poll.js';
 import { FeedStore, feedKey } from './state.js';
@@ -36,6 +37,8 @@ export interface FeedPollerOptions {
   maxBackoffMs?: number;
   /** Forget items absent from their feed for this long. Default 400 days. */
   seenRetentionMs?: number;
+  /** Boilerplate paragraph patterns (config `extract`) dropped from item text; default: the built-in list. */
+  boilerplate?: readonly string[];
 }
 
 interface PollJob {
@@ -74,6 +77,7 @@ export class FeedPoller {
       now: options.now ?? Date.now,
       maxBackoffMs: options.maxBackoffMs ?? 6 * 3600_000,
       seenRetentionMs: options.seenRetentionMs ?? 400 * 24 * 3600_000,
+      boilerplate: boilerplate(options.boilerplate),
     };
   }
 

@@ -56,7 +56,7 @@ export async function startSandbox(options: SandboxOptions = {}) {
       return [
         { id: 'telegram', platform: 'telegram', botToken: SANDBOX_CREDENTIALS.telegramToken, chat: SANDBOX_CREDENTIALS.telegramChat, apiRoot: telegram.url },
         { id: 'twitter', platform: 'twitter', ...SANDBOX_CREDENTIALS.twitter, apiRoot: twitter.url },
-        { id: 'instagram', platform: 'instagram', ...SANDBOX_CREDENTIALS.instagram, apiRoot: instagram.url, limiter: { max: 0, duration: 1000 } },
+        { id: 'instagram', platform: 'instagram', ...SANDBOX_CREDENTIALS.instagram, apiRoot: instagram.url, limiter: { max: 0, duration: 1000 }, jitterMs: 0, dailyCap: 0 },
       ];
     },
     async close(): Promise<void> {

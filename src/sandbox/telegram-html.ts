@@ -265,8 +265,9 @@ function closeEntity(open: Open, length: number, entities: TelegramEntity[], out
 export function cleanTelegramText(text: string): string {
   return text
     .replace(/\r/g, '')
+    // eslint-disable-next-line no-control-regex -- these control characters are exactly what Telegram rewrites
     .replace(/[\u0000-\u0009\u000b-\u001f]/g, ' ')
-    .replace(/[\u2028-\u202e\u030a\u0333\u033f]/g, '')
+    .replace(/[\u2028-\u202e]|\u030a|\u0333|\u033f/g, '')
     .replace(/^[ \n]+|[ \n]+$/g, '');
 }
 

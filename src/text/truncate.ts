@@ -43,6 +43,8 @@ export interface TruncateOptions {
   ellipsis?: string;
   /** Prefer a sentence boundary when it keeps at least this share of the word cut. Default 0.6. */
   sentenceShare?: number;
+  /** [start, end) UTF-16 ranges no cut may fall inside (URLs, hashtags…). */
+  keepWhole?: ReadonlyArray<readonly [number, number]>;
 }
 
 /**
@@ -59,12 +61,14 @@ export function truncate(text: string, fits: (candidate: string) => boolean, opt
     return head === '' ? '' : head + ellipsis;
   };
   const clean = (end: number): string => text.slice(0, end).trimEnd();
+  const spans = options.keepWhole ?? [];
+  const allowed = (end: number): boolean => end < text.length && spans.every(([s, e]) => !(s < end && end < e));
 
-  const wordCuts = boundaries(text, words).filter((end) => end < text.length);
+  const wordCuts = boundaries(text, words).filter(allowed);
   const w = lastFitting(wordCuts, (end) => withEllipsis(end) !== '' && fits(withEllipsis(end)));
   const wordEnd = w >= 0 ? (wordCuts[w] as number) : -1;
 
-  const sentenceCuts = boundaries(text, sentences).filter((end) => end < text.length);
+  const sentenceCuts = boundaries(text, sentences).filter(allowed);
   const s = lastFitting(sentenceCuts, (end) => clean(end) !== '' && fits(clean(end)));
   const sentenceEnd = s >= 0 ? (sentenceCuts[s] as number) : -1;
 
@@ -72,7 +76,7 @@ export function truncate(text: string, fits: (candidate: string) => boolean, opt
   if (wordEnd > 0) return withEllipsis(wordEnd);
 
   // One word longer than the room: cut between graphemes.
-  const graphemeCuts = boundaries(text, graphemes).filter((end) => end < text.length);
+  const graphemeCuts = boundaries(text, graphemes).filter(allowed);
   const g = lastFitting(graphemeCuts, (end) => withEllipsis(end) !== '' && fits(withEllipsis(end)));
   return g >= 0 ? withEllipsis(graphemeCuts[g] as number) : '';
 }

@@ -41,7 +41,7 @@ describe('extractHtml with Open Graph only (Lakeside Chronicle)', () => {
   const article = extractHtml(fixture('lakeside-og.html'));
 
   it('should use og:url (no canonical), og:title and og:site_name', () => {
-    expect(article.url).toBe('https://lakeside.example/culture/library-midnight?utm_campaign=social');
+    expect(article.url).toBe('https://lakeside.example/culture/library-midnight');
     expect(article.title).toBe('Library Opens Its Doors at Midnight');
     expect(article.source).toEqual({ name: 'Lakeside Chronicle' });
   });

@@ -31,7 +31,7 @@ describe('extractMarkdown on a seed-shaped page (Ridgeline Dispatch)', () => {
   });
 
   it('should take the URL from the "Source URL:" line', () => {
-    expect(article.url).toBe('https://ridgeline.example/2025/01/06/villages-water-utility?utm_source=feed');
+    expect(article.url).toBe('https://ridgeline.example/2025/01/06/villages-water-utility');
   });
 
   it('should turn Region/Theme/In-depth Report links and a trailing Tags line into tags', () => {

@@ -93,7 +93,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(name: string, bot: Record<string, unknown> = {}): Promise<Harness> {
+export async function startHarness(name: string, bot: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<Harness> {
   const prefix = uniquePrefix(`bot-${name}`);
   const sandbox = await startSandbox();
   const mediaDir = mkdtempSync(join(tmpdir(), 'crier-bot-'));
@@ -102,7 +102,9 @@ export async function startHarness(name: string, bot: Record<string, unknown> = 
       redis: { prefix },
       bot: { editors: [EDITOR.id], alertChat: String(ALERT_CHAT), allowPrivateNetwork: true, ...bot },
       media: { allowPrivateNetwork: true, dir: mediaDir },
-      targets: sandbox.targets(),
+      // No random pause between Instagram posts: tests deliver several articles in a row.
+      targets: sandbox.targets().map((t) => (t.platform === 'instagram' ? { ...t, jitterMs: 0 } : t)),
+      ...extra,
     },
     {},
   );

@@ -14,6 +14,7 @@ async function start(options: TelegramFakeOptions = {}): Promise<TelegramFake> {
 
 interface Answer {
   status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Bot API results are free-form JSON here
   body: { ok: boolean; result?: any; error_code?: number; description?: string; parameters?: Record<string, number> };
 }
 

@@ -52,28 +52,22 @@ interface BotHandle {
 async function editorsBot(config: Config, logger: Logger): Promise<BotHandle | undefined> {
   if (config.bot.editors.length === 0 && config.bot.alertChat === undefined) return undefined;
   const bot = await import('../../bot/index.js');
-  bot.botCredentials(config); // throws a one-line SetupError when there is no token
+  const { webhookPathOf, webhookSecretFor } = await import('../../bot/webhook.js');
+  const { token } = bot.botCredentials(config); // a one-line SetupError when there is no token
   const alerts = new bot.EditorAlerts(logger.child({ component: 'editors-bot' }));
+  const webhookUrl = config.bot.webhookUrl;
   let created: ReturnType<typeof bot.createEditorsBot> | undefined;
   return {
     observer: alerts,
     async mount(server) {
-      if (config.bot.webhookUrl === undefined) return;
-      // Webhook mode: the route needs the bot object, which needs the App: mount a forwarder.
-      await server.register(
-        bot.editorsBotWebhook(
-          {
-            get webhookPath() {
-              return new URL(config.bot.webhookUrl as string).pathname || '/';
-            },
-            get webhookSecret() {
-              return created?.webhookSecret ?? '';
-            },
-            handleUpdate: (update) => (created ? created.handleUpdate(update) : Promise.resolve()),
-          },
-          logger,
-        ),
-      );
+      if (webhookUrl === undefined) return;
+      // The route must exist before listening; the bot needs the running App: forward to it once created.
+      const forwarder = {
+        webhookPath: webhookPathOf(webhookUrl),
+        webhookSecret: webhookSecretFor(config, token),
+        handleUpdate: (update: Parameters<NonNullable<typeof created>['handleUpdate']>[0]) => created?.handleUpdate(update) ?? Promise.resolve(),
+      };
+      await server.register(bot.editorsBotWebhook(forwarder, logger));
     },
     async start(app) {
       created = bot.createEditorsBot({ app, logger, alerts });
@@ -104,7 +98,10 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
     const live = { app: undefined as App | undefined, poller: undefined as FeedPoller | undefined };
     const metrics = new Metrics({
       defaultMetrics: true,
-      queues: () => [...(live.app?.targets.map((t) => live.app!.queues.get(t)) ?? []), ...(live.poller ? [live.poller.queue] : [])],
+      queues: () => {
+        const { app: a, poller: p } = live;
+        return [...(a ? a.targets.map((t) => a.queues.get(t)) : []), ...(p ? [p.queue] : [])];
+      },
     });
     const bot = await editorsBot(config, logger);
     app = live.app = new App(config, { logger, observer: combineObservers(metrics.observer, bot?.observer) });
@@ -117,6 +114,7 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
         publish: (article) => publishing.publish(article),
         logger: logger.child({ component: 'feeds' }),
         observer: metrics.feedObserver,
+        boilerplate: [...config.extract.boilerplate, ...config.extract.extraBoilerplate],
         fetch: { allowPrivateNetwork: useSandbox, timeoutMs: 15_000, maxBytes: 10 * 1024 * 1024 },
         ...(ctx.args.backfill !== undefined ? { backfill: ctx.args.backfill } : {}),
       });

@@ -124,7 +124,7 @@ function locate(source: string, part: string, from: number): number {
 }
 
 describe('formatTwitter (property)', () => {
-  it('should make every tweet valid, keep the link in the first, and never cut a word, URL or emoji', () => {
+  it('should make every tweet valid, keep the link in the first, and never cut a word, URL or emoji', { timeout: 120_000 }, () => {
     fc.assert(
       fc.property(articleArb, targetArb, (article, target) => {
         const post = formatTwitter(article, target);
@@ -140,7 +140,8 @@ describe('formatTwitter (property)', () => {
 
         if (target.template === undefined) {
           const clean = plainLine(article.title);
-          const titlePart = first.split(`\n\n${href}`)[0] as string;
+          const titlePart = clean === '' ? '' : first.slice(0, first.indexOf(`\n\n${href}`));
+          if (clean === '') expect(first.startsWith(href)).toBe(true);
           const core = clean.startsWith(titlePart) ? titlePart : titlePart.replace(/…$/u, '');
           if (clean !== '') expect(titlePart).not.toBe('');
           expect(clean.startsWith(core), JSON.stringify({ titlePart, clean })).toBe(true);

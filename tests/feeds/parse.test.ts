@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { feedDate, itemKeys, itemToArticleInput } from '../../src/feeds/item.js';
+import { FeedParseError, parseFeed } from '../../src/feeds/parse.js';
+import { toArticle } from '../../src/article/schema.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url), 'utf8');
+
+describe('parseFeed (RSS 2.0)', () => {
+  const feed = parseFeed(fixture('harbour-v1.rss'), 'https://gazette.example/feed.xml');
+
+  it('should read every item with its guid and absolute link', () => {
+    expect(feed.format).toBe('rss');
+    expect(feed.title).toBe('The Harbour Gazette');
+    expect(feed.items.map((i) => [i.guid, i.link])).toEqual([
+      ['gazette-1001', 'https://gazette.example/2026/06/ferry-timetable'],
+      ['gazette-1002', 'https://gazette.example/2026/06/fish-market?utm_source=rss'],
+    ]);
+  });
+
+  it('should keep an RSS title as text, so an escaped tag stays literal', () => {
+    expect(feed.items[0]?.title).toBe('Ferry timetable doubles for the summer <b>season</b>');
+  });
+
+  it('should strip HTML from descriptions and content, dropping scripts and decoding entities', () => {
+    expect(feed.items[0]?.summary).toBe('The island ferry will run every 30 minutes from June.\n\nFollow us on Instagram');
+    expect(feed.items[1]?.content).toBe('Stalls return to the quay & so do the gulls.\n\nTraders said the new roof “finally keeps the rain out”.');
+  });
+
+  it('should map categories, authors (name from "mail (Name)") and images (enclosure, media:content with alt)', () => {
+    expect(feed.items[0]?.categories).toEqual(['Transport', 'Harbour']);
+    expect(feed.items[0]?.authors).toEqual(['Mira Okafor']);
+    expect(feed.items[1]?.authors).toEqual(['Jonas Berg']);
+    expect(feed.items[0]?.image).toEqual({ url: 'https://gazette.example/img/ferry.jpg' });
+    expect(feed.items[1]?.image).toEqual({ url: 'https://gazette.example/img/market.jpg', alt: 'The rebuilt market hall at dawn' });
+  });
+});
+
+describe('parseFeed (Atom)', () => {
+  const feed = parseFeed(fixture('harbour-v1.atom'), 'https://courier.example/atom.xml');
+
+  it('should read entries with the alternate link, resolving relative ones against the feed URL', () => {
+    expect(feed.format).toBe('atom');
+    expect(feed.items.map((i) => [i.guid, i.link])).toEqual([
+      ['urn:courier:2001', 'https://courier.example/news/dam-inspection'],
+      ['urn:courier:2002', 'https://courier.example/news/orchard-prize'],
+    ]);
+  });
+
+  it('should turn html and xhtml text constructs into plain text in document order', () => {
+    expect(feed.items[0]?.title).toBe('Dam inspection finds no cracks');
+    expect(feed.items[0]?.summary).toBe('Engineers spent three days inside the wall.');
+    expect(feed.items[0]?.content).toBe('Engineers spent three days inside the wall.\n\nThe report is public.');
+  });
+
+  it('should prefer category labels over terms and take the enclosure link as the image', () => {
+    expect(feed.items[0]?.categories).toEqual(['Infrastructure', 'region-north']);
+    expect(feed.items[0]?.authors).toEqual(['Ines Duarte']);
+    expect(feed.items[0]?.image).toEqual({ url: 'https://courier.example/img/dam.png' });
+  });
+});
+
+describe('feed items as articles', () => {
+  it('should become valid Articles without an id, so the id is the URL hash', () => {
+    const feed = parseFeed(fixture('harbour-v1.rss'), 'https://gazette.example/feed.xml');
+    const article = toArticle(itemToArticleInput(feed.items[1]!));
+    expect(article.id).toMatch(/^u[0-9a-f]{20}$/);
+    expect(article.title).toBe('Fish market reopens after a year of repairs');
+    expect(article.publishedAt).toBe('2026-06-02T09:00:00.000Z');
+    expect(article.tags).toEqual(['Business']);
+    expect(article.image).toEqual({ url: 'https://gazette.example/img/market.jpg', alt: 'The rebuilt market hall at dawn' });
+    // The description is the content's first paragraph: kept once, as the body.
+    expect(article.summary).toBeUndefined();
+    expect(article.body).toContain('finally keeps the rain out');
+  });
+
+  it('should remember an item by guid and by canonical link (tracking parameters dropped)', () => {
+    const feed = parseFeed(fixture('harbour-v1.rss'), 'https://gazette.example/feed.xml');
+    expect(itemKeys(feed.items[1]!)).toEqual(['g:gazette-1002', 'l:https://gazette.example/2026/06/fish-market']);
+  });
+
+  it('should skip items with nothing to link to', () => {
+    expect(itemToArticleInput({ title: 'No link', categories: [], authors: [] })).toBeUndefined();
+  });
+
+  it('should parse RFC 822 and RFC 3339 dates and reject nonsense', () => {
+    expect(feedDate('Wed, 03 Jun 2026 18:15:00 GMT')).toBe('2026-06-03T18:15:00.000Z');
+    expect(feedDate('2026-06-01T10:00:00+02:00')).toBe('2026-06-01T08:00:00.000Z');
+    expect(feedDate('soon')).toBeUndefined();
+  });
+
+  it('should refuse a document that is not a feed', () => {
+    expect(() => parseFeed('<html><body><p>hello</p></body></html>', 'https://x.example/')).toThrow(FeedParseError);
+    expect(() => parseFeed('{"not": "xml"}', 'https://x.example/')).toThrow(/not a feed/);
+  });
+});
+
+describe('feed item text', () => {
+  it('should drop site boilerplate paragraphs when given the boilerplate rules', async () => {
+    const { boilerplate } = await import('../../src/article/boilerplate.js');
+    const feed = parseFeed(fixture('harbour-v1.rss'), 'https://gazette.example/feed.xml');
+    expect(itemToArticleInput(feed.items[0]!)?.summary).toContain('Follow us on Instagram');
+    expect(itemToArticleInput(feed.items[0]!, boilerplate())?.summary).toBe('The island ferry will run every 30 minutes from June.');
+  });
+});
