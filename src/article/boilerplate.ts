@@ -13,9 +13,12 @@ export interface Boilerplate {
 /** Lines that start the trailer: once the body has begun, nothing after them is the article. */
 const TRAILER = /^\s*(?:copyright\b|©|\(c\)\s*(?:copyright|\d{4})|disclaimer\b|all rights reserved\b)/i;
 
-/** A row of share/social buttons converted to text: "Share · Tweet · Email", "Share on Facebook | WhatsApp". */
-const SOCIAL_ROW =
-  /^(?:\s*(?:share|tweet|post|email|e-mail|mail|print|facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|copy link|link copied|pocket|flipboard|mastodon|bluesky|threads|messenger|vk|save|bookmark|gift(?: this)? article)(?:\s+(?:on|this|via|to|by|the|article|story|page|link))*[\s|·•,:/\-–—]*)+$/i;
+/** Words a row of share/social buttons converts to: "Share · Tweet · Email", "Share on Facebook | WhatsApp". */
+const SHARE_WORDS = new Set([
+  'share', 'sharing', 'tweet', 'email', 'mail', 'print', 'facebook', 'twitter', 'x', 'linkedin', 'whatsapp', 'telegram', 'reddit',
+  'pinterest', 'copy', 'copied', 'pocket', 'flipboard', 'mastodon', 'bluesky', 'threads', 'messenger', 'vk', 'save', 'bookmark', 'gift',
+]);
+const CONNECTORS = new Set(['on', 'this', 'via', 'to', 'by', 'the', 'article', 'story', 'page', 'link', 'post']);
 
 const cache = new Map<string, RegExp[]>();
 
@@ -45,7 +48,9 @@ export function isTrailerStart(text: string): boolean {
 }
 
 export function isSocialRow(text: string): boolean {
-  return text.length <= 200 && SOCIAL_ROW.test(text);
+  if (text.length > 200) return false;
+  const tokens = text.toLowerCase().replace(/e-mail/g, 'email').split(/[\s|·•,:/\-–—]+/).filter((t) => t !== '');
+  return tokens.some((t) => SHARE_WORDS.has(t)) && tokens.every((t) => SHARE_WORDS.has(t) || CONNECTORS.has(t));
 }
 
 export function boilerplate(patterns?: readonly string[]): Boilerplate {

@@ -18,19 +18,19 @@ const protect = (text: string): string => text.replace(ESCAPABLE, (_m, c: string
 const restore = (text: string): string => text.replace(PROTECTED, (c) => String.fromCharCode(c.charCodeAt(0) - 0xe000));
 
 // [text](dest "title"): text may hold one level of brackets, dest one level of parentheses.
-const TEXT = '((?:\\[[^\\]\\n]*\\]|[^\\[\\]\\n])*)';
-const DEST = '\\(\\s*<?((?:\\([^()\\s]*\\)|[^()\\s<>])*)>?(?:\\s+(?:"[^"\\n]*"|\'[^\'\\n]*\'|\\([^)\\n]*\\)))?\\s*\\)';
+const TEXT = '((?:\\[[^\\]\\n]{0,300}\\]|[^\\[\\]\\n]){0,500})';
+const DEST = '\\(\\s*<?((?:\\([^()\\s]{0,300}\\)|[^()\\s<>]){0,2048})>?(?:\\s+(?:"[^"\\n]{0,300}"|\'[^\'\\n]{0,300}\'|\\([^)\\n]{0,300}\\)))?\\s*\\)';
 const IMAGE = new RegExp(`!\\[${TEXT}\\]${DEST}`, 'g');
 const LINK = new RegExp(`\\[${TEXT}\\]${DEST}`, 'g');
-const REF_LINK = /\[([^\]\n]+)\]\[[^\]\n]*\]/g;
-const HTML_IMG = /<img\b[^>]*>/gi;
+const REF_LINK = /\[([^\]\n[]{1,300})\]\[[^\]\n]{0,100}\]/g;
+const HTML_IMG = /<img\b[^>]{0,2000}>/gi;
 const AUTOLINK = /<((?:https?|mailto|ftp):[^<>\s]+)>/gi;
 const BARE_URL = /\bhttps?:\/\/[^\s<>()[\]"']+[^\s<>()[\]"'.,;:!?]/gi;
-const FOOTNOTE = /\[\^[^\]\n]+\]/g;
-const COMMENT = /<!--[\s\S]*?-->/g;
-const SCRIPT = /<(script|style|noscript|svg)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+const FOOTNOTE = /\[\^[^\]\n]{1,100}\]/g;
+const COMMENT = /<!--[\s\S]{0,20000}?-->/g;
+const SCRIPT = /<(script|style|noscript|svg)\b[^>]{0,2000}>[\s\S]{0,20000}?<\/\1\s*>/gi;
 const TAG =
-  /<\/?(?:a|abbr|address|article|aside|audio|b|big|blockquote|br|button|caption|center|cite|code|dd|del|details|dfn|div|dl|dt|em|figcaption|figure|font|footer|form|h[1-6]|header|hr|i|iframe|img|input|ins|kbd|label|li|main|mark|nav|ol|p|picture|pre|q|s|samp|section|small|source|span|strike|strong|sub|summary|sup|table|tbody|td|tfoot|th|thead|time|tr|tt|u|ul|var|video|wbr)\b(?:[^>"']|"[^"]*"|'[^']*')*\/?>/gi;
+  /<\/?(?:a|abbr|address|article|aside|audio|b|big|blockquote|br|button|caption|center|cite|code|dd|del|details|dfn|div|dl|dt|em|figcaption|figure|font|footer|form|h[1-6]|header|hr|i|iframe|img|input|ins|kbd|label|li|main|mark|nav|ol|p|picture|pre|q|s|samp|section|small|source|span|strike|strong|sub|summary|sup|table|tbody|td|tfoot|th|thead|time|tr|tt|u|ul|var|video|wbr)\b(?:[^>"']|"[^"]{0,1000}"|'[^']{0,1000}'){0,2000}\/?>/gi;
 
 function attr(tag: string, name: string): string | undefined {
   const m = new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
@@ -58,7 +58,7 @@ export function findLinks(raw: string): MdLink[] {
   for (const m of text.matchAll(LINK)) {
     links.push({ at: m.index, link: { text: plainText(restore(m[1] ?? '')), url: restore(m[2] ?? '').trim() } });
   }
-  for (const m of text.matchAll(/<a\b[^>]*>([\s\S]*?)<\/a\s*>/gi)) {
+  for (const m of text.matchAll(/<a\b[^>]{0,2000}>([\s\S]{0,2000}?)<\/a\s*>/gi)) {
     const href = attr(m[0], 'href');
     if (href !== undefined) links.push({ at: m.index, link: { text: plainText(restore(m[1] ?? '')), url: href } });
   }
@@ -76,10 +76,10 @@ function stripEmphasis(text: string): string {
   for (let i = 0; i < 3; i++) {
     const before = out;
     out = out
-      .replace(/(\*\*|__)(?=\S)([\s\S]*?\S)\1/g, '$2')
+      .replace(/(\*\*|__)(?=\S)([\s\S]{0,5000}?\S)\1/g, '$2')
       .replace(/(^|[^\w*\\])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])/g, '$1$2')
       .replace(/(^|[^\w\\])_(?=[^\s_])([^_\n]*?[^\s_])_(?!\w)/g, '$1$2')
-      .replace(/~~(?=\S)([\s\S]*?\S)~~/g, '$1');
+      .replace(/~~(?=\S)([\s\S]{0,5000}?\S)~~/g, '$1');
     if (out === before) break;
   }
   return out;
@@ -101,7 +101,7 @@ export function plainText(raw: string, opts: { keepTags?: boolean } = {}): strin
   }
   text = text.replace(REF_LINK, '$1').replace(FOOTNOTE, '');
   if (opts.keepTags !== true) text = text.replace(/<br\s*\/?>/gi, '\n').replace(TAG, '');
-  text = text.replace(/(`+)([\s\S]*?)\1/g, '$2');
+  text = text.replace(/(`+)([^`]{0,5000}?)\1/g, '$2');
   text = stripEmphasis(text);
   text = decodeEntities(restore(text));
   return text
@@ -120,7 +120,7 @@ export function isLinkOnly(raw: string): boolean {
   BARE_URL.lastIndex = 0;
   if (!hasLink) return false;
   const rest = stripEmphasis(
-    text.replace(IMAGE, '').replace(LINK, '').replace(AUTOLINK, '').replace(BARE_URL, '').replace(/<a\b[^>]*>[\s\S]*?<\/a\s*>/gi, '').replace(TAG, ''),
+    text.replace(IMAGE, '').replace(LINK, '').replace(AUTOLINK, '').replace(BARE_URL, '').replace(/<a\b[^>]{0,2000}>[\s\S]{0,2000}?<\/a\s*>/gi, '').replace(TAG, ''),
   );
   return /^[\s|·•,;:/\\\-–—>»*_()[\]]*$/.test(restore(rest).replace(PROTECTED, ''));
 }

@@ -33,10 +33,14 @@ export interface TelegramFakeOptions {
   botUsername?: string;
   /** Sends per minute per channel or group. Default 20; 0 turns it off. */
   perChatPerMinute?: number;
+  /** Length of the per-chat window in ms (default 60 000): shorten it to run bursts quickly. */
+  perChatWindowMs?: number;
   /** Sends per second per private chat. Default 0 (off: only the global budget applies). */
   perPrivateChatPerSecond?: number;
   /** Sends per second for the whole token. Default 30; 0 turns it off. */
   globalPerSecond?: number;
+  /** Length of the global window in ms (default 1000). */
+  globalWindowMs?: number;
   /** Known chats; when given, any other chat is "chat not found". */
   knownChats?: FakeChatSpec[];
   /** Reject a bare `&` (stricter than TDLib, see telegram-html.ts). Default true. */
@@ -80,9 +84,9 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
   const now = options.now ?? Date.now;
   const strict = options.strictEntities ?? true;
   const chats = new ChatRegistry(options.knownChats);
-  const perChat = new SlidingWindow(options.perChatPerMinute ?? 20, 60_000, now);
+  const perChat = new SlidingWindow(options.perChatPerMinute ?? 20, options.perChatWindowMs ?? 60_000, now);
   const perPrivate = new SlidingWindow(options.perPrivateChatPerSecond ?? 0, 1000, now);
-  const global = new SlidingWindow(options.globalPerSecond ?? 30, 1000, now);
+  const global = new SlidingWindow(options.globalPerSecond ?? 30, options.globalWindowMs ?? 1000, now);
   const bot = { id: Number(token.split(':')[0]) || 123456789, username: options.botUsername ?? 'crier_sandbox_bot', first_name: 'Crier Sandbox' };
 
   let updates: Array<Record<string, unknown> & { update_id: number }> = [];

@@ -144,6 +144,16 @@ describe('Telegram fake: rate limits', () => {
     expect(f.sent.map((s) => s.text)).toEqual(['n0', 'n1', 'n2', 'other chat', 'n3']);
   });
 
+  it('should use the configured window lengths', async () => {
+    let now = 0;
+    const f = await start({ perChatPerMinute: 2, perChatWindowMs: 500, now: () => now });
+    await call(f, 'sendMessage', { chat_id: '@news_room', text: 'a' });
+    await call(f, 'sendMessage', { chat_id: '@news_room', text: 'b' });
+    expect((await call(f, 'sendMessage', { chat_id: '@news_room', text: 'c' })).body.parameters).toEqual({ retry_after: 1 });
+    now = 501;
+    expect((await call(f, 'sendMessage', { chat_id: '@news_room', text: 'c' })).status).toBe(200);
+  });
+
   it('should enforce the global per-token budget across chats', async () => {
     const now = 5_000;
     const f = await start({ globalPerSecond: 2, now: () => now });

@@ -1,0 +1,128 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import twitterText from 'twitter-text';
+import { afterAll, describe, expect, it } from 'vitest';
+import { deletePrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin/crier.js');
+const FIXTURES = join(ROOT, 'tests/fixtures/articles');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the real CLI in a child process with a clean environment (no credentials). */
+function crier(args: string[], options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'crier-cli-')), env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), ...options.env }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+    if (options.stdin !== undefined) child.stdin?.end(options.stdin);
+    else child.stdin?.end();
+  });
+}
+
+interface Preview {
+  article: { id: string; url: string; title: string; tags: string[] };
+  posts: Array<Record<string, unknown> & { target: string; platform: string }>;
+}
+
+function checkContract(preview: Preview): void {
+  expect(preview.posts.map((p) => [p.target, p.platform])).toEqual([
+    ['telegram', 'telegram'],
+    ['twitter', 'twitter'],
+    ['instagram', 'instagram'],
+  ]);
+  const [tg, tw, ig] = preview.posts as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
+  expect(['sendMessage', 'sendPhoto']).toContain(tg.method);
+  expect(tg.parse_mode).toBe('HTML');
+  expect(typeof (tg.text ?? tg.caption)).toBe('string');
+  const tweets = tw.tweets as Array<{ text: string }>;
+  expect(tweets.length).toBeGreaterThan(0);
+  for (const t of tweets) expect(twitterText.parseTweet(t.text).valid).toBe(true);
+  expect(typeof ig.caption).toBe('string');
+  const image = ig.image as { path?: string; url?: string; width: number; height: number; mime: string };
+  expect(image.mime).toBe('image/jpeg');
+  expect(image.width).toBe(1080);
+  expect(image.path ?? image.url).toBeTruthy();
+}
+
+describe('crier CLI', () => {
+  const prefix = uniquePrefix('cli');
+  afterAll(() => deletePrefix(prefix));
+
+  it('should preview a Markdown article as the DESIGN.md JSON contract', async () => {
+    const run = await crier(['preview', join(FIXTURES, 'ridgeline-dispatch.md')]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const preview = JSON.parse(run.stdout) as Preview;
+    expect(preview.article.title).toBe('Mountain Villages Vote to Share One Water Utility & Its Debts');
+    expect(preview.article.tags).toContain('Drought Watch');
+    checkContract(preview);
+  });
+
+  it('should preview HTML from standard input, and JSON with --url', async () => {
+    const html = await crier(['preview', '-'], { stdin: (await import('node:fs')).readFileSync(join(FIXTURES, 'northwind-graph.html'), 'utf8') });
+    expect(html.code).toBe(0);
+    checkContract(JSON.parse(html.stdout) as Preview);
+
+    const dir = mkdtempSync(join(tmpdir(), 'crier-cli-json-'));
+    writeFileSync(join(dir, 'a.json'), JSON.stringify({ title: 'Budget <b>vote</b> & "more"', tags: ['C++', 'AT&T'] }));
+    const json = await crier(['preview', join(dir, 'a.json'), '--url', 'https://news.example/budget']);
+    expect(json.code).toBe(0);
+    const preview = JSON.parse(json.stdout) as Preview;
+    expect(preview.article.url).toBe('https://news.example/budget');
+    checkContract(preview);
+  });
+
+  it('should refuse bad input with one line and a non-zero exit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crier-cli-bad-'));
+    writeFileSync(join(dir, 'broken.json'), '{"title": "x", ');
+    writeFileSync(join(dir, 'notitle.json'), '{"url": "https://news.example/x"}');
+    writeFileSync(join(dir, 'ftp.json'), '{"url": "ftp://news.example/x", "title": "T"}');
+    const cases: Array<[string[], RegExp]> = [
+      [['preview', join(dir, 'missing.md')], /^crier: file not found: .*missing\.md\n$/],
+      [['preview', join(dir, 'broken.json')], /^crier: .*not valid JSON.*\n$/],
+      [['preview', join(dir, 'notitle.json')], /^crier: .*title.*\n$/],
+      [['preview', join(dir, 'ftp.json')], /^crier: .*url: must be an http\(s\) URL.*\n$/],
+      [['publish', join(dir, 'missing.md')], /^crier: file not found: .*\n$/],
+      [['frobnicate'], /^crier: unknown command "frobnicate"/],
+    ];
+    for (const [args, pattern] of cases) {
+      const run = await crier(args);
+      expect(run.code, args.join(' ')).not.toBe(0);
+      expect(run.stderr, args.join(' ')).toMatch(pattern);
+      expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expect(run.stdout).toBe('');
+    }
+  });
+
+  it('should publish, then report the ledger with status', async () => {
+    const env = {
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      TELEGRAM_BOT_TOKEN: '1234567:cli-test-token-cli-test-token-abcdef',
+      TELEGRAM_CHANNEL: '@cli_test',
+    };
+    const run = await crier(['publish', join(FIXTURES, 'ridgeline-dispatch.md')], { env });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const id = run.stdout.trim();
+    expect(id).toMatch(/^u[0-9a-f]{20}$/);
+    const again = await crier(['publish', join(FIXTURES, 'ridgeline-dispatch.md'), '--json'], { env });
+    expect(JSON.parse(again.stdout)).toMatchObject({ articleId: id, outcomes: [{ target: 'telegram', enqueued: false, state: 'queued' }] });
+    const status = await crier(['status', id], { env });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/telegram\s+telegram\s+queued\s+attempts 0/);
+    expect(status.stdout).not.toContain('cli-test-token');
+  });
+});
