@@ -103,6 +103,10 @@ export const Config = z
         concurrency: z.number().int().min(1).max(1000).default(10),
         /** Seconds to finish in-flight jobs on SIGTERM before giving them back. */
         shutdownGraceSeconds: z.number().min(0).default(30),
+        /** How long a job's lock lasts (ms); a crashed worker's jobs are taken over after about this long. */
+        lockDurationMs: z.number().int().min(1000).default(30_000),
+        /** How often workers look for stalled jobs of crashed workers (ms). */
+        stalledIntervalMs: z.number().int().min(1000).default(30_000),
       })
       .strict()
       .prefault({}),

@@ -111,8 +111,8 @@ export class App {
       concurrency: this.config.worker.concurrency,
       telegramGlobalPerSecond: this.config.telegramGlobalPerSecond,
       ...(this.options.observer ? { observer: this.options.observer } : {}),
-      ...(this.options.lockDurationMs ? { lockDurationMs: this.options.lockDurationMs } : {}),
-      ...(this.options.stalledIntervalMs ? { stalledIntervalMs: this.options.stalledIntervalMs } : {}),
+      lockDurationMs: this.options.lockDurationMs ?? this.config.worker.lockDurationMs,
+      stalledIntervalMs: this.options.stalledIntervalMs ?? this.config.worker.stalledIntervalMs,
     });
     this.workers.start();
     await this.workers.ready();

@@ -58,7 +58,8 @@ const tidyText = (text: string, url: string | undefined): string => {
     .map((l) => l.replace(/[ \t]+/g, ' ').trim())
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
-    .trim();
+    .trim()
+    .replace(/^[\p{P}\s]+$/u, '');
 };
 
 /** Read `/post` arguments (the text after the command) and the replied-to message, if any. */
@@ -66,13 +67,14 @@ export function parsePostRequest(payload: string, replied?: QuotedMessage): Post
   const usage =
     'Send /post followed by a link (/post https://…) to publish an article, ' +
     'or /post <link> <your text> to publish a short post with that link.';
-  const found = trimUrl(URL_TOKEN.exec(payload)?.[2]);
+  const raw = URL_TOKEN.exec(payload)?.[2];
+  const found = trimUrl(raw);
   if (found === undefined) {
     const other = OTHER_SCHEME.exec(payload)?.[2];
     if (other !== undefined) return { kind: 'usage', message: `Only http and https links can be posted, not ${other.split(':')[0]}.` };
   }
   let url = found;
-  let text = tidyText(payload, found);
+  let text = tidyText(payload, raw);
   if (replied !== undefined) {
     const quotedLinks = linksOf(replied);
     url ??= quotedLinks[0];

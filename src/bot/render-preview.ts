@@ -7,6 +7,7 @@
  * them together would not fit in 4096 characters; room is kept for the footer that
  * Publish/Cancel add later.
  */
+import { cleanText } from '../../adapters/telegram/html.js';
 import type { Post } from '../../adapters/types.js';
 import type { Article } from '../article/schema.js';
 import { codePoints } from '../text/truncate.js';
@@ -28,13 +29,17 @@ export interface PostPreview {
 export const FOOTER_ROOM = 700;
 
 export function postPreview(post: Post, notes: string[] = []): PostPreview {
-  const base = { target: post.target, platform: post.platform, notes };
+  const shown = describePost(post);
+  return { target: post.target, platform: post.platform, notes, kind: shown.kind, text: cleanText(shown.text) };
+}
+
+function describePost(post: Post): { kind: string; text: string } {
   switch (post.platform) {
     case 'telegram': {
       const body = visibleText(post.text ?? post.caption ?? '');
       const buttons = (post.reply_markup?.inline_keyboard ?? []).flat().map((b) => `[${b.text} → ${b.url}]`);
       const kind = post.method === 'sendPhoto' ? 'photo with caption' : 'message';
-      return { ...base, kind, text: [body, ...buttons].join('\n') };
+      return { kind, text: [body, ...buttons].join('\n') };
     }
     case 'twitter': {
       const n = post.tweets.length;
@@ -44,12 +49,12 @@ export function postPreview(post: Post, notes: string[] = []): PostPreview {
           return n > 1 ? `(${i + 1}/${n}) ${t.text}${media}` : `${t.text}${media}`;
         })
         .join('\n\n');
-      return { ...base, kind: n > 1 ? `thread of ${n} tweets` : 'tweet', text };
+      return { kind: n > 1 ? `thread of ${n} tweets` : 'tweet', text };
     }
     case 'instagram': {
       const source = post.imageSource === 'card' ? 'title card' : post.imageSource === 'article' ? 'article photo' : 'photo';
       const size = post.image.width !== undefined && post.image.height !== undefined ? ` ${post.image.width}×${post.image.height}` : '';
-      return { ...base, kind: `photo post (${source}${size})`, text: post.caption };
+      return { kind: `photo post (${source}${size})`, text: post.caption };
     }
   }
 }

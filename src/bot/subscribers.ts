@@ -127,7 +127,7 @@ export class Subscribers {
       connection: this.workerRedis,
       prefix: this.o.prefix,
       concurrency: 10,
-      
+      ...(this.o.perSecond > 0 ? { limiter: { max: this.o.perSecond, duration: 1000 } } : {}),
     });
     worker.on('error', (error) => this.o.logger.warn({ err: error.message }, 'broadcast worker error'));
     this.worker = worker;
@@ -137,7 +137,7 @@ export class Subscribers {
   private async send(job: Job<BroadcastJob>, worker: Worker<BroadcastJob>, budget: SlidingWindowLimiter): Promise<string> {
     const { chatId, html } = job.data;
     if (!(await this.has(chatId))) return 'unsubscribed';
-    const wait = 0 * (await budget.acquire());
+    const wait = await budget.acquire();
     if (wait > 0) {
       await worker.rateLimit(wait);
       throw Worker.RateLimitError();

@@ -42,7 +42,7 @@ function checkContract(preview: Preview): void {
     ['twitter', 'twitter'],
     ['instagram', 'instagram'],
   ]);
-  const [tg, tw, ig] = preview.posts as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
+  const [tg, tw, ig] = preview.posts as unknown as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
   expect(['sendMessage', 'sendPhoto']).toContain(tg.method);
   expect(tg.parse_mode).toBe('HTML');
   expect(typeof (tg.text ?? tg.caption)).toBe('string');

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { buildConfig } from '../../config/load.js';
+import { fetchArticle, linksOf, parsePostRequest, shortPostArticle } from '../../src/bot/article-input.js';
+import { startSandboxSite, type SandboxSite } from '../../src/sandbox/site.js';
+import { articlePage } from './harness.js';
+
+describe('/post arguments (article-input)', () => {
+  it('should read a bare link as an article to fetch', () => {
+    expect(parsePostRequest('https://news.example.org/a')).toEqual({ kind: 'url', url: 'https://news.example.org/a' });
+    expect(parsePostRequest('  https://news.example.org/a.  ')).toEqual({ kind: 'url', url: 'https://news.example.org/a' });
+  });
+
+  it('should read a link with text as a short post, keeping line breaks', () => {
+    expect(parsePostRequest('https://news.example.org/a Ferries return\nAll night, every night')).toEqual({
+      kind: 'text', url: 'https://news.example.org/a', text: 'Ferries return\nAll night, every night',
+    });
+    expect(parsePostRequest('Worth reading: https://news.example.org/a')).toEqual({ kind: 'text', url: 'https://news.example.org/a', text: 'Worth reading:' });
+  });
+
+  it('should take the link and text from the replied-to message', () => {
+    const quoted = { text: 'Ferries return https://news.example.org/f', entities: [{ type: 'url', offset: 15, length: 26 }] };
+    expect(parsePostRequest('', quoted)).toEqual({ kind: 'text', url: 'https://news.example.org/f', text: 'Ferries return' });
+    expect(parsePostRequest('https://news.example.org/other', { text: 'Quoted words' })).toEqual({ kind: 'text', url: 'https://news.example.org/other', text: 'Quoted words' });
+    expect(parsePostRequest('My own words', { caption: 'Photo', caption_entities: [{ type: 'text_link', offset: 0, length: 5, url: 'https://news.example.org/p' }] })).toEqual({
+      kind: 'text', url: 'https://news.example.org/p', text: 'My own words',
+    });
+  });
+
+  it('should ask for a link when there is none, and refuse other schemes', () => {
+    expect(parsePostRequest('')).toMatchObject({ kind: 'usage', message: expect.stringMatching(/^Send \/post followed by a link/) });
+    expect(parsePostRequest('just words')).toMatchObject({ kind: 'usage', message: expect.stringMatching(/needs a link/) });
+    expect(parsePostRequest('', { text: 'no link here' })).toMatchObject({ kind: 'usage', message: expect.stringMatching(/needs a link/) });
+    expect(parsePostRequest('javascript://alert(1)')).toEqual({ kind: 'usage', message: 'Only http and https links can be posted, not javascript.' });
+  });
+
+  it('should find links in entities and text', () => {
+    expect(linksOf({ text: 'see example.org/x', entities: [{ type: 'url', offset: 4, length: 13 }] })).toEqual(['https://example.org/x']);
+  });
+
+  it('should map a short post to title = first line, summary = the rest, a stable id per text and link', () => {
+    const a = shortPostArticle('https://news.example.org/a', 'Ferries <b>return</b>\nAll night.\nEvery night.');
+    expect(a).toMatchObject({ url: 'https://news.example.org/a', title: 'Ferries <b>return</b>', summary: 'All night.\nEvery night.' });
+    expect(a.id).toMatch(/^p[0-9a-f]{20}$/);
+    expect(shortPostArticle('https://news.example.org/a?utm_source=x', 'Ferries <b>return</b>\nAll night.\nEvery night.').id).toBe(a.id);
+    expect(shortPostArticle('https://news.example.org/a', 'Other text').id).not.toBe(a.id);
+    expect(shortPostArticle('https://news.example.org/a', 'Just a title').summary).toBeUndefined();
+  });
+});
+
+describe('fetching an article for /post (article-input)', () => {
+  let site: SandboxSite;
+  const config = (allow: boolean) => buildConfig({ bot: { allowPrivateNetwork: allow } }, {});
+
+  it('should fetch and extract a page, and refuse private addresses unless allowed', async () => {
+    site = await startSandboxSite();
+    try {
+      const url = `${site.url}/news/page.html`;
+      site.pages.set('/news/page.html', ['text/html', articlePage('Lock gates replaced', url)]);
+      site.pages.set('/img.png', ['image/png', Buffer.from([0x89, 0x50])]);
+      const article = await fetchArticle(url, config(true));
+      expect(article).toMatchObject({ title: 'Lock gates replaced', url });
+      await expect(fetchArticle(url, config(false))).rejects.toThrow(/^I won't fetch that link: 127\.0\.0\.1 is a loopback address/);
+      await expect(fetchArticle(`${site.url}/img.png`, config(true))).rejects.toThrow('That link is not an article page (it is image/png).');
+      await expect(fetchArticle(`${site.url}/missing`, config(true))).rejects.toThrow('The site answered 404 for that link.');
+      expect(site.hits.get('/news/page.html')).toBe(1);
+    } finally {
+      await site.close();
+    }
+  });
+});

@@ -1,0 +1,175 @@
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/http/server.js';
+import { signBody } from '../../src/http/signature.js';
+import { silentLogger } from '../../src/logging.js';
+import { deletePrefix, uniquePrefix } from '../helpers/redis.js';
+import { SECRETS, TestApp, testConfig } from './test-app.js';
+
+const ARTICLE = {
+  url: 'https://gazette.example/2026/06/tide-tables',
+  title: 'New tide tables published for the <b>harbour</b>',
+  summary: 'Spring tides arrive a week early this year.',
+  tags: ['Harbour', 'Weather'],
+};
+
+describe('POST /publish', () => {
+  let prefix: string;
+  let app: TestApp;
+  let server: FastifyInstance;
+  let clock: number;
+
+  const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
+    server.inject({ method: 'POST', url: '/publish', headers: { 'content-type': 'application/json', ...headers }, payload: body });
+  const signed = (body: string, at = clock, secret: string = SECRETS.webhook) =>
+    post(body, { 'x-crier-timestamp': String(at), 'x-crier-signature': signBody(secret, at, body) });
+  const jobCount = async () => {
+    let total = 0;
+    for (const t of app.targets) {
+      const counts = await app.queues.get(t).getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
+      total += Object.values(counts).reduce((a, b) => a + b, 0);
+    }
+    return total;
+  };
+
+  async function start(http: Record<string, unknown> = {}) {
+    app = new TestApp(testConfig(prefix, http), silentLogger);
+    server = await buildServer({ app, now: () => clock });
+  }
+
+  beforeEach(async () => {
+    prefix = uniquePrefix('publish');
+    clock = 1_780_000_000;
+    await start();
+  });
+
+  afterEach(async () => {
+    await server.close();
+    await app.close();
+    await deletePrefix(prefix);
+  });
+
+  it('should accept a signed article with 202, its id and one queued delivery per target', async () => {
+    const res = await signed(JSON.stringify(ARTICLE));
+    expect(res.statusCode).toBe(202);
+    const body = res.json();
+    expect(body.articleId).toMatch(/^u[0-9a-f]{20}$/);
+    expect(body.deliveries).toEqual([
+      { target: 'chan', platform: 'telegram', state: 'queued', enqueued: true },
+      { target: 'x', platform: 'twitter', state: 'queued', enqueued: true },
+      { target: 'gram', platform: 'instagram', state: 'queued', enqueued: true },
+    ]);
+    expect(await jobCount()).toBe(3);
+    expect((await app.ledger.getArticle(body.articleId))?.title).toBe(ARTICLE.title);
+  });
+
+  it('should answer the same article again with 200 and its states, enqueuing nothing', async () => {
+    const first = await signed(JSON.stringify(ARTICLE));
+    expect(first.statusCode).toBe(202);
+    // Same story, re-signed a second later, with a tracking parameter on the URL: same article id.
+    const again = await signed(JSON.stringify({ ...ARTICLE, url: ARTICLE.url + '?utm_source=cms' }), clock + 1);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().articleId).toBe(first.json().articleId);
+    expect(again.json().deliveries.every((d: { enqueued: boolean; state: string }) => !d.enqueued && d.state === 'queued')).toBe(true);
+    expect(await jobCount()).toBe(3);
+  });
+
+  it('should refuse an unsigned request with 401 and say so', async () => {
+    const res = await post(JSON.stringify(ARTICLE));
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toEqual({ error: 'unauthorized', reason: expect.stringMatching(/missing X-Crier-Signature/) });
+    expect(await jobCount()).toBe(0);
+  });
+
+  it('should refuse a forged signature (wrong secret, or a body changed after signing) with 401', async () => {
+    const forged = await signed(JSON.stringify(ARTICLE), clock, 'not-the-real-secret-at-all');
+    expect(forged.statusCode).toBe(401);
+    expect(forged.json().reason).toMatch(/does not match/);
+    const body = JSON.stringify(ARTICLE);
+    const tampered = await post(body.replace('tide', 'TIDE'), { 'x-crier-timestamp': String(clock), 'x-crier-signature': signBody(SECRETS.webhook, clock, body) });
+    expect(tampered.statusCode).toBe(401);
+    expect(await jobCount()).toBe(0);
+  });
+
+  it('should refuse a 10-minute-old timestamp and a replayed request with 401', async () => {
+    const old = await signed(JSON.stringify(ARTICLE), clock - 600);
+    expect(old.statusCode).toBe(401);
+    expect(old.json().reason).toMatch(/more than 300 seconds away/);
+
+    const body = JSON.stringify(ARTICLE);
+    const headers = { 'x-crier-timestamp': String(clock), 'x-crier-signature': signBody(SECRETS.webhook, clock, body) };
+    expect((await post(body, headers)).statusCode).toBe(202);
+    const replay = await post(body, headers);
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().reason).toMatch(/replayed/);
+  });
+
+  it('should refuse a 3 MB body with 413 before reading it as an article', async () => {
+    const huge = JSON.stringify({ ...ARTICLE, body: 'x'.repeat(3 * 1024 * 1024) });
+    const res = await signed(huge);
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error).toMatch(/too large/);
+  });
+
+  it('should answer 400 to a signed body that is not JSON, or that tries prototype pollution', async () => {
+    const broken = await signed('{"url": "https://gazette.example/a", "title": ');
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().error).toMatch(/invalid JSON/);
+    const polluted = await signed('{"url":"https://gazette.example/a","title":"t","__proto__":{"admin":true}}', clock + 1);
+    expect(polluted.statusCode).toBe(400);
+    expect(polluted.json().error).toMatch(/forbidden key "__proto__"/);
+    const deep = await signed('['.repeat(100) + ']'.repeat(100), clock + 2);
+    expect(deep.statusCode).toBe(400);
+    expect(deep.json().error).toMatch(/nested deeper/);
+  });
+
+  it('should answer 422 naming each failing field', async () => {
+    const res = await signed(JSON.stringify({ url: 'ftp://gazette.example/x', title: '', tags: 'Harbour', colour: 'blue' }));
+    expect(res.statusCode).toBe(422);
+    const body = res.json();
+    expect(body.error).toBe('invalid article');
+    const paths = body.issues.map((i: { path: string }) => i.path).sort();
+    expect(paths).toEqual(['(root)', 'tags', 'title', 'url']);
+    expect(body.issues.find((i: { path: string }) => i.path === 'url').message).toMatch(/http\(s\)/);
+    expect(body.issues.find((i: { path: string }) => i.path === '(root)').message).toMatch(/"colour"/);
+    expect(await jobCount()).toBe(0);
+  });
+
+  it('should map a Ghost post.published body and refuse a Ghost draft with 422', async () => {
+    const ghost = {
+      post: {
+        current: {
+          id: '6650f0c2a1b2c3d4e5f60718', status: 'published', title: 'Night market opens on the pier',
+          url: 'https://gazette.example/night-market/', custom_excerpt: 'Food stalls until midnight.',
+          html: '<p>Forty stalls.</p>', published_at: '2026-06-05T18:00:00.000Z',
+          tags: [{ name: 'Food' }, { name: '#internal' }], authors: [{ name: 'Mira Okafor' }],
+          feature_image: 'https://gazette.example/content/images/pier.jpg', feature_image_alt: 'Lanterns on the pier',
+        },
+        previous: { status: 'draft' },
+      },
+    };
+    const res = await signed(JSON.stringify(ghost));
+    expect(res.statusCode).toBe(202);
+    expect(res.json().format).toBe('ghost');
+    const article = await app.ledger.getArticle(res.json().articleId);
+    expect(article).toMatchObject({ title: 'Night market opens on the pier', summary: 'Food stalls until midnight.', body: 'Forty stalls.', tags: ['Food'], authors: ['Mira Okafor'] });
+    expect(article?.image).toEqual({ url: 'https://gazette.example/content/images/pier.jpg', alt: 'Lanterns on the pier' });
+
+    const draft = { post: { current: { ...ghost.post.current, status: 'draft' } } };
+    const refused = await signed(JSON.stringify(draft), clock + 1);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error).toMatch(/"draft", not published/);
+  });
+
+  it('should refuse every request with 503 when no webhook secret is configured', async () => {
+    await server.close();
+    await app.close();
+    await start({ webhookSecret: undefined });
+    const unsigned = await post(JSON.stringify(ARTICLE));
+    expect(unsigned.statusCode).toBe(503);
+    expect(unsigned.json().error).toBe('webhook secret not configured (set WEBHOOK_SECRET)');
+    const signedAnyway = await signed(JSON.stringify(ARTICLE));
+    expect(signedAnyway.statusCode).toBe(503);
+    expect(await jobCount()).toBe(0);
+  });
+});
