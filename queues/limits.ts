@@ -28,13 +28,26 @@ return wait
 
 let counter = 0;
 
+/**
+ * Slack added to the window: a slot is taken here a few milliseconds before the request
+ * reaches the platform, and concurrent requests may arrive out of order, so a window
+ * exactly as long as the platform's would now and then let one request too many through.
+ */
+export function windowMargin(windowMs: number): number {
+  return Math.min(250, Math.max(50, Math.round(windowMs * 0.01)));
+}
+
 export class SlidingWindowLimiter {
+  private readonly windowMs: number;
+
   constructor(
     private readonly redis: Redis,
     private readonly key: string,
     private readonly max: number,
-    private readonly windowMs: number,
-  ) {}
+    windowMs: number,
+  ) {
+    this.windowMs = windowMs + windowMargin(windowMs);
+  }
 
   /** Take one slot: 0 when allowed now, else the milliseconds to wait before trying again. */
   async acquire(): Promise<number> {

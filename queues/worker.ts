@@ -66,7 +66,13 @@ export class DeliveryWorkers {
         targetBudgets.push(budget);
       }
       const queue = o.queues.get(target);
-      const limiter = defaultLimiter(target);
+      let limiter = defaultLimiter(target);
+      if (target.platform === 'telegram' && limiter !== undefined) {
+        // Telegram counts posts per chat over a sliding window; BullMQ's limiter restarts its
+        // window on the first job, so two bursts at a window's edge would get a 429.
+        targetBudgets.push(new SlidingWindowLimiter(o.connection, `${o.prefix}:budget:chat:${target.id}`, limiter.max, limiter.duration));
+        limiter = undefined;
+      }
       const worker = new Worker<DeliveryJobData, DeliverOutcome>(
         queueName(target.id),
         (job, _token, signal) =>

@@ -98,6 +98,6 @@ export function shorten(value: string, fits: (candidate: string) => boolean, opt
 }
 
 function shortenWithin(value: string, fits: (candidate: string) => boolean, options: TruncateOptions): string {
-  const kept = truncate(value, fits, options);
+  const kept = truncate(value, fits, { ...options, keepWhole: protectedSpans(value) });
   return kept !== '' ? kept : truncate(value, fits, options);
 }

@@ -6,7 +6,7 @@ import { htmlToText } from '../feeds/html-to-text.js';
  *   - Article JSON (DESIGN.md): passed through.
  *   - Ghost `post.published`: {"post": {"current": {title, url, custom_excerpt|excerpt, plaintext|html,
  *     feature_image, feature_image_alt, published_at, tags[{name}], authors[{name}], status}}}.
- *   - WordPress, flat (WP Webhooks and similar plugins): {post_title, post_url|permalink|post_permalink|link,
+ *   - WordPress, flat (WP Webhooks and similar plugins): {post_title, permalink|post_permalink|post_url|link,
  *     post_excerpt, post_content (HTML), post_date_gmt|post_date, post_status, tags, categories (arrays or
  *     comma-separated), post_author|author_name, featured_image|post_thumbnail|thumbnail_url, featured_image_alt};
  *     the fields may also sit under "post" (e.g. {"post": {"post_title": …}, "post_permalink": …}).
@@ -78,7 +78,7 @@ function wordpress(body: Obj): Obj {
   if (status !== undefined && status !== 'publish') throw new WebhookBodyError(`WordPress post is "${status}", not published`);
   const thumbnail = isObj(p.post_thumbnail) ? first(p.post_thumbnail.url, p.post_thumbnail.src) : str(p.post_thumbnail);
   return defined({
-    url: first(p.post_url, p.permalink, p.post_permalink, p.link, p.url),
+    url: first(p.permalink, p.post_permalink, p.post_url, p.link, p.url),
     title: str(p.post_title),
     summary: wpText(str(p.post_excerpt)),
     body: wpText(str(p.post_content)),

@@ -129,7 +129,7 @@ export async function startHarness(name: string, bot: Record<string, unknown> = 
     },
     async jobCount(target) {
       const queue = app.queues.get({ id: target });
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed', 'paused', 'waiting-children');
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed', 'waiting-children');
       return Object.values(counts).reduce((a, b) => a + b, 0);
     },
     async close() {

@@ -57,6 +57,14 @@ describe('editors bot: /post, /preview, Publish', () => {
     expect(edits[0]?.params.reply_markup).toBeUndefined();
     const answers = h.sandbox.telegram.calls.filter((c) => c.method === 'answerCallbackQuery').map((c) => String(c.params.text));
     expect(answers.slice(-2)).toEqual(['Queued.', `Already queued by @${EDITOR.username} (${EDITOR.id}).`]);
+
+    // A second /post of the same article, published at once from two clients: still one delivery per target.
+    const [again] = await h.send(messageUpdate(EDITOR, `/post ${url}`), EDITOR.id);
+    await Promise.all([1, 2].map(() => h.bot.handleUpdate(callbackUpdate(EDITOR, again!, button(again, 'Publish')))));
+    for (const [i, target] of h.app.targets.entries()) expect(await h.jobCount(target.id)).toBe((before[i] ?? 0) + 1);
+    const footer = h.sandbox.telegram.calls.filter((c) => c.method === 'editMessageText' && Number(c.params.message_id) === again!.message_id);
+    expect(footer).toHaveLength(1);
+    expect(String(footer[0]?.params.text)).toContain('Already known: telegram (queued), twitter (queued), instagram (queued)');
   });
 
   it('should enqueue nothing when Cancel is pressed, and refuse a later Publish', async () => {

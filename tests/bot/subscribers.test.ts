@@ -6,7 +6,6 @@ import { EDITOR, messageUpdate, startHarness, STRANGER, type Harness } from './h
 
 const BLOCKED = 9_100;
 const CROWD = Array.from({ length: 12 }, (_, i) => 9_200 + i);
-const user = (id: number) => ({ id, is_bot: false, first_name: `Reader ${id}` });
 
 /**
  * Direct subscribers, against a Bot API fake of their own that knows every reader's

@@ -9,7 +9,7 @@ import { FeedPoller } from '../../feeds/poller.js';
 import { buildServer } from '../../http/server.js';
 import { Metrics } from '../../metrics.js';
 import type { Sandbox } from '../../sandbox/index.js';
-import { shutdown } from '../../shutdown.js';
+import { shutdown, type ShutdownReport } from '../../shutdown.js';
 import { cliLogger, loadCliConfig, type CliContext } from '../context.js';
 import { requireRedis } from './redis-check.js';
 import { untilSignal } from './worker.js';
@@ -77,46 +77,64 @@ async function editorsBot(config: Config, logger: Logger): Promise<BotHandle | u
   };
 }
 
-/** `crier serve [--sandbox] [--backfill N]`: HTTP + feed poller + workers + editors' bot, until SIGTERM/SIGINT. */
-export async function serveCommand(ctx: CliContext): Promise<number> {
-  let config = loadCliConfig(ctx);
-  const useSandbox = ctx.args.sandbox || truthy(ctx.env.CRIER_SANDBOX);
-  let sandbox: Sandbox | undefined;
-  let generatedSecret: string | undefined;
-  if (useSandbox) {
-    const { startSandbox } = await import('../../sandbox/index.js');
-    sandbox = await startSandbox();
-    ({ config, generatedSecret } = sandboxConfig(config, sandbox));
-  }
-  const logger = cliLogger(ctx, config, true);
-  let app: App | undefined;
-  let poller: FeedPoller | undefined;
+export interface ServiceOptions {
+  config: Config;
+  logger: Logger;
+  /** Overrides every new feed's backfill (`--backfill N`). */
+  backfill?: number;
+  /** Feeds may redirect to private addresses (sandbox). */
+  allowPrivateFeeds?: boolean;
+}
+
+/** A running `crier serve`: everything started, the HTTP server listening. */
+export interface Service {
+  app: App;
+  server: FastifyInstance;
+  poller: FeedPoller | undefined;
+  metrics: Metrics;
+  address: string;
+  botRunning: boolean;
+  /** Graceful shutdown (src/shutdown.ts). */
+  stop(): Promise<ShutdownReport>;
+}
+
+/** Start workers, the feed poller, the HTTP server and the editors' bot. Cleans up after itself if a step fails. */
+export async function startService(options: ServiceOptions): Promise<Service> {
+  const { config, logger } = options;
+  const live = { app: undefined as App | undefined, poller: undefined as FeedPoller | undefined };
+  const metrics = new Metrics({
+    defaultMetrics: true,
+    queues: () => {
+      const { app: a, poller: p } = live;
+      return [...(a ? a.targets.map((t) => a.queues.get(t)) : []), ...(p ? [p.queue] : [])];
+    },
+  });
+  const bot = await editorsBot(config, logger);
+  const app = (live.app = new App(config, { logger, observer: combineObservers(metrics.observer, bot?.observer) }));
   let server: FastifyInstance | undefined;
+  let poller: FeedPoller | undefined;
   let botRunning: { stop(): Promise<void> } | undefined;
-  try {
-    await requireRedis(config);
-    const live = { app: undefined as App | undefined, poller: undefined as FeedPoller | undefined };
-    const metrics = new Metrics({
-      defaultMetrics: true,
-      queues: () => {
-        const { app: a, poller: p } = live;
-        return [...(a ? a.targets.map((t) => a.queues.get(t)) : []), ...(p ? [p.queue] : [])];
-      },
+  const stop = () =>
+    shutdown({
+      logger,
+      graceMs: config.worker.shutdownGraceSeconds * 1000,
+      app,
+      ...(server ? { server } : {}),
+      ...(poller ? { poller } : {}),
+      ...(botRunning ? { bot: botRunning } : {}),
     });
-    const bot = await editorsBot(config, logger);
-    app = live.app = new App(config, { logger, observer: combineObservers(metrics.observer, bot?.observer) });
-    const publishing = app;
+  try {
     if (config.feeds.length > 0) {
       poller = live.poller = new FeedPoller({
         redisUrl: config.redis.url,
         prefix: config.redis.prefix,
         feeds: config.feeds,
-        publish: (article) => publishing.publish(article),
+        publish: (article) => app.publish(article),
         logger: logger.child({ component: 'feeds' }),
         observer: metrics.feedObserver,
         boilerplate: [...config.extract.boilerplate, ...config.extract.extraBoilerplate],
-        fetch: { allowPrivateNetwork: useSandbox, timeoutMs: 15_000, maxBytes: 10 * 1024 * 1024 },
-        ...(ctx.args.backfill !== undefined ? { backfill: ctx.args.backfill } : {}),
+        fetch: { allowPrivateNetwork: options.allowPrivateFeeds ?? false, timeoutMs: 15_000, maxBytes: 10 * 1024 * 1024 },
+        ...(options.backfill !== undefined ? { backfill: options.backfill } : {}),
       });
     }
     const feedQueue = poller?.queue;
@@ -126,39 +144,53 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
     await poller?.start();
     const address = await server.listen({ port: config.http.port, host: config.http.host });
     botRunning = await bot?.start(app);
+    logger.info({ address, targets: app.targets.map((t) => t.id), feeds: config.feeds.length, bot: botRunning !== undefined }, 'crier serve running');
+    return { app, server, poller, metrics, address, botRunning: botRunning !== undefined, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
 
-    ctx.out(`crier serve: listening on ${address}`);
+/** `crier serve [--sandbox] [--backfill N]`: HTTP + feed poller + workers + editors' bot, until SIGTERM/SIGINT. */
+export async function serveCommand(ctx: CliContext): Promise<number> {
+  let config = loadCliConfig(ctx);
+  const useSandbox = ctx.args.sandbox || truthy(ctx.env.CRIER_SANDBOX);
+  let sandbox: Sandbox | undefined;
+  let generatedSecret: string | undefined;
+  try {
+    if (useSandbox) {
+      const { startSandbox } = await import('../../sandbox/index.js');
+      sandbox = await startSandbox();
+      ({ config, generatedSecret } = sandboxConfig(config, sandbox));
+    }
+    const logger = cliLogger(ctx, config, true);
+    await requireRedis(config);
+    const service = await startService({
+      config,
+      logger,
+      allowPrivateFeeds: useSandbox,
+      ...(ctx.args.backfill !== undefined ? { backfill: ctx.args.backfill } : {}),
+    });
+    const { app } = service;
+    ctx.out(`crier serve: listening on ${service.address}`);
     ctx.out(`  POST /publish${config.http.webhookSecret ? '' : ' (refused: no WEBHOOK_SECRET)'} · GET /articles/:id · /healthz · /metrics${config.http.dashboardPassword ? ' · /admin/queues' : ''}`);
-    ctx.out(`  targets: ${app.targets.map((t) => `${t.id} (${t.platform})`).join(', ')}; feeds: ${config.feeds.length}; editors' bot: ${botRunning ? 'on' : 'off'}`);
+    ctx.out(`  targets: ${app.targets.map((t) => `${t.id} (${t.platform})`).join(', ')}; feeds: ${config.feeds.length}; editors' bot: ${service.botRunning ? 'on' : 'off'}`);
     if (sandbox !== undefined) {
       ctx.out('  sandbox platforms (loopback, nothing leaves this machine):');
       ctx.out(`    Telegram Bot API ${sandbox.telegram.url} · X API ${sandbox.twitter.url}`);
       ctx.out(`    Instagram ${sandbox.instagram.url} · Instagram Graph ${sandbox.instagramGraph.url} · sample site ${sandbox.site.url}`);
       if (generatedSecret !== undefined) ctx.out(`  webhook secret for this sandbox run (sign /publish with it): ${generatedSecret}`);
     }
-    logger.info({ address, targets: app.targets.map((t) => t.id), feeds: config.feeds.length, sandbox: useSandbox, pid: process.pid }, 'crier serve running');
-
     const signal = await untilSignal();
     logger.info({ signal }, 'signal received');
     // A second signal while draining means "now".
     const force = () => process.exit(130);
     process.once('SIGTERM', force);
     process.once('SIGINT', force);
+    const report = await service.stop();
+    return report.clean && report.errors.length === 0 ? 0 : 1;
   } finally {
-    if (app !== undefined) {
-      const report = await shutdown({
-        logger,
-        graceMs: config.worker.shutdownGraceSeconds * 1000,
-        app,
-        ...(server ? { server } : {}),
-        ...(poller ? { poller } : {}),
-        ...(botRunning ? { bot: botRunning } : {}),
-        ...(sandbox ? { sandbox } : {}),
-      });
-      if (!report.clean) process.exitCode = 1;
-    } else {
-      await sandbox?.close();
-    }
+    await sandbox?.close();
   }
-  return process.exitCode === 1 ? 1 : 0;
 }
