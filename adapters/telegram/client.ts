@@ -91,9 +91,33 @@ export class TelegramClient {
       this.deps.logger.debug({ target: this.target.id, method: post.method, messageId: message.message_id }, 'telegram post sent');
       return { remoteId: String(message.message_id), ...(url !== undefined ? { url } : {}), status: 'delivered' };
     } catch (error) {
+      if (post.method === 'sendPhoto' && isUnusablePhoto(error) && !signal.aborted) {
+        // Telegram could not fetch or process the image: post the text with a large link preview instead.
+        this.deps.logger.warn({ target: this.target.id, photo: post.photo }, 'telegram refused the photo; sending as a message with a link preview');
+        return this.send(asMessage(post), signal);
+      }
       const moved = migratedChatId(error);
       if (moved !== undefined) await this.migrate(moved, chat);
       throw mapTelegramError(error, 'telegram', { timedOut: timeout.aborted, timeoutMs: this.target.timeoutMs });
     }
   }
+}
+
+/** 400s that mean the photo itself is the problem, not the post. */
+function isUnusablePhoto(error: unknown): boolean {
+  const e = error as { code?: number; response?: { error_code?: number; description?: string }; description?: string };
+  const code = e.response?.error_code ?? e.code;
+  const description = e.response?.description ?? e.description ?? '';
+  return code === 400 && /wrong file identifier|failed to get HTTP URL content|wrong type of the web page content|IMAGE_PROCESS_FAILED|PHOTO_INVALID_DIMENSIONS|PHOTO_SAVE_FILE_INVALID/i.test(description);
+}
+
+/** The same post as a message: caption as text, a large preview of the article (or the photo). */
+export function asMessage(post: TelegramPost): TelegramPost {
+  const button = post.reply_markup?.inline_keyboard.flat()[0]?.url;
+  const href = /<a href="([^"]+)"/.exec(post.caption ?? '')?.[1]?.replace(/&amp;/g, '&');
+  const url = button ?? href ?? post.photo;
+  const message: TelegramPost = { target: post.target, platform: 'telegram', method: 'sendMessage', parse_mode: 'HTML', text: post.caption ?? '' };
+  if (url !== undefined) message.link_preview_options = { url, prefer_large_media: true };
+  if (post.reply_markup !== undefined) message.reply_markup = post.reply_markup;
+  return message;
 }

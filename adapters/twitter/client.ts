@@ -185,13 +185,13 @@ export async function sendPost(post: TwitterPost, ctx: SendContext, deps: Twitte
       } catch (error) {
         await deps.limits.observe(seen.rateLimit);
         if (!isDuplicateContent(error)) throw error;
-        if (i === 0) {
+        // Posted by an attempt that died before recording it? In a thread, find it and go on.
+        const [found] = i > 0 || post.tweets.length > 1 ? await findRecent(client, [tweet.text]) : [undefined];
+        if (found === undefined) {
+          if (i > 0) throw error;
           deps.logger.info({ target: deps.target.id }, 'X: duplicate content, the post is already there');
           return { remoteId: '', status: 'duplicate', notes: [...notes, 'X refused duplicate content: this text is already posted'] };
         }
-        // A reply posted by an attempt that died before recording it: find it and go on.
-        const [found] = await findRecent(client, [tweet.text]);
-        if (found === undefined) throw error;
         id = found;
       }
       await deps.limits.observe(seen.rateLimit);

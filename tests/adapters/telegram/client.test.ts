@@ -54,6 +54,18 @@ describe('Telegram client through telegraf against the fake Bot API', () => {
     expect(fake.sent[0]?.params).toMatchObject({ parse_mode: 'HTML', link_preview_options: post.link_preview_options, reply_markup: post.reply_markup });
   });
 
+  it('should fall back to a message with a large link preview when Telegram cannot fetch the photo', async () => {
+    const { fake, adapter } = await setup({ fetchablePhoto: () => false });
+    const post = adapter.format({ ...article, image: { url: 'https://news.example.org/img/gone.jpg' } });
+    expect(post.method).toBe('sendPhoto');
+    const result = await adapter.send(post, ctx());
+    expect(result.status).toBe('delivered');
+    expect(fake.sent).toHaveLength(1);
+    expect(fake.sent[0]).toMatchObject({ method: 'sendMessage' });
+    expect(fake.sent[0]?.text?.startsWith('Talks <resume> in Ankara & Geneva')).toBe(true);
+    expect(fake.sent[0]?.params.link_preview_options).toEqual({ url: 'https://news.example.org/2026/talks', prefer_large_media: true });
+  });
+
   it('should deliver a photo post with its caption', async () => {
     const { fake, adapter } = await setup();
     const post = adapter.format({ ...article, image: { url: 'https://news.example.org/img/a.jpg' } });

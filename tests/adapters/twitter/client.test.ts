@@ -140,6 +140,27 @@ describe('X adapter against the fake X API', () => {
     expect(result.costUsd).toBeCloseTo(0.2 + 0.015 * (post.tweets.length - 1), 10);
   });
 
+  it('should continue a thread under its first tweet when X took it but the progress was never recorded', async () => {
+    const adapter = adapterFor({ thread: true });
+    const post = adapter.format(article({ summary: 'First part of the lead. '.repeat(12) + 'Second part of the lead. '.repeat(12) }));
+    expect(post.tweets.length).toBeGreaterThanOrEqual(3);
+    const crashing: SendContext = {
+      signal: new AbortController().signal,
+      progress: {},
+      saveProgress: async () => {
+        throw new Error('worker died');
+      },
+    };
+    await expect(adapter.send(post, crashing)).rejects.toBeInstanceOf(TransientError);
+    expect(fake.tweets).toHaveLength(1);
+
+    const result = await adapter.send(post, context());
+    expect(result.status).toBe('delivered');
+    expect(fake.tweets.map((t) => t.text)).toEqual(post.tweets.map((t) => t.text));
+    expect(result.remoteId).toBe(fake.tweets[0]?.id);
+    expect(fake.tweets[1]?.replyTo).toBe(fake.tweets[0]?.id);
+  });
+
   it('should record a duplicate as duplicate, not as an error', async () => {
     const adapter = adapterFor();
     const post = adapter.format(article());
