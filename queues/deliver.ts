@@ -26,7 +26,10 @@ export interface DeliverOutcome {
 }
 
 /**
- * One delivery: ledger check → format → (reconcile) → mark sending → send → record.
+ * One delivery: format → prepare → budgets → begin (ledger check + mark `sending`, one
+ * round trip) → (reconcile) → send → record. Formatting is pure and preparing is
+ * idempotent, so both run before the ledger is asked; a stray job for a delivery that is
+ * already final costs a format and nothing else (markState never overwrites a final state).
  * Errors are turned into BullMQ's language here and nowhere else:
  * rate limited → queue.rateLimit + RateLimitError (no attempt spent), permanent →
  * UnrecoverableError, paused → pause the queue and put the job back, transient → rethrow.
@@ -37,17 +40,6 @@ export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | u
   const ctxSignal = signal ?? new AbortController().signal;
   const base = { target: target.id, platform: target.platform, article };
 
-  let record = await ledger.get(articleId, target.id);
-  if (record === undefined) {
-    await ledger.claim(articleId, target.id, target.platform);
-    record = await ledger.get(articleId, target.id);
-  }
-  if (record !== undefined && FINAL_STATES.has(record.state)) return { state: record.state, ...(record.remoteId ? { remoteId: record.remoteId } : {}) };
-  if (record?.state === 'failed' || record?.state === 'unknown') {
-    // Only an editor's retry moves these back to queued; a stray job must not resend.
-    throw new UnrecoverableError(`delivery is ${record.state}; use retry to send it again`);
-  }
-
   let post: Post;
   try {
     post = adapter.format(article);
@@ -56,7 +48,22 @@ export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | u
     return handleError(error, job, deps, base);
   }
 
-  if (record?.state === 'sending') {
+  for (const budget of deps.budgets) {
+    const wait = await budget.acquire();
+    if (wait > 0) {
+      observer.rateLimited?.({ target: target.id, platform: target.platform, waitMs: wait, source: 'budget' });
+      await deps.queue.rateLimit(wait);
+      throw Worker.RateLimitError();
+    }
+  }
+
+  const { started, record } = await ledger.begin(articleId, target.id, target.platform);
+  if (!started) {
+    if (FINAL_STATES.has(record.state)) return { state: record.state, ...(record.remoteId ? { remoteId: record.remoteId } : {}) };
+    if (record.state !== 'sending') {
+      // failed or unknown: only an editor's retry moves these back to queued; a stray job must not resend.
+      throw new UnrecoverableError(`delivery is ${record.state}; use retry to send it again`);
+    }
     // A previous attempt died between calling the platform and recording the result.
     const reconciled = await reconcile(adapter, post, ctxSignal);
     if (reconciled !== undefined && reconciled !== 'absent') {
@@ -70,23 +77,15 @@ export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | u
       await observer.unknown?.({ ...base, reason });
       throw new UnrecoverableError(reason);
     }
+    // Surely absent: send it now.
+    await ledger.markSending(articleId, target.id);
   }
 
-  for (const budget of deps.budgets) {
-    const wait = await budget.acquire();
-    if (wait > 0) {
-      observer.rateLimited?.({ target: target.id, platform: target.platform, waitMs: wait, source: 'budget' });
-      await deps.queue.rateLimit(wait);
-      throw Worker.RateLimitError();
-    }
-  }
-
-  await ledger.markSending(articleId, target.id);
   let result: SendResult;
   try {
     result = await adapter.send(post, {
       signal: ctxSignal,
-      progress: record?.progress ?? {},
+      progress: record.progress,
       saveProgress: (step, value) => ledger.saveProgress(articleId, target.id, step, value),
     });
   } catch (error) {
@@ -113,7 +112,7 @@ async function handleError(
   job: Job<DeliveryJobData>,
   deps: DeliverDeps,
   base: { target: string; platform: string; article: DeliveryJobData['article'] },
-): Promise<never> {
+): Promise<DeliverOutcome> {
   const { target, ledger, observer, queue } = deps;
   const articleId = job.data.articleId;
   const mapped = isDeliveryError(error)
@@ -122,18 +121,25 @@ async function handleError(
       ? new TransientError(`aborted: ${error.message}`, { platform: target.platform, cause: error })
       : new PermanentError(`unexpected error: ${error instanceof Error ? error.message : String(error)}`, { platform: target.platform, cause: error });
   const message = mapped.message;
+  /** Record the state; when the delivery is already final (a stray job), report that instead of failing. */
+  const mark = async (state: Parameters<Ledger['markState']>[2]): Promise<DeliverOutcome | undefined> => {
+    if (await ledger.markState(articleId, target.id, state, message)) return undefined;
+    const record = await ledger.get(articleId, target.id);
+    return { state: record?.state ?? 'delivered', ...(record?.remoteId ? { remoteId: record.remoteId } : {}) };
+  };
+  let settled: DeliverOutcome | undefined;
 
   switch (mapped.kind) {
     case 'rate_limited': {
       const waitMs = Math.max(1, 'retryAfterMs' in mapped ? (mapped.retryAfterMs as number) : 1000);
-      await ledger.markState(articleId, target.id, 'rate_limited', message);
+      if ((settled = await mark('rate_limited'))) return settled;
       observer.rateLimited?.({ target: target.id, platform: target.platform, waitMs, source: 'platform' });
       await queue.rateLimit(waitMs);
       throw Worker.RateLimitError();
     }
     case 'paused': {
       const action = 'action' in mapped ? String(mapped.action) : 'check the account';
-      await ledger.markState(articleId, target.id, 'paused', message);
+      if ((settled = await mark('paused'))) return settled;
       await queue.pause();
       await observer.paused?.({ ...base, reason: message, action });
       deps.logger.warn({ target: target.id, articleId, reason: message }, 'target paused: needs a human');
@@ -141,14 +147,14 @@ async function handleError(
       throw Worker.RateLimitError();
     }
     case 'permanent': {
-      await ledger.markState(articleId, target.id, 'failed', message);
+      if ((settled = await mark('failed'))) return settled;
       await observer.failed?.({ ...base, reason: message });
       throw new UnrecoverableError(message);
     }
     case 'transient': {
       const attempt = job.attemptsMade + 1;
       const last = attempt >= (job.opts.attempts ?? 1);
-      await ledger.markState(articleId, target.id, last ? 'failed' : 'retrying', message);
+      if ((settled = await mark(last ? 'failed' : 'retrying'))) return settled;
       if (last) await observer.failed?.({ ...base, reason: `gave up after ${attempt} attempts: ${message}` });
       else observer.retrying?.({ ...base, error: message, attempt });
       throw mapped;

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Article } from '../src/article/schema.js';
 import type { SendResult } from '../adapters/types.js';
+import { defineLedgerScripts, type LedgerScripts } from './ledger-scripts.js';
 
 /**
  * The delivery ledger: article × target → state, remote id, url, attempts, last error,
@@ -16,6 +17,8 @@ export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 /** States after which nothing is ever sent again for this (article, target) without a human. */
 export const FINAL_STATES: ReadonlySet<DeliveryState> = new Set(['delivered', 'duplicate', 'skipped']);
+
+const ARTICLE_TTL_SECONDS = 90 * 24 * 3600;
 
 export interface DeliveryRecord {
   articleId: string;
@@ -35,10 +38,14 @@ export interface DeliveryRecord {
 }
 
 export class Ledger {
+  private readonly scripts: LedgerScripts;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.scripts = defineLedgerScripts(redis);
+  }
 
   private key(articleId: string, targetId: string): string {
     return `${this.prefix}:ledger:${articleId}:${targetId}`;
@@ -52,7 +59,7 @@ export class Ledger {
 
   /** Remember the article itself (for status, retry and the editors' bot). */
   async saveArticle(article: Article): Promise<void> {
-    await this.redis.set(this.articleKey(article.id), JSON.stringify(article), 'EX', 90 * 24 * 3600);
+    await this.redis.set(this.articleKey(article.id), JSON.stringify(article), 'EX', ARTICLE_TTL_SECONDS);
   }
 
   async getArticle(articleId: string): Promise<Article | undefined> {
@@ -65,20 +72,43 @@ export class Ledger {
    * state, or undefined when this call created it.
    */
   async claim(articleId: string, targetId: string, platform: string): Promise<DeliveryState | undefined> {
+    const existing = await this.scripts.crierLedgerClaim(this.key(articleId, targetId), this.targetsKey(articleId), targetId, platform, new Date().toISOString());
+    return existing === null ? undefined : (existing as DeliveryState);
+  }
+
+  /**
+   * Publishing in one round trip: store the article and claim every target's record.
+   * Returns, per target, the state found (undefined when this call created the record).
+   */
+  async saveAndClaim(article: Article, targets: ReadonlyArray<{ id: string; platform: string }>): Promise<Array<DeliveryState | undefined>> {
     const now = new Date().toISOString();
-    const key = this.key(articleId, targetId);
-    const result = (await this.redis
-      .multi()
-      .hsetnx(key, 'state', 'queued')
-      .hget(key, 'state')
-      .hsetnx(key, 'createdAt', now)
-      .hsetnx(key, 'updatedAt', now)
-      .hsetnx(key, 'platform', platform)
-      .hsetnx(key, 'attempts', '0')
-      .sadd(this.targetsKey(articleId), targetId)
-      .exec()) as Array<[Error | null, unknown]>;
-    const created = result[0]?.[1] === 1;
-    return created ? undefined : (result[1]?.[1] as DeliveryState);
+    const pipeline = this.redis.pipeline().set(this.articleKey(article.id), JSON.stringify(article), 'EX', ARTICLE_TTL_SECONDS);
+    for (const t of targets) (pipeline as unknown as LedgerScripts).crierLedgerClaim(this.key(article.id, t.id), this.targetsKey(article.id), t.id, t.platform, now);
+    const rows = (await pipeline.exec()) ?? [];
+    return targets.map((_, i) => {
+      const [error, value] = rows[i + 1] ?? [new Error('no reply'), null];
+      if (error) throw error;
+      return value === null ? undefined : (value as DeliveryState);
+    });
+  }
+
+  /**
+   * The one round trip before a send: read the record (creating it when missing) and, when
+   * the delivery may go ahead (queued, retrying, rate limited, paused), mark it `sending`
+   * with one more attempt — atomically, so two workers can never both start the same send.
+   * `started` false leaves the record untouched: it is final, held for a human
+   * (failed/unknown) or in doubt (`sending`: an earlier attempt died mid-send).
+   */
+  async begin(articleId: string, targetId: string, platform: string): Promise<{ started: boolean; record: DeliveryRecord }> {
+    const [started, flat] = await this.scripts.crierLedgerBegin(this.key(articleId, targetId), this.targetsKey(articleId), targetId, platform, new Date().toISOString());
+    const hash: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
+    const record = parseRecord(articleId, targetId, hash) as DeliveryRecord;
+    if (started === 1) {
+      record.state = 'sending';
+      record.attempts += 1;
+    }
+    return { started: started === 1, record };
   }
 
   async get(articleId: string, targetId: string): Promise<DeliveryRecord | undefined> {
@@ -119,10 +149,15 @@ export class Ledger {
     await this.redis.hset(this.key(articleId, targetId), fields);
   }
 
-  async markState(articleId: string, targetId: string, state: DeliveryState, lastError?: string): Promise<void> {
-    const fields: Record<string, string> = { state, updatedAt: new Date().toISOString() };
-    if (lastError !== undefined) fields.lastError = lastError.slice(0, 1000);
-    await this.redis.hset(this.key(articleId, targetId), fields);
+  /**
+   * Record a state (and the last error) unless the delivery is already final: a late
+   * error from a stray attempt never turns `delivered` back into `retrying`. False when
+   * the record was final and left alone.
+   */
+  async markState(articleId: string, targetId: string, state: DeliveryState, lastError?: string): Promise<boolean> {
+    const args = ['state', state, 'updatedAt', new Date().toISOString()];
+    if (lastError !== undefined) args.push('lastError', lastError.slice(0, 1000));
+    return (await this.scripts.crierLedgerMark(this.key(articleId, targetId), ...args)) === 1;
   }
 
   /** Compare-and-set on state, for handing a record back to the queue (retry). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /**
@@ -56,4 +57,9 @@ export class SlidingWindowLimiter {
     const wait = await this.redis.eval(SCRIPT, 1, this.key, this.max, this.windowMs, member);
     return Number(wait);
   }
+}
+
+/** The Redis key of a bot token's global Telegram budget: channel posts and broadcasts share it. */
+export function telegramBudgetKey(prefix: string, token: string): string {
+  return `${prefix}:budget:tg:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
 }

@@ -42,11 +42,12 @@ export function jobOptions(target: TargetConfig) {
  * ledger claim, so publishing the same article again enqueues nothing new.
  */
 export async function publish(article: Article, deps: PublishDeps): Promise<PublishResult> {
-  await deps.ledger.saveArticle(article);
+  // One round trip stores the article and claims every target; then the adds go out together.
+  const found = await deps.ledger.saveAndClaim(article, deps.targets);
+  const id = jobId(article.id);
   const outcomes = await Promise.all(
-    deps.targets.map(async (target): Promise<PublishOutcome> => {
-      const id = jobId(article.id);
-      const existing = await deps.ledger.claim(article.id, target.id, target.platform);
+    deps.targets.map(async (target, i): Promise<PublishOutcome> => {
+      const existing = found[i];
       // A claim left `queued` by a crash before the add is re-added: add() is idempotent by job id.
       if (existing === undefined || existing === 'queued') {
         const queue = deps.queues.get(target);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -6,7 +5,7 @@ import type { Adapter } from '../adapters/types.js';
 import type { TargetConfig } from '../config/schema.js';
 import { deliver, type DeliverOutcome } from './deliver.js';
 import type { Ledger } from './ledger.js';
-import { SlidingWindowLimiter } from './limits.js';
+import { SlidingWindowLimiter, telegramBudgetKey } from './limits.js';
 import { queueName } from './names.js';
 import type { DeliveryObserver } from './observer.js';
 import type { DeliveryJobData, QueueSet } from './queue-set.js';
@@ -57,7 +56,7 @@ export class DeliveryWorkers {
       if (adapter === undefined) throw new Error(`no adapter for target "${target.id}"`);
       const targetBudgets: SlidingWindowLimiter[] = [];
       if (target.platform === 'telegram' && o.telegramGlobalPerSecond > 0 && target.botToken !== undefined) {
-        const key = `${o.prefix}:budget:tg:${tokenKey(target.botToken)}`;
+        const key = telegramBudgetKey(o.prefix, target.botToken);
         let budget = budgets.get(key);
         if (budget === undefined) {
           budget = new SlidingWindowLimiter(o.connection, key, o.telegramGlobalPerSecond, 1000);
@@ -122,9 +121,4 @@ export class DeliveryWorkers {
     }
     this.workers.length = 0;
   }
-}
-
-/** A non-reversible short key for a token, so budgets are shared per token without storing it. */
-function tokenKey(token: string): string {
-  return createHash('sha256').update(token).digest('hex').slice(0, 16);
 }

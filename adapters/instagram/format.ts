@@ -25,7 +25,7 @@ import type { CardText, InstagramPost } from '../types.js';
  * INSTAGRAM_TEMPLATE_DEFAULT in config/targets/instagram.ts.
  */
 
-export const CAPTION_LIMIT = 2400;
+export const CAPTION_LIMIT = 2200;
 export const MAX_MENTIONS = 20;
 export const DEFAULT_MAX_HASHTAGS = 5;
 export const ALT_TEXT_LIMIT = 1000;

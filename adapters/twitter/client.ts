@@ -180,6 +180,7 @@ export async function sendPost(post: TwitterPost, ctx: SendContext, deps: Twitte
       const replyTo = ids[i - 1];
       if (replyTo !== undefined) payload.reply = { in_reply_to_tweet_id: replyTo };
       let id: string;
+      delete seen.rateLimit;
       try {
         id = (await client.v2.tweet(payload)).data.id;
       } catch (error) {

@@ -9,7 +9,6 @@
  * never exceed it. A 429 waits `retry_after` without spending an attempt; users who
  * blocked the bot (403) or whose chat is gone are removed.
  */
-import { createHash } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -17,7 +16,7 @@ import type { Telegram } from 'telegraf';
 import { RateLimitedError } from '../../adapters/errors.js';
 import { mapTelegramError } from '../../adapters/telegram/map-error.js';
 import { createRedis } from '../../queues/connection.js';
-import { SlidingWindowLimiter } from '../../queues/limits.js';
+import { SlidingWindowLimiter, telegramBudgetKey } from '../../queues/limits.js';
 import type { Article } from '../article/schema.js';
 import { renderBroadcast } from './render.js';
 
@@ -43,11 +42,6 @@ export interface SubscribersOptions {
   /** Messages per second for this token (config.telegramGlobalPerSecond); 0 = no limit. */
   perSecond: number;
   logger: Logger;
-}
-
-/** The budget key queues/worker.ts uses for a bot token (same hash, so both share one window). */
-export function telegramBudgetKey(prefix: string, token: string): string {
-  return `${prefix}:budget:tg:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
 }
 
 export class Subscribers {

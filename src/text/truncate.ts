@@ -36,7 +36,7 @@ function lastFitting(cuts: number[], ok: (end: number) => boolean): number {
   return best;
 }
 
-const TRAILING = /[\s,;:\-–—(\[{"'«“‘]+$/u;
+const TRAILING = /[\s,;:\-–—([{"'«“‘]+$/u;
 
 export interface TruncateOptions {
   /** Appended when text is cut inside a sentence. Default "…". */

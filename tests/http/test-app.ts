@@ -113,8 +113,8 @@ export class TestApp implements ServeApp {
     await this.workers.ready();
   }
 
-  async close(): Promise<void> {
-    await this.workers?.close(1000);
+  async close(graceMs = 1000): Promise<void> {
+    await this.workers?.close(graceMs);
     await this.queues.close();
     this.workerRedis?.disconnect();
     this.redis.disconnect();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { PausedError, PermanentError, RateLimitedError, TransientError } from '../../adapters/errors.js';
 import type { Adapter, SendContext, SendResult, TelegramPost } from '../../adapters/types.js';
 import { buildConfig } from '../../config/load.js';

@@ -1,4 +1,6 @@
 import { App } from '../../app.js';
+import { EditorAlerts } from '../../bot/alerts.js';
+import { connectAlerts } from '../../bot/alert-sink.js';
 import { cliLogger, loadCliConfig, type CliContext } from '../context.js';
 import { requireRedis } from './redis-check.js';
 
@@ -20,9 +22,11 @@ export async function workerCommand(ctx: CliContext): Promise<number> {
   const config = loadCliConfig(ctx);
   await requireRedis(config);
   const logger = cliLogger(ctx, config, true);
-  const app = new App(config, { logger });
+  const alerts = new EditorAlerts(logger);
+  const app = new App(config, { logger, observer: alerts });
+  const alerting = connectAlerts(alerts, app);
   await app.startWorkers();
-  logger.info({ targets: app.targets.map((t) => t.id), pid: process.pid }, 'workers running');
+  logger.info({ targets: app.targets.map((t) => t.id), pid: process.pid, alerts: alerting ? 'telegram' : 'log' }, 'workers running');
   const signal = await untilSignal();
   logger.info({ signal }, 'shutting down: finishing in-flight deliveries');
   await app.close();

@@ -1,0 +1,108 @@
+import { Queue, Worker } from 'bullmq';
+import { Telegram } from 'telegraf';
+import { formatTelegram } from '../adapters/telegram/format.js';
+import type { TargetOf } from '../config/schema.js';
+import { createRedis } from '../queues/connection.js';
+import { jobOptions } from '../queues/publish.js';
+import { App } from '../src/app.js';
+import { silentLogger } from '../src/logging.js';
+import { SANDBOX_CREDENTIALS } from '../src/sandbox/index.js';
+import { benchArticle, benchConfig, pool, round, until, type BenchOptions } from './common.js';
+import { startFakesProcess } from './fakes.js';
+
+/**
+ * Throughput: deliveries per second to the Telegram fake (limits off, answering at once)
+ * - through crier: App.publish → the target's queue → format → ledger → telegraf → ledger;
+ * - through a bare BullMQ worker making the same telegraf call with the same text, the
+ *   same concurrency and the same job options, with no formatting and no ledger;
+ * - through a bare BullMQ worker whose processor does nothing (the ceiling).
+ * Each run publishes `jobs` items from this process while the workers drain them; the
+ * clock runs from the first publish to the last delivery.
+ */
+
+export interface ThroughputResult {
+  crier_per_s: number;
+  baseline_per_s: number;
+  ratio: number;
+  bare_bullmq_per_s: number;
+  jobs: number;
+  concurrency: number;
+}
+
+const PUBLISHERS = 16;
+
+type TelegramParams = Record<string, unknown>;
+
+export async function bareRun(options: BenchOptions, name: string, jobs: number, concurrency: number, work: (params: TelegramParams) => Promise<unknown>, params: (i: number) => TelegramParams): Promise<number> {
+  const prefix = `${options.prefix}-${name}`;
+  const producer = createRedis(options.redisUrl);
+  const connection = createRedis(options.redisUrl, 'worker');
+  const queue = new Queue<{ params: TelegramParams }>('deliver.tg', { connection: producer, prefix });
+  let done = 0;
+  const worker = new Worker<{ params: TelegramParams }>('deliver.tg', async (job) => work(job.data.params), { connection, prefix, concurrency });
+  worker.on('completed', () => done++);
+  await worker.waitUntilReady();
+  const opts = jobOptions({ attempts: 8, backoffMs: 2000 } as TargetOf<'telegram'>);
+  const started = performance.now();
+  await pool(jobs, PUBLISHERS, (i) => queue.add('deliver', { params: params(i) }, { ...opts, jobId: `a-${name}-${i}` }));
+  await until(() => done >= jobs, 120_000, `${name}: ${jobs} jobs`);
+  const seconds = (performance.now() - started) / 1000;
+  await worker.close();
+  await queue.close();
+  connection.disconnect();
+  producer.disconnect();
+  return jobs / seconds;
+}
+
+export async function crierRun(options: BenchOptions, fake: { url: string }, run: string, jobs: number, concurrency: number): Promise<number> {
+  const config = benchConfig(options, 'tp-crier', [telegramTarget(fake)], { worker: { concurrency } });
+  let delivered = 0;
+  const app = new App(config, { logger: silentLogger, observer: { delivered: () => void delivered++ } });
+  await app.startWorkers();
+  const articles = Array.from({ length: jobs }, (_, i) => benchArticle(run, i));
+  const started = performance.now();
+  await pool(jobs, PUBLISHERS, (i) => app.publish(articles[i]!));
+  await until(() => delivered >= jobs, 120_000, `crier: ${jobs} deliveries`);
+  const seconds = (performance.now() - started) / 1000;
+  await app.close(2000);
+  return jobs / seconds;
+}
+
+export function telegramTarget(fake: { url: string }): Record<string, unknown> {
+  return {
+    id: 'tg',
+    platform: 'telegram',
+    botToken: SANDBOX_CREDENTIALS.telegramToken,
+    chat: SANDBOX_CREDENTIALS.telegramChat,
+    apiRoot: fake.url,
+    limiter: { max: 0, duration: 1000 },
+  };
+}
+
+export async function measureThroughput(options: BenchOptions): Promise<ThroughputResult> {
+  const jobs = options.quick ? 2000 : 10_000;
+  const concurrency = 10;
+  const fakes = await startFakesProcess({ telegramPerChatPerMinute: 0, telegramGlobalPerSecond: 0 });
+  const fake = { url: fakes.urls.telegram };
+  try {
+    const target = benchConfig(options, 'tp-format', [telegramTarget(fake)]).targets[0] as TargetOf<'telegram'>;
+    const telegram = new Telegram(SANDBOX_CREDENTIALS.telegramToken, { apiRoot: `${fake.url}/` });
+    const run = `tp${Date.now().toString(36)}`;
+    // The same text crier would send, formatted before the clock starts.
+    const texts = Array.from({ length: jobs }, (_, i): TelegramParams => {
+      const post = formatTelegram(benchArticle(`${run}b`, i), target);
+      return { chat_id: target.chat, text: post.text, parse_mode: post.parse_mode, link_preview_options: post.link_preview_options, reply_markup: post.reply_markup };
+    });
+    const sameSend = (i: number): TelegramParams => texts[i] as TelegramParams;
+    // Warm up (JIT, connections) outside the clock.
+    await bareRun(options, 'warm', Math.min(500, jobs), concurrency, (p) => telegram.callApi('sendMessage', p as never), sameSend);
+    const bare = await bareRun(options, 'noop', jobs, concurrency, async () => undefined, () => ({}));
+    const baseline = await bareRun(options, 'baseline', jobs, concurrency, (p) => telegram.callApi('sendMessage', p as never), sameSend);
+    await fakes.reset();
+    const crier = await crierRun(options, fake, run, jobs, concurrency);
+    options.log(`throughput: crier ${round(crier)}/s, same-send baseline ${round(baseline)}/s, bare BullMQ no-op ${round(bare)}/s (${jobs} jobs, concurrency ${concurrency})`);
+    return { crier_per_s: round(crier), baseline_per_s: round(baseline), ratio: round(crier / baseline, 3), bare_bullmq_per_s: round(bare), jobs, concurrency };
+  } finally {
+    await fakes.stop();
+  }
+}

@@ -1,0 +1,62 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * The ledger's Lua scripts, registered on the connection with ioredis `defineCommand`
+ * (EVALSHA, falling back to EVAL once per connection). Each makes one read-then-write
+ * atomic and costs one round trip. The record hash and the article's target set share
+ * the `{prefix}` hash tag on Redis Cluster, so both keys live in one slot.
+ */
+
+/** KEYS: record, article's target set. ARGV: target id, platform, now → the existing state, or nil when created. */
+const CLAIM = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if state then return state end
+redis.call('HSET', KEYS[1], 'state', 'queued', 'createdAt', ARGV[3], 'updatedAt', ARGV[3], 'platform', ARGV[2], 'attempts', '0')
+redis.call('SADD', KEYS[2], ARGV[1])
+return false`;
+
+/**
+ * KEYS: record, article's target set. ARGV: target id, platform, now →
+ * {1, fields before} when marked sending (attempts + 1), {0, fields} when left alone:
+ * final (delivered/duplicate/skipped), held (failed/unknown) or in doubt (sending).
+ */
+const BEGIN = `
+local h = redis.call('HGETALL', KEYS[1])
+local state
+for i = 1, #h, 2 do if h[i] == 'state' then state = h[i + 1] end end
+if not state then
+  h = {'state', 'queued', 'createdAt', ARGV[3], 'updatedAt', ARGV[3], 'platform', ARGV[2], 'attempts', '0'}
+  redis.call('HSET', KEYS[1], unpack(h))
+  redis.call('SADD', KEYS[2], ARGV[1])
+  state = 'queued'
+end
+if state == 'delivered' or state == 'duplicate' or state == 'skipped' or state == 'failed' or state == 'unknown' or state == 'sending' then
+  return {0, h}
+end
+redis.call('HSET', KEYS[1], 'state', 'sending', 'updatedAt', ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+return {1, h}`;
+
+/** KEYS: record. ARGV: field, value, … → 1 when written, 0 when the record is final and left alone. */
+const MARK = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if state == 'delivered' or state == 'duplicate' or state == 'skipped' then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1`;
+
+export interface LedgerScripts {
+  crierLedgerClaim(record: string, set: string, targetId: string, platform: string, now: string): Promise<string | null>;
+  crierLedgerBegin(record: string, set: string, targetId: string, platform: string, now: string): Promise<[number, string[]]>;
+  crierLedgerMark(record: string, ...fieldsAndValues: string[]): Promise<number>;
+}
+
+/** Register the scripts on a connection (once) and return it typed with them. */
+export function defineLedgerScripts(redis: Redis): LedgerScripts {
+  const r = redis as Redis & Partial<LedgerScripts>;
+  if (r.crierLedgerBegin === undefined) {
+    redis.defineCommand('crierLedgerClaim', { numberOfKeys: 2, lua: CLAIM });
+    redis.defineCommand('crierLedgerBegin', { numberOfKeys: 2, lua: BEGIN });
+    redis.defineCommand('crierLedgerMark', { numberOfKeys: 1, lua: MARK });
+  }
+  return redis as unknown as LedgerScripts;
+}
