@@ -37,17 +37,22 @@ redis.call('HSET', KEYS[1], 'state', 'sending', 'updatedAt', ARGV[3])
 redis.call('HINCRBY', KEYS[1], 'attempts', 1)
 return {1, h}`;
 
-/** KEYS: record. ARGV: field, value, … → 1 when written, 0 when the record is final and left alone. */
+/**
+ * KEYS: record. ARGV: states that protect the record (space-separated), then field, value, … →
+ * nil when written, else the protecting state the record is in (left alone).
+ */
 const MARK = `
 local state = redis.call('HGET', KEYS[1], 'state')
-if state == 'delivered' or state == 'duplicate' or state == 'skipped' then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV))
-return 1`;
+if state then
+  for s in string.gmatch(ARGV[1], '%S+') do if s == state then return state end end
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+return false`;
 
 export interface LedgerScripts {
   crierLedgerClaim(record: string, set: string, targetId: string, platform: string, now: string): Promise<string | null>;
   crierLedgerBegin(record: string, set: string, targetId: string, platform: string, now: string): Promise<[number, string[]]>;
-  crierLedgerMark(record: string, ...fieldsAndValues: string[]): Promise<number>;
+  crierLedgerMark(record: string, protectedStates: string, ...fieldsAndValues: string[]): Promise<string | null>;
 }
 
 /** Register the scripts on a connection (once) and return it typed with them. */

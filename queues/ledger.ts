@@ -150,14 +150,21 @@ export class Ledger {
   }
 
   /**
-   * Record a state (and the last error) unless the delivery is already final: a late
-   * error from a stray attempt never turns `delivered` back into `retrying`. False when
-   * the record was final and left alone.
+   * Record a state (and the last error) unless the record is in one of the `unless` states
+   * (default: the final ones), so a late error from a stray attempt never turns `delivered`
+   * back into `retrying`. Returns undefined when written, else the state that kept it.
    */
-  async markState(articleId: string, targetId: string, state: DeliveryState, lastError?: string): Promise<boolean> {
+  async markState(
+    articleId: string,
+    targetId: string,
+    state: DeliveryState,
+    lastError?: string,
+    unless: Iterable<DeliveryState> = FINAL_STATES,
+  ): Promise<DeliveryState | undefined> {
     const args = ['state', state, 'updatedAt', new Date().toISOString()];
     if (lastError !== undefined) args.push('lastError', lastError.slice(0, 1000));
-    return (await this.scripts.crierLedgerMark(this.key(articleId, targetId), ...args)) === 1;
+    const kept = await this.scripts.crierLedgerMark(this.key(articleId, targetId), [...unless].join(' '), ...args);
+    return kept === null ? undefined : (kept as DeliveryState);
   }
 
   /** Compare-and-set on state, for handing a record back to the queue (retry). */
