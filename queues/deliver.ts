@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Adapter, Post, SendResult } from '../adapters/types.js';
 import { isDeliveryError, PermanentError, TransientError } from '../adapters/errors.js';
 import type { TargetConfig } from '../config/schema.js';
-import { FINAL_STATES, type Ledger } from './ledger.js';
+import { FINAL_STATES, type DeliveryState, type Ledger } from './ledger.js';
 import type { SlidingWindowLimiter } from './limits.js';
 import type { DeliveryObserver } from './observer.js';
 import type { DeliveryJobData } from './queue-set.js';
@@ -45,7 +45,7 @@ export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | u
     post = adapter.format(article);
     if (adapter.prepare) post = await adapter.prepare(post, { signal: ctxSignal });
   } catch (error) {
-    return handleError(error, job, deps, base);
+    return handleError(error, job, deps, base, 'prepare');
   }
 
   for (const budget of deps.budgets) {
@@ -89,7 +89,7 @@ export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | u
       saveProgress: (step, value) => ledger.saveProgress(articleId, target.id, step, value),
     });
   } catch (error) {
-    return handleError(error, job, deps, base);
+    return handleError(error, job, deps, base, 'send');
   }
   await ledger.markDelivered(articleId, target.id, result);
   const duplicate = result.status === 'duplicate';
@@ -107,11 +107,20 @@ async function reconcile(adapter: Adapter, post: Post, signal: AbortSignal): Pro
   }
 }
 
+/** States an error before `begin` must leave alone: final, held for a human, or in doubt. */
+const BEFORE_BEGIN_PROTECTED: readonly DeliveryState[] = [...FINAL_STATES, 'failed', 'unknown', 'sending'];
+
+/**
+ * Turn an error into the ledger state and BullMQ's language. `phase` says whether the
+ * record was marked `sending` by this attempt ('send') or not yet ('prepare'): before
+ * that, a record that is final, held or in doubt is not this attempt's to change.
+ */
 async function handleError(
   error: unknown,
   job: Job<DeliveryJobData>,
   deps: DeliverDeps,
   base: { target: string; platform: string; article: DeliveryJobData['article'] },
+  phase: 'prepare' | 'send',
 ): Promise<DeliverOutcome> {
   const { target, ledger, observer, queue } = deps;
   const articleId = job.data.articleId;
@@ -121,11 +130,29 @@ async function handleError(
       ? new TransientError(`aborted: ${error.message}`, { platform: target.platform, cause: error })
       : new PermanentError(`unexpected error: ${error instanceof Error ? error.message : String(error)}`, { platform: target.platform, cause: error });
   const message = mapped.message;
-  /** Record the state; when the delivery is already final (a stray job), report that instead of failing. */
-  const mark = async (state: Parameters<Ledger['markState']>[2]): Promise<DeliverOutcome | undefined> => {
-    if (await ledger.markState(articleId, target.id, state, message)) return undefined;
-    const record = await ledger.get(articleId, target.id);
-    return { state: record?.state ?? 'delivered', ...(record?.remoteId ? { remoteId: record.remoteId } : {}) };
+  const unless = phase === 'send' ? FINAL_STATES : BEFORE_BEGIN_PROTECTED;
+  const attempt = job.attemptsMade + 1;
+  const last = attempt >= (job.opts.attempts ?? 1);
+
+  /** Record the state; undefined when written, else what to do with a record that is not ours to change. */
+  const mark = async (state: DeliveryState): Promise<DeliverOutcome | undefined> => {
+    const kept = await ledger.markState(articleId, target.id, state, message, unless);
+    if (kept === undefined) return undefined;
+    if (FINAL_STATES.has(kept)) {
+      const record = await ledger.get(articleId, target.id);
+      return { state: kept, ...(record?.remoteId ? { remoteId: record.remoteId } : {}) };
+    }
+    if (kept === 'sending' && !last && (mapped.kind === 'transient' || mapped.kind === 'rate_limited')) {
+      // In doubt since a crash, and preparing failed: try again later; that attempt reconciles.
+      throw mapped.kind === 'transient' ? mapped : new TransientError(message, { platform: target.platform, cause: mapped });
+    }
+    if (kept === 'sending') {
+      const reason = `a worker stopped while sending, and preparing the post again failed: ${message}`;
+      await ledger.markState(articleId, target.id, 'unknown', reason);
+      await observer.unknown?.({ ...base, reason });
+      throw new UnrecoverableError(reason);
+    }
+    throw new UnrecoverableError(`delivery is ${kept}; use retry to send it again`);
   };
   let settled: DeliverOutcome | undefined;
 
@@ -152,8 +179,6 @@ async function handleError(
       throw new UnrecoverableError(message);
     }
     case 'transient': {
-      const attempt = job.attemptsMade + 1;
-      const last = attempt >= (job.opts.attempts ?? 1);
       if ((settled = await mark(last ? 'failed' : 'retrying'))) return settled;
       if (last) await observer.failed?.({ ...base, reason: `gave up after ${attempt} attempts: ${message}` });
       else observer.retrying?.({ ...base, error: message, attempt });

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createAdapter } from '../adapters/registry.js';
@@ -30,6 +31,12 @@ export function activeTargets(config: Config, needCredentials: boolean): TargetC
     );
   }
   return ready;
+}
+
+/** Where `crier serve` publishes a prepared image (GET /media/<file>, for the Instagram Graph backend). */
+export function publicMediaUrl(base: string): (path: string) => string {
+  const root = base.replace(/\/+$/, '');
+  return (path) => `${root}/media/${encodeURIComponent(basename(path))}`;
 }
 
 export interface AppOptions {
@@ -84,6 +91,9 @@ export class App {
             keyPrefix: this.config.redis.prefix,
             allowPrivateNetwork: this.config.media.allowPrivateNetwork,
             mediaDir: this.config.media.dir,
+            mediaMaxBytes: this.config.media.maxBytes,
+            mediaTimeoutMs: this.config.media.timeoutMs,
+            ...(this.config.http.publicBaseUrl !== undefined ? { publicMediaUrl: publicMediaUrl(this.config.http.publicBaseUrl) } : {}),
           }),
         ]),
       );

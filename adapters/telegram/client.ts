@@ -34,10 +34,14 @@ export function apiRootOf(apiRoot: string): string {
   return apiRoot.endsWith('/') ? apiRoot : `${apiRoot}/`;
 }
 
+/** How often a client looks in Redis for a chat migration another worker recorded. */
+const MIGRATION_RECHECK_MS = 60_000;
+
 export class TelegramClient {
   private readonly telegram: Telegram;
   private readonly chat: string;
   private override: string | undefined;
+  private checkedAt = Number.NEGATIVE_INFINITY;
   private readonly key: string;
 
   constructor(
@@ -55,11 +59,18 @@ export class TelegramClient {
     this.telegram = new Telegram(target.botToken, { apiRoot: apiRootOf(target.apiRoot) });
   }
 
-  /** The chat to post in: a migration override if one is known, else the configured chat. */
+  /**
+   * The chat to post in: a migration override if one is known, else the configured chat.
+   * Redis is asked at most once a minute (not on every send): a worker that has not heard
+   * of a migration yet gets Telegram's migrate answer itself and follows it.
+   */
   async chatId(): Promise<string> {
     if (this.override !== undefined) return this.override;
-    const stored = this.deps.redis !== undefined ? await this.deps.redis.get(this.key) : null;
-    if (stored !== null && stored !== '') this.override = stored;
+    if (this.deps.redis !== undefined && Date.now() - this.checkedAt >= MIGRATION_RECHECK_MS) {
+      this.checkedAt = Date.now();
+      const stored = await this.deps.redis.get(this.key);
+      if (stored !== null && stored !== '') this.override = stored;
+    }
     return this.override ?? this.chat;
   }
 

@@ -4,7 +4,7 @@ import { boilerplate, isTrailerStart } from './boilerplate.js';
 import { finishArticle, resolveLink, type Extracted } from './extract-common.js';
 import type { ExtractOptions } from './extract-markdown.js';
 import { readMeta, type PageMeta } from './html-meta.js';
-import { paragraphsOf, type DomDocument, type DomNode } from './html-text.js';
+import { nestsDeeperThan, paragraphsOf, type DomDocument, type DomNode } from './html-text.js';
 import { classifyLine, splitAuthors } from './markdown-meta.js';
 import { parseDate } from './parse-date.js';
 import type { Article } from './schema.js';
@@ -34,7 +34,8 @@ function parseDocument(html: string): DomDocument {
 function readable(doc: DomDocument): Readable | null {
   try {
     // The serializer hands back the node itself, so nothing is re-parsed.
-    const reader = new Readability<DomNode>(doc as never, { serializer: (node) => node as unknown as DomNode });
+    // maxElemsToParse: Readability throws on bigger pages, and the DOM walk takes over.
+    const reader = new Readability<DomNode>(doc as never, { serializer: (node) => node as unknown as DomNode, maxElemsToParse: 40_000 });
     return reader.parse() as Readable | null;
   } catch {
     return null;
@@ -70,10 +71,13 @@ export function extractHtml(html: string, opts: ExtractOptions = {}): Article {
   const firstH1 = doc.querySelector('h1')?.textContent?.replace(/\s+/g, ' ').trim();
   const bp = boilerplate(opts.boilerplate);
 
-  const read = readable(doc);
+  // Readability is superlinear in nesting depth; a pathological page gets the plain DOM walk instead.
+  const tryReadability = doc.documentElement !== null && !nestsDeeperThan(doc.documentElement, 120);
+  const read = tryReadability ? readable(doc) : null;
   let paragraphs = read?.content != null ? paragraphsOf(read.content) : [];
   if (paragraphs.length === 0) {
-    const fresh = parseDocument(html);
+    // Readability edits the document it reads; only re-parse when it ran.
+    const fresh = tryReadability ? parseDocument(html) : doc;
     const root = fresh.querySelector('article') ?? fresh.querySelector('main') ?? fresh.querySelector('[role="main"]') ?? fresh.body;
     if (root !== null) paragraphs = paragraphsOf(root, { byClass: true });
   }

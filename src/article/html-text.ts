@@ -59,6 +59,19 @@ export function isNoise(el: DomElement, byClass: boolean): boolean {
   return NOISE_CLASS.test(marks);
 }
 
+/** True when elements nest deeper than `limit` (Readability slows down sharply on such pages). */
+export function nestsDeeperThan(root: DomNode, limit: number): boolean {
+  const stack: { node: DomNode; depth: number }[] = [{ node: root, depth: 0 }];
+  let visited = 0;
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: DomNode; depth: number };
+    if (depth > limit) return true;
+    if (++visited > 200_000) return true;
+    for (const child of Array.from(node.childNodes)) if (child.nodeType === ELEMENT) stack.push({ node: child, depth: depth + 1 });
+  }
+  return false;
+}
+
 /** Paragraphs of plain text, in document order. Headings and list items are paragraphs of their own. */
 export function paragraphsOf(root: DomNode, opts: { byClass?: boolean } = {}): string[] {
   const byClass = opts.byClass === true;

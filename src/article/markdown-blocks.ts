@@ -19,6 +19,15 @@ const LIST_ITEM = /^[ \t]*(?:[-*+•▪◦]|\d{1,3}[.)])[ \t]+(\S.*)$/;
 const TABLE_RULE = /^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$/;
 const REF_DEFINITION = /^ {0,3}\[[^\]]+\]:[ \t]+\S+/;
 
+/** Where a hard line break marker ("  ", "\\", "<br>") ends the line, or -1. String ops: regexes anchored at $ are quadratic on long space runs. */
+function hardBreakAt(line: string): number {
+  if (line.endsWith('\\')) return line.length - 1;
+  if (line.endsWith('  ')) return line.trimEnd().length;
+  const trimmed = line.trimEnd();
+  const br = /<br\s{0,5}\/?>$/i.exec(trimmed.slice(-12));
+  return br === null ? -1 : trimmed.length - br[0].length;
+}
+
 export function splitBlocks(markdown: string): Block[] {
   const lines = markdown.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n').split('\n');
   const blocks: Block[] = [];
@@ -82,8 +91,9 @@ export function splitBlocks(markdown: string): Block[] {
     let text = line;
     const table = /^\s*\|(.*)\|\s*$/.exec(text);
     if (table !== null) text = (table[1] ?? '').split('|').map((c) => c.trim()).filter((c) => c !== '').join(' | ');
-    const hardBreak = / {2,}$|\\$|<br\s*\/?>\s*$/i.test(text);
-    text = text.replace(/(?: {2,}|\\|<br\s*\/?>\s*)$/i, '');
+    const hard = hardBreakAt(text);
+    const hardBreak = hard >= 0;
+    if (hardBreak) text = text.slice(0, hard);
     if (joinNext && para.length > 0) para[para.length - 1] = `${para[para.length - 1] ?? ''} ${text.trim()}`;
     else para.push(text);
     joinNext = !hardBreak && !list;

@@ -27,10 +27,30 @@ const HTML_IMG = /<img\b[^>]{0,2000}>/gi;
 const AUTOLINK = /<((?:https?|mailto|ftp):[^<>\s]+)>/gi;
 const BARE_URL = /\bhttps?:\/\/[^\s<>()[\]"']+[^\s<>()[\]"'.,;:!?]/gi;
 const FOOTNOTE = /\[\^[^\]\n]{1,100}\]/g;
-const COMMENT = /<!--[\s\S]{0,20000}?-->/g;
-const SCRIPT = /<(script|style|noscript|svg)\b[^>]{0,2000}>[\s\S]{0,20000}?<\/\1\s*>/gi;
 const TAG =
-  /<\/?(?:a|abbr|address|article|aside|audio|b|big|blockquote|br|button|caption|center|cite|code|dd|del|details|dfn|div|dl|dt|em|figcaption|figure|font|footer|form|h[1-6]|header|hr|i|iframe|img|input|ins|kbd|label|li|main|mark|nav|ol|p|picture|pre|q|s|samp|section|small|source|span|strike|strong|sub|summary|sup|table|tbody|td|tfoot|th|thead|time|tr|tt|u|ul|var|video|wbr)\b(?:[^>"']|"[^"]{0,1000}"|'[^']{0,1000}'){0,2000}\/?>/gi;
+  /<\/?(?:a|abbr|address|article|aside|audio|b|big|blockquote|br|button|caption|center|cite|code|dd|del|details|dfn|div|dl|dt|em|figcaption|figure|font|footer|form|h[1-6]|header|hr|i|iframe|img|input|ins|kbd|label|li|main|mark|nav|ol|p|picture|pre|q|s|samp|section|small|source|span|strike|strong|sub|summary|sup|table|tbody|td|tfoot|th|thead|time|tr|tt|u|ul|var|video|wbr)\b(?:[^>"']|"[^"]{0,1000}"|'[^']{0,1000}'){0,500}\/?>/gi;
+
+/**
+ * Remove each span from an opener to its closer (comments, script/style elements) in one linear pass;
+ * an opener without a closer is left alone. Regexes like <!--[\s\S]*?--> are quadratic on unclosed openers.
+ */
+function cutBetween(text: string, opener: RegExp, closer: (m: RegExpExecArray) => string): string {
+  let out = '';
+  let from = 0;
+  const lower = text.toLowerCase();
+  opener.lastIndex = 0;
+  for (let m = opener.exec(text); m !== null; m = opener.exec(text)) {
+    const close = closer(m);
+    const end = lower.indexOf(close, m.index + m[0].length);
+    if (end < 0) break;
+    const stop = text.indexOf('>', end + close.length - 1);
+    const after = stop < 0 ? text.length : stop + 1;
+    out += text.slice(from, m.index);
+    from = after;
+    opener.lastIndex = after;
+  }
+  return out + text.slice(from);
+}
 
 function attr(tag: string, name: string): string | undefined {
   const m = new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
@@ -91,8 +111,8 @@ function stripEmphasis(text: string): string {
  * literally say "<b>").
  */
 export function plainText(raw: string, opts: { keepTags?: boolean } = {}): string {
-  let text = protect(raw).replace(COMMENT, '');
-  if (opts.keepTags !== true) text = text.replace(SCRIPT, '');
+  let text = cutBetween(protect(raw), /<!--/g, () => '-->');
+  if (opts.keepTags !== true) text = cutBetween(text, /<(script|style|noscript|svg)\b/gi, (m) => `</${(m[1] ?? '').toLowerCase()}`);
   text = text.replace(IMAGE, '').replace(HTML_IMG, '').replace(AUTOLINK, '$1');
   for (let i = 0; i < 3; i++) {
     const before = text;

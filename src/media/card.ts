@@ -111,7 +111,7 @@ async function fitFontSize(fonts: CardFonts, text: string, g: ReturnType<typeof 
 /** The title cut after the most words that fit at the smallest size, with an ellipsis. */
 async function shortenToFit(fonts: CardFonts, text: string, g: ReturnType<typeof geometry>): Promise<string> {
   const words = text.split(' ');
-  const candidate = (n: number) => words.slice(0, n).join(' ').replace(/[\s,;:\-–—(\[{"'«“‘]+$/u, '') + '…';
+  const candidate = (n: number) => words.slice(0, n).join(' ').replace(/[\s,;:\-–—([{"'«“‘]+$/u, '') + '…';
   let lo = 1;
   let hi = words.length - 1;
   while (lo < hi) {

@@ -125,8 +125,10 @@ export function woffCodePoints(woff: Buffer): Set<number> {
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-/** Invisible code points that need no glyph: joiners, variation selectors, BOM. */
-const INVISIBLE = /[\u200b-\u200f\u2060\ufe00-\ufe0f\ufeff]/u;
+/** Invisible code points that need no glyph: zero-width spaces and joiners, marks, WORD JOINER, variation selectors, BOM. */
+function isInvisible(cp: number): boolean {
+  return (cp >= 0x200b && cp <= 0x200f) || cp === 0x2060 || (cp >= 0xfe00 && cp <= 0xfe0f) || cp === 0xfeff;
+}
 
 export interface DrawableText {
   /** The text with every grapheme the font cannot draw removed (spaces tidied). */
@@ -148,8 +150,8 @@ export function drawableText(text: string, coverage: ReadonlySet<number>): Drawa
       out += ' ';
       continue;
     }
-    const ok = [...segment].every((ch) => INVISIBLE.test(ch) || coverage.has(ch.codePointAt(0) as number));
-    if (ok) out += segment.replace(new RegExp(INVISIBLE.source, 'gu'), '');
+    const points = [...segment].map((ch) => ch.codePointAt(0) as number);
+    if (points.every((cp) => isInvisible(cp) || coverage.has(cp))) out += String.fromCodePoint(...points.filter((cp) => !isInvisible(cp)));
     else if (/[\p{L}\p{N}]/u.test(segment)) lostLetters = true;
   }
   return { text: out.replace(/\s+/g, ' ').trim(), lostLetters };

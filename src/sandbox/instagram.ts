@@ -172,7 +172,7 @@ export async function startInstagramFake(options: InstagramFakeOptions = {}) {
   async function upload(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (refuse(req, res)) return;
-    let uploadId = '';
+    let uploadId: string;
     try {
       uploadId = String((JSON.parse(String(req.headers['x-instagram-rupload-params'] ?? '{}')) as { upload_id?: unknown }).upload_id ?? '');
     } catch {
