@@ -42,6 +42,9 @@ export function defaultLimiter(target: TargetConfig): { max: number; duration: n
   }
 }
 
+/** A BullMQ limiter that never limits by itself, so manual rate limits (429s) bind every worker. */
+const UNLIMITED = { max: 1e12, duration: 1000 };
+
 /** One BullMQ worker per target, in this process. */
 export class DeliveryWorkers {
   private readonly workers: Worker<DeliveryJobData, DeliverOutcome>[] = [];
@@ -72,6 +75,9 @@ export class DeliveryWorkers {
         targetBudgets.push(new SlidingWindowLimiter(o.connection, `${o.prefix}:budget:chat:${target.id}`, limiter.max, limiter.duration));
         limiter = undefined;
       }
+      // BullMQ honours queue.rateLimit() (our 429 handling) only on workers that have a
+      // limiter, so a target without a limit still gets one that never binds.
+      limiter ??= UNLIMITED;
       const worker = new Worker<DeliveryJobData, DeliverOutcome>(
         queueName(target.id),
         (job, _token, signal) =>
@@ -80,7 +86,7 @@ export class DeliveryWorkers {
           connection: o.connection,
           prefix: o.prefix,
           concurrency: target.concurrency ?? o.concurrency,
-          ...(limiter ? { limiter } : {}),
+          limiter,
           ...(o.lockDurationMs ? { lockDuration: o.lockDurationMs } : {}),
           ...(o.stalledIntervalMs ? { stalledInterval: o.stalledIntervalMs } : {}),
           maxStalledCount: 5,

@@ -136,6 +136,7 @@ describe('publish → queues → three platforms', () => {
     expect(Date.parse(record.deliveredAt!) - started).toBeGreaterThanOrEqual(1000);
     const job = await app.queues.get({ id: 'telegram' }).getJob(jobId(article.id));
     expect(job?.attemptsMade).toBe(1);
+    expect(sandbox.telegram.rateLimited).toBe(1);
     expect(sandbox.telegram.sent).toHaveLength(1);
   });
 
@@ -151,6 +152,25 @@ describe('publish → queues → three platforms', () => {
     expect(record.attempts).toBe(1);
     expect(record.lastError).toContain('bot is not a member of the channel chat');
     expect(sandbox.telegram.sent).toHaveLength(0);
+  });
+
+  it('should pause Instagram on a checkpoint and deliver the waiting post exactly once after resume', async () => {
+    const article = fresh();
+    const before = sandbox.instagram.posts.length;
+    sandbox.instagram.mode = 'challenge_required';
+    await app.publish(article, ['instagram']);
+    await settled(article.id, 'instagram', ['paused']);
+    const queue = app.queues.get({ id: 'instagram' });
+    expect(await queue.isPaused()).toBe(true);
+    expect(sandbox.instagram.posts.length).toBe(before);
+
+    sandbox.instagram.mode = 'ok'; // a human approved the login
+    await app.resume('instagram');
+    const record = await settled(article.id, 'instagram');
+    expect(record.state).toBe('delivered');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sandbox.instagram.posts.length - before).toBe(1);
+    expect(sandbox.instagram.posts[before]!.caption).toContain(article.title);
   });
 
   it('should post a generated title card to Instagram when the article image is unreachable', async () => {

@@ -10,7 +10,12 @@ function route(req: IncomingMessage, res: ServerResponse): void {
   const path = req.url ?? '/';
   hits.push(path);
   if (path === '/ok') {
-    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'x-ua': req.headers['user-agent'] ?? '', 'x-accept': req.headers.accept ?? '' });
+    res.writeHead(200, {
+      'content-type': 'text/plain; charset=utf-8',
+      'x-ua': req.headers['user-agent'] ?? '',
+      'x-accept': req.headers.accept ?? '',
+      'x-etag-seen': String(req.headers['if-none-match'] ?? ''),
+    });
     res.end('hello');
   } else if (path.startsWith('/hop/')) {
     const n = Number(path.slice(5));
@@ -24,6 +29,9 @@ function route(req: IncomingMessage, res: ServerResponse): void {
     res.end();
   } else if (path === '/to-file') {
     res.writeHead(302, { location: 'file:///etc/passwd' });
+    res.end();
+  } else if (path === '/cached') {
+    res.writeHead(req.headers['if-none-match'] === '"v1"' ? 304 : 200, { etag: '"v1"' });
     res.end();
   } else if (path === '/missing') {
     res.writeHead(404, { 'content-type': 'text/plain' });
@@ -81,6 +89,17 @@ describe('safeFetch against a local server', () => {
     expect(res.finalUrl).toBe(`${server.url}/ok`);
     expect(res.headers.get('x-ua')).toBe('crier-test/1');
     expect(res.headers.get('x-accept')).toBe('text/plain');
+  });
+
+  it('should send extra headers and report 304 Not Modified as http_status 304', async () => {
+    const res = await safeFetch(`${server.url}/ok`, { ...open, headers: { 'if-none-match': '"abc"', 'user-agent': 'ignored' }, userAgent: 'crier-test/2' });
+    expect(res.headers.get('x-etag-seen')).toBe('"abc"');
+    expect(res.headers.get('x-ua')).toBe('crier-test/2');
+    const fresh = await safeFetch(`${server.url}/cached`, open);
+    expect(fresh.status).toBe(200);
+    const error = await failure(safeFetch(`${server.url}/cached`, { ...open, headers: { 'if-none-match': '"v1"' } }));
+    expect(error.code).toBe('http_status');
+    expect(error.status).toBe(304);
   });
 
   it('should follow up to 5 redirects and report the final url', async () => {
