@@ -80,7 +80,8 @@ export function telegramTarget(fake: { url: string }): Record<string, unknown> {
 }
 
 export async function measureThroughput(options: BenchOptions): Promise<ThroughputResult> {
-  const jobs = options.quick ? 2000 : 10_000;
+  const rounds = options.quick ? 3 : 5;
+  const perRound = options.quick ? 600 : 2000;
   const concurrency = 10;
   const fakes = await startFakesProcess({ telegramPerChatPerMinute: 0, telegramGlobalPerSecond: 0 });
   const fake = { url: fakes.urls.telegram };
@@ -89,18 +90,39 @@ export async function measureThroughput(options: BenchOptions): Promise<Throughp
     const telegram = new Telegram(SANDBOX_CREDENTIALS.telegramToken, { apiRoot: `${fake.url}/` });
     const run = `tp${Date.now().toString(36)}`;
     // The same text crier would send, formatted before the clock starts.
-    const texts = Array.from({ length: jobs }, (_, i): TelegramParams => {
+    const texts = Array.from({ length: perRound }, (_, i): TelegramParams => {
       const post = formatTelegram(benchArticle(`${run}b`, i), target);
       return { chat_id: target.chat, text: post.text, parse_mode: post.parse_mode, link_preview_options: post.link_preview_options, reply_markup: post.reply_markup };
     });
     const sameSend = (i: number): TelegramParams => texts[i] as TelegramParams;
-    // Warm up (JIT, connections) outside the clock.
-    await bareRun(options, 'warm', Math.min(500, jobs), concurrency, (p) => telegram.callApi('sendMessage', p as never), sameSend);
-    const bare = await bareRun(options, 'noop', jobs, concurrency, async () => undefined, () => ({}));
-    const baseline = await bareRun(options, 'baseline', jobs, concurrency, (p) => telegram.callApi('sendMessage', p as never), sameSend);
-    await fakes.reset();
-    const crier = await crierRun(options, fake, run, jobs, concurrency);
-    options.log(`throughput: crier ${round(crier)}/s, same-send baseline ${round(baseline)}/s, bare BullMQ no-op ${round(bare)}/s (${jobs} jobs, concurrency ${concurrency})`);
+    const send = (p: TelegramParams) => telegram.callApi('sendMessage', p as never);
+    const systems = {
+      bare: (r: number) => bareRun(options, `noop${r}`, perRound, concurrency, async () => undefined, () => ({})),
+      baseline: (r: number) => bareRun(options, `base${r}`, perRound, concurrency, send, sameSend),
+      crier: (r: number) => crierRun(options, fake, `${run}r${r}`, perRound, concurrency),
+    };
+    // Warm up every path (JIT, connections, scripts) outside the clock.
+    await bareRun(options, 'warm', 300, concurrency, send, sameSend);
+    await crierRun(options, fake, `${run}w`, 300, concurrency);
+    // Interleave short rounds, rotating the order, so a busy moment on a shared machine
+    // lands on every system alike; each figure is total jobs / total time.
+    const seconds = { bare: 0, baseline: 0, crier: 0 };
+    const order = ['baseline', 'crier', 'bare'] as const;
+    for (let r = 0; r < rounds; r++) {
+      for (let k = 0; k < order.length; k++) {
+        const name = order[(r + k) % order.length] as keyof typeof systems;
+        const perS = await systems[name](r);
+        if (process.env.BENCH_DEBUG) options.log(`  round ${r} ${name}: ${round(perS)}/s`);
+        seconds[name] += perRound / perS;
+      }
+      await fakes.reset();
+    }
+    const jobs = rounds * perRound;
+    const rate = (name: keyof typeof seconds) => jobs / seconds[name];
+    const crier = rate('crier');
+    const baseline = rate('baseline');
+    const bare = rate('bare');
+    options.log(`throughput: crier ${round(crier)}/s, same-send baseline ${round(baseline)}/s (ratio ${round(crier / baseline, 3)}), bare BullMQ no-op ${round(bare)}/s (${rounds} rounds × ${perRound} jobs, concurrency ${concurrency})`);
     return { crier_per_s: round(crier), baseline_per_s: round(baseline), ratio: round(crier / baseline, 3), bare_bullmq_per_s: round(bare), jobs, concurrency };
   } finally {
     await fakes.stop();

@@ -16,6 +16,27 @@ redis.call('SADD', KEYS[2], ARGV[1])
 return false`;
 
 /**
+ * Publishing. KEYS: article, article's target set, then one record per target.
+ * ARGV: article JSON, its TTL (s), now, then target id and platform per target →
+ * per target the state found, or '' when this call created the record (queued).
+ */
+const SAVE_AND_CLAIM = `
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+local found = {}
+for i = 3, #KEYS do
+  local target, platform = ARGV[2 * i - 2], ARGV[2 * i - 1]
+  local state = redis.call('HGET', KEYS[i], 'state')
+  if state then
+    found[#found + 1] = state
+  else
+    redis.call('HSET', KEYS[i], 'state', 'queued', 'createdAt', ARGV[3], 'updatedAt', ARGV[3], 'platform', platform, 'attempts', '0')
+    redis.call('SADD', KEYS[2], target)
+    found[#found + 1] = ''
+  end
+end
+return found`;
+
+/**
  * KEYS: record, article's target set. ARGV: target id, platform, now →
  * {1, fields before} when marked sending (attempts + 1), {0, fields} when left alone:
  * final (delivered/duplicate/skipped), held (failed/unknown) or in doubt (sending).
@@ -50,6 +71,7 @@ redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 return false`;
 
 export interface LedgerScripts {
+  crierLedgerSaveAndClaim(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string[]>;
   crierLedgerClaim(record: string, set: string, targetId: string, platform: string, now: string): Promise<string | null>;
   crierLedgerBegin(record: string, set: string, targetId: string, platform: string, now: string): Promise<[number, string[]]>;
   crierLedgerMark(record: string, protectedStates: string, ...fieldsAndValues: string[]): Promise<string | null>;
@@ -60,6 +82,7 @@ export function defineLedgerScripts(redis: Redis): LedgerScripts {
   const r = redis as Redis & Partial<LedgerScripts>;
   if (r.crierLedgerBegin === undefined) {
     redis.defineCommand('crierLedgerClaim', { numberOfKeys: 2, lua: CLAIM });
+    redis.defineCommand('crierLedgerSaveAndClaim', { lua: SAVE_AND_CLAIM });
     redis.defineCommand('crierLedgerBegin', { numberOfKeys: 2, lua: BEGIN });
     redis.defineCommand('crierLedgerMark', { numberOfKeys: 1, lua: MARK });
   }

@@ -81,15 +81,10 @@ export class Ledger {
    * Returns, per target, the state found (undefined when this call created the record).
    */
   async saveAndClaim(article: Article, targets: ReadonlyArray<{ id: string; platform: string }>): Promise<Array<DeliveryState | undefined>> {
-    const now = new Date().toISOString();
-    const pipeline = this.redis.pipeline().set(this.articleKey(article.id), JSON.stringify(article), 'EX', ARTICLE_TTL_SECONDS);
-    for (const t of targets) (pipeline as unknown as LedgerScripts).crierLedgerClaim(this.key(article.id, t.id), this.targetsKey(article.id), t.id, t.platform, now);
-    const rows = (await pipeline.exec()) ?? [];
-    return targets.map((_, i) => {
-      const [error, value] = rows[i + 1] ?? [new Error('no reply'), null];
-      if (error) throw error;
-      return value === null ? undefined : (value as DeliveryState);
-    });
+    const keys = [this.articleKey(article.id), this.targetsKey(article.id), ...targets.map((t) => this.key(article.id, t.id))];
+    const args = [JSON.stringify(article), String(ARTICLE_TTL_SECONDS), new Date().toISOString(), ...targets.flatMap((t) => [t.id, t.platform])];
+    const found = await this.scripts.crierLedgerSaveAndClaim(keys.length, ...keys, ...args);
+    return targets.map((_, i) => (found[i] === '' || found[i] === undefined ? undefined : (found[i] as DeliveryState)));
   }
 
   /**

@@ -81,8 +81,18 @@ export class TelegramClient {
   }
 
   async send(post: TelegramPost, signal: AbortSignal): Promise<SendResult> {
-    const timeout = AbortSignal.timeout(this.target.timeoutMs);
-    const options = { signal: AbortSignal.any([signal, timeout]) } as unknown as CallOptions;
+    // One controller per request, its timer cleared when the request ends: AbortSignal.timeout
+    // would keep a timer alive for the whole timeout after every send.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.target.timeoutMs);
+    const cancel = () => controller.abort(signal.reason);
+    if (signal.aborted) cancel();
+    else signal.addEventListener('abort', cancel, { once: true });
+    const options = { signal: controller.signal } as unknown as CallOptions;
     let chat = this.chat;
     try {
       chat = await this.chatId();
@@ -109,7 +119,10 @@ export class TelegramClient {
       }
       const moved = migratedChatId(error);
       if (moved !== undefined) await this.migrate(moved, chat);
-      throw mapTelegramError(error, 'telegram', { timedOut: timeout.aborted, timeoutMs: this.target.timeoutMs });
+      throw mapTelegramError(error, 'telegram', { timedOut, timeoutMs: this.target.timeoutMs });
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', cancel);
     }
   }
 }

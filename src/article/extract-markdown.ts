@@ -38,13 +38,21 @@ const sameText = (a: string, b: string): boolean => a.replace(/\s+/g, ' ').trim(
 /** Every visual line of a paragraph block is metadata → the findings; else undefined. */
 function metaOf(block: Block, inHeader: boolean): MetaLine[] | undefined {
   if (block.kind !== 'paragraph') return undefined;
-  const metas: MetaLine[] = [];
-  for (const line of block.lines) {
-    const meta = classifyLine(line, plainText(line), inHeader);
-    if (meta === undefined) return undefined;
-    metas.push(meta);
+  const classify = (lines: string[]): MetaLine[] | undefined => {
+    const metas: MetaLine[] = [];
+    for (const line of lines) {
+      const meta = classifyLine(line, plainText(line), inHeader);
+      if (meta === undefined) return undefined;
+      metas.push(meta);
+    }
+    return metas.some((m) => m.kind !== 'noise') ? metas : undefined;
+  };
+  // "By X⏎Site, May 2, 2024" soft-wraps into one line; the lines as written may each be metadata.
+  if (block.sourceLines.length !== block.lines.length && block.sourceLines.length <= 20) {
+    const written = classify(block.sourceLines);
+    if (written !== undefined) return written;
   }
-  return metas.some((m) => m.kind !== 'noise') ? metas : undefined;
+  return block.lines.length <= 20 ? classify(block.lines) : undefined;
 }
 
 function record(scan: Scan, meta: MetaLine): void {
@@ -83,8 +91,10 @@ function recordLabelled(scan: Scan, line: string): void {
 const imageOnly = (b: Block | undefined): boolean => b?.kind === 'paragraph' && plainText(b.lines.join('\n')) === '' && findImages(b.lines.join('\n')).length > 0;
 
 /** Where the title is: the first `#` heading, else a `Title:` line, else the first heading of level ≤ 3. */
-function locateTitle(blocks: Block[]): { index: number; title?: string } {
-  const h1 = blocks.findIndex((b) => b.kind === 'heading' && b.level === 1 && plainText(b.raw) !== '');
+function locateTitle(blocks: Block[], bp: Boilerplate): { index: number; title?: string } {
+  // Several H1s (a site name, then the headline): prefer the one a byline or dateline follows.
+  const h1s = blocks.flatMap((b, i) => (b.kind === 'heading' && b.level === 1 && plainText(b.raw) !== '' ? [i] : []));
+  const h1 = h1s.length > 1 ? (h1s.slice(0, 5).find((i) => metaFollows(blocks, i + 1, bp)) ?? h1s[0] ?? -1) : (h1s[0] ?? -1);
   const titleLine = blocks.findIndex((b) => metaOf(b, true)?.some((m) => m.kind === 'title') === true);
   const any = blocks.findIndex((b) => b.kind === 'heading' && b.level <= 3 && plainText(b.raw) !== '');
   const index = h1 >= 0 ? h1 : titleLine >= 0 ? titleLine : any;
@@ -109,7 +119,7 @@ function metaFollows(blocks: Block[], from: number, bp: Boilerplate): boolean {
 
 function scanBlocks(blocks: Block[], bp: Boilerplate): Scan {
   const scan: Scan = { authors: [], dates: [], tags: [], paragraphs: [] };
-  const located = locateTitle(blocks);
+  const located = locateTitle(blocks, bp);
   if (located.title !== undefined) scan.title = located.title;
   // Before the title: only explicit metadata lines count (converter headers such as "URL Source:").
   for (const b of blocks.slice(0, Math.max(located.index, 0))) metaOf(b, true)?.forEach((m) => record(scan, m));

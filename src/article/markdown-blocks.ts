@@ -7,8 +7,11 @@ export type Block =
   | { kind: 'heading'; level: number; raw: string }
   | { kind: 'separator' }
   | { kind: 'code'; text: string }
-  /** `lines` are visual lines: soft-wrapped source lines are joined, hard breaks and list items split. */
-  | { kind: 'paragraph'; lines: string[]; list: boolean };
+  /**
+   * `lines` are visual lines: soft-wrapped source lines are joined, hard breaks and list items split.
+   * `sourceLines` are the lines as written (a header may put byline and dateline on consecutive lines).
+   */
+  | { kind: 'paragraph'; lines: string[]; list: boolean; sourceLines: string[] };
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
@@ -32,13 +35,15 @@ export function splitBlocks(markdown: string): Block[] {
   const lines = markdown.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n').split('\n');
   const blocks: Block[] = [];
   let para: string[] = [];
+  let source: string[] = [];
   let list = false;
   let joinNext = false;
 
   const flush = (): void => {
     const kept = para.map((l) => l.trim()).filter((l) => l !== '');
-    if (kept.length > 0) blocks.push({ kind: 'paragraph', lines: kept, list });
+    if (kept.length > 0) blocks.push({ kind: 'paragraph', lines: kept, list, sourceLines: source.map((l) => l.trim()).filter((l) => l !== '') });
     para = [];
+    source = [];
     list = false;
     joinNext = false;
   };
@@ -64,6 +69,7 @@ export function splitBlocks(markdown: string): Block[] {
       const level = (setext[1] ?? '').startsWith('=') ? 1 : 2;
       blocks.push({ kind: 'heading', level, raw: para.join(' ').trim() });
       para = [];
+      source = [];
       joinNext = false;
       continue;
     }
@@ -85,6 +91,7 @@ export function splitBlocks(markdown: string): Block[] {
       if (para.length > 0 && !list) flush();
       list = true;
       para.push(item[1] ?? '');
+      source.push(item[1] ?? '');
       joinNext = false;
       continue;
     }
@@ -96,6 +103,7 @@ export function splitBlocks(markdown: string): Block[] {
     if (hardBreak) text = text.slice(0, hard);
     if (joinNext && para.length > 0) para[para.length - 1] = `${para[para.length - 1] ?? ''} ${text.trim()}`;
     else para.push(text);
+    source.push(text);
     joinNext = !hardBreak && !list;
     if (table !== null) joinNext = false;
   }

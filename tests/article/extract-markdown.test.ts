@@ -194,6 +194,19 @@ describe('extractMarkdown edge cases', () => {
     expect(article.authors).toEqual(['Ann Lee']);
   });
 
+  it('should read a byline and a dateline written on consecutive lines of one paragraph', () => {
+    const article = extractMarkdown('# T\n\nBy Ann Lee\nThe Daily Example, May 2, 2024\n\nBody text.', { url });
+    expect(article.authors).toEqual(['Ann Lee']);
+    expect(article.publishedAt).toBe('2024-05-02T00:00:00.000Z');
+    expect(article.body).toBe('Body text.');
+  });
+
+  it('should prefer the H1 that a byline follows over a site-name H1', () => {
+    const article = extractMarkdown('# The Daily Example\n\n[Home](/) [World](/w)\n\n# Real Headline\n\nBy Ann Lee\n\nBody text.', { url });
+    expect(article.title).toBe('Real Headline');
+    expect(article.body).toBe('Body text.');
+  });
+
   it('should not take a body sentence that starts with "By" for a byline', () => {
     const article = extractMarkdown('# T\n\nBy Monday, officials said the talks had failed.\n\nMore.', { url });
     expect(article.authors).toEqual([]);

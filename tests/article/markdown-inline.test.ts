@@ -57,8 +57,8 @@ describe('splitBlocks', () => {
       { kind: 'heading', level: 1, raw: 'H1' },
       { kind: 'heading', level: 2, raw: 'Title two' },
       { kind: 'separator' },
-      { kind: 'paragraph', lines: ['line one line two', 'hard'], list: false },
-      { kind: 'paragraph', lines: ['a', 'b'], list: true },
+      { kind: 'paragraph', lines: ['line one line two', 'hard'], list: false, sourceLines: ['line one', 'line two', 'hard'] },
+      { kind: 'paragraph', lines: ['a', 'b'], list: true, sourceLines: ['a', 'b'] },
       { kind: 'code', text: 'code' },
       { kind: 'separator' },
     ]);
