@@ -86,6 +86,10 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[rank] as number;
 }
 
+export function median(values: readonly number[]): number {
+  return percentile(values, 50);
+}
+
 export function round(value: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;

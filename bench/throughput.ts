@@ -7,7 +7,7 @@ import { jobOptions } from '../queues/publish.js';
 import { App } from '../src/app.js';
 import { silentLogger } from '../src/logging.js';
 import { SANDBOX_CREDENTIALS } from '../src/sandbox/index.js';
-import { benchArticle, benchConfig, pool, round, until, type BenchOptions } from './common.js';
+import { benchArticle, benchConfig, median, pool, round, until, type BenchOptions } from './common.js';
 import { startFakesProcess } from './fakes.js';
 
 /**
@@ -80,8 +80,8 @@ export function telegramTarget(fake: { url: string }): Record<string, unknown> {
 }
 
 export async function measureThroughput(options: BenchOptions): Promise<ThroughputResult> {
-  const rounds = options.quick ? 3 : 5;
-  const perRound = options.quick ? 600 : 2000;
+  const rounds = options.quick ? 5 : 9;
+  const perRound = options.quick ? 500 : 2000;
   const concurrency = 10;
   const fakes = await startFakesProcess({ telegramPerChatPerMinute: 0, telegramGlobalPerSecond: 0 });
   const fake = { url: fakes.urls.telegram };
@@ -104,26 +104,30 @@ export async function measureThroughput(options: BenchOptions): Promise<Throughp
     // Warm up every path (JIT, connections, scripts) outside the clock.
     await bareRun(options, 'warm', 300, concurrency, send, sameSend);
     await crierRun(options, fake, `${run}w`, 300, concurrency);
-    // Interleave short rounds, rotating the order, so a busy moment on a shared machine
-    // lands on every system alike; each figure is total jobs / total time.
-    const seconds = { bare: 0, baseline: 0, crier: 0 };
+    // Short rounds, interleaved with the order rotating, so a busy moment on a shared machine
+    // lands on every system alike. Rates are medians over rounds; the ratio is the median of
+    // each round's crier / baseline (measured back to back).
+    const rates = { bare: [] as number[], baseline: [] as number[], crier: [] as number[] };
+    const ratios: number[] = [];
     const order = ['baseline', 'crier', 'bare'] as const;
     for (let r = 0; r < rounds; r++) {
       for (let k = 0; k < order.length; k++) {
         const name = order[(r + k) % order.length] as keyof typeof systems;
         const perS = await systems[name](r);
         if (process.env.BENCH_DEBUG) options.log(`  round ${r} ${name}: ${round(perS)}/s`);
-        seconds[name] += perRound / perS;
+        rates[name].push(perS);
       }
+      ratios.push((rates.crier[r] as number) / (rates.baseline[r] as number));
       await fakes.reset();
     }
-    const jobs = rounds * perRound;
-    const rate = (name: keyof typeof seconds) => jobs / seconds[name];
-    const crier = rate('crier');
-    const baseline = rate('baseline');
-    const bare = rate('bare');
-    options.log(`throughput: crier ${round(crier)}/s, same-send baseline ${round(baseline)}/s (ratio ${round(crier / baseline, 3)}), bare BullMQ no-op ${round(bare)}/s (${rounds} rounds × ${perRound} jobs, concurrency ${concurrency})`);
-    return { crier_per_s: round(crier), baseline_per_s: round(baseline), ratio: round(crier / baseline, 3), bare_bullmq_per_s: round(bare), jobs, concurrency };
+    const crier = median(rates.crier);
+    const baseline = median(rates.baseline);
+    const bare = median(rates.bare);
+    const ratio = median(ratios);
+    options.log(
+      `throughput: crier ${round(crier)}/s, same-send baseline ${round(baseline)}/s, ratio ${round(ratio, 3)} (per round: ${ratios.map((x) => round(x, 2)).join(' ')}), bare BullMQ no-op ${round(bare)}/s (${rounds} rounds × ${perRound} jobs, concurrency ${concurrency})`,
+    );
+    return { crier_per_s: round(crier), baseline_per_s: round(baseline), ratio: round(ratio, 3), bare_bullmq_per_s: round(bare), jobs: rounds * perRound, concurrency };
   } finally {
     await fakes.stop();
   }
