@@ -1,26 +1,47 @@
-import { startSandbox, type SandboxOptions } from '../src/sandbox/index.js';
+import { SANDBOX_CREDENTIALS } from '../src/sandbox/index.js';
+import { startInstagramFake } from '../src/sandbox/instagram.js';
+import { startSandboxSite } from '../src/sandbox/site.js';
+import { startTelegramFake, type TelegramFakeOptions } from '../src/sandbox/telegram.js';
+import { startTwitterFake, type TwitterFakeOptions } from '../src/sandbox/twitter.js';
 
 /**
  * The sandbox platforms in a process of their own, so a benchmark's workers do not share
- * a CPU core with the fakes (a real platform is on other machines too). Started by
- * bench/fakes.ts with the sandbox options as JSON in argv; answers requests over IPC.
+ * a CPU core with the fakes (a real platform runs on other machines too). Started by
+ * bench/fakes.ts with the fakes' options as JSON in argv; answers requests over IPC.
  */
 
-const options = JSON.parse(process.argv[2] ?? '{}') as SandboxOptions;
-const sandbox = await startSandbox(options);
+export interface FakesHostOptions {
+  telegram?: Omit<TelegramFakeOptions, 'token' | 'now' | 'fetchablePhoto'>;
+  twitter?: Omit<TwitterFakeOptions, 'now'>;
+}
+
+const options = JSON.parse(process.argv[2] ?? '{}') as FakesHostOptions;
+const [telegram, twitter, instagram, site] = await Promise.all([
+  startTelegramFake({ ...options.telegram, token: SANDBOX_CREDENTIALS.telegramToken }),
+  startTwitterFake(options.twitter ?? {}),
+  startInstagramFake({ username: SANDBOX_CREDENTIALS.instagram.username, password: SANDBOX_CREDENTIALS.instagram.password }),
+  startSandboxSite(),
+]);
+
+/** When each accepted Telegram post arrived (ms since the epoch). */
 const sendTimes: number[] = [];
-const push = sandbox.telegram.sent.push.bind(sandbox.telegram.sent);
-sandbox.telegram.sent.push = (...items) => {
-  for (const _ of items) sendTimes.push(Date.now());
+const push = telegram.sent.push.bind(telegram.sent);
+telegram.sent.push = (...items) => {
+  for (let i = 0; i < items.length; i++) sendTimes.push(Date.now());
   return push(...items);
 };
 
 function stats(withRecords: boolean) {
-  const telegramTitles = withRecords ? sandbox.telegram.sent.map((m) => (m.caption ?? m.text ?? '').split('\n')[0] ?? '') : [];
   return {
-    telegram: { sent: sandbox.telegram.sent.length, rateLimited: sandbox.telegram.rateLimited, requests: sandbox.telegram.requests, sendTimes: withRecords ? sendTimes : [], titles: telegramTitles },
-    twitter: { tweets: sandbox.twitter.tweets.length },
-    instagram: { posts: sandbox.instagram.posts.length, logins: sandbox.instagram.logins },
+    telegram: {
+      sent: telegram.sent.length,
+      rateLimited: telegram.rateLimited,
+      requests: telegram.requests,
+      sendTimes: withRecords ? sendTimes : [],
+      titles: withRecords ? telegram.sent.map((m) => (m.caption ?? m.text ?? '').split('\n')[0] ?? '') : [],
+    },
+    twitter: { tweets: twitter.tweets.length, rateLimited: twitter.rateLimited },
+    instagram: { posts: instagram.posts.length, logins: instagram.logins },
   };
 }
 
@@ -32,14 +53,15 @@ process.on('message', (raw) => {
       reply(stats(message.records ?? false));
       break;
     case 'reset':
-      sandbox.telegram.reset();
-      sandbox.twitter.reset();
-      sandbox.instagram.reset();
+      telegram.reset();
+      twitter.reset();
+      instagram.posts.length = 0;
+      instagram.requests.length = 0;
       sendTimes.length = 0;
       reply(true);
       break;
     case 'stop':
-      void sandbox.close().then(() => {
+      void Promise.all([telegram.close(), twitter.close(), instagram.close(), site.close()]).then(() => {
         reply(true);
         process.exit(0);
       });
@@ -47,4 +69,4 @@ process.on('message', (raw) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
-process.send?.({ ready: true, urls: { telegram: sandbox.telegram.url, twitter: sandbox.twitter.url, instagram: sandbox.instagram.url, site: sandbox.site.url } });
+process.send?.({ ready: true, urls: { telegram: telegram.url, twitter: twitter.url, instagram: instagram.url, site: site.url } });

@@ -1,13 +1,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { SandboxOptions } from '../src/sandbox/index.js';
+import type { FakesHostOptions } from './fakes-host.js';
 import { SANDBOX_CREDENTIALS } from '../src/sandbox/index.js';
 
 /** The sandbox fakes running in a child process (bench/fakes-host.ts). */
 
 export interface FakeStats {
   telegram: { sent: number; rateLimited: number; requests: number; sendTimes: number[]; titles: string[] };
-  twitter: { tweets: number };
+  twitter: { tweets: number; rateLimited: number };
   instagram: { posts: number; logins: number };
 }
 
@@ -16,14 +16,14 @@ export interface FakesProcess {
   stats(records?: boolean): Promise<FakeStats>;
   reset(): Promise<void>;
   stop(): Promise<void>;
-  /** Raw target configs pointing at these fakes (limiters off). */
+  /** Raw target configs pointing at these fakes, limits off (the fakes' must be off too). */
   targets(): Array<Record<string, unknown>>;
 }
 
 const RUNNER = fileURLToPath(new URL('../bin/tsx-run.js', import.meta.url));
 const HOST = fileURLToPath(new URL('./fakes-host.ts', import.meta.url));
 
-export async function startFakesProcess(options: SandboxOptions = {}): Promise<FakesProcess> {
+export async function startFakesProcess(options: FakesHostOptions = {}): Promise<FakesProcess> {
   const child: ChildProcess = fork(RUNNER, [HOST, JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let next = 0;
   const waiting = new Map<number, (body: unknown) => void>();
@@ -58,7 +58,7 @@ export async function startFakesProcess(options: SandboxOptions = {}): Promise<F
     },
     targets: () => [
       { id: 'telegram', platform: 'telegram', botToken: SANDBOX_CREDENTIALS.telegramToken, chat: SANDBOX_CREDENTIALS.telegramChat, apiRoot: urls.telegram, limiter: { max: 0, duration: 1000 } },
-      { id: 'twitter', platform: 'twitter', ...SANDBOX_CREDENTIALS.twitter, apiRoot: urls.twitter },
+      { id: 'twitter', platform: 'twitter', ...SANDBOX_CREDENTIALS.twitter, apiRoot: urls.twitter, caps: { per15min: 1_000_000, per24h: 1_000_000 } },
       { id: 'instagram', platform: 'instagram', ...SANDBOX_CREDENTIALS.instagram, apiRoot: urls.instagram, limiter: { max: 0, duration: 1000 }, jitterMs: 0, dailyCap: 0 },
     ],
   };

@@ -83,7 +83,7 @@ export async function measureThroughput(options: BenchOptions): Promise<Throughp
   const rounds = options.quick ? 5 : 9;
   const perRound = options.quick ? 500 : 2000;
   const concurrency = 10;
-  const fakes = await startFakesProcess({ telegramPerChatPerMinute: 0, telegramGlobalPerSecond: 0 });
+  const fakes = await startFakesProcess({ telegram: { perChatPerMinute: 0, globalPerSecond: 0 } });
   const fake = { url: fakes.urls.telegram };
   try {
     const target = benchConfig(options, 'tp-format', [telegramTarget(fake)]).targets[0] as TargetOf<'telegram'>;

@@ -9,7 +9,7 @@ export function createRedis(url: string, role: 'worker' | 'producer' = 'producer
     maxRetriesPerRequest: role === 'worker' ? null : 3,
     // Commands issued in the same tick (concurrent deliveries' ledger writes, publishes)
     // go out in one write. Not for workers: BullMQ blocks on its own connections.
-    enableAutoPipelining: role === 'producer' && process.env.XAP !== '0',
+    enableAutoPipelining: role === 'producer',
     enableReadyCheck: true,
     lazyConnect: false,
     retryStrategy: (times) => Math.min(times * 200, 2000),

@@ -1,5 +1,5 @@
 import { codePoints, truncate } from '../text/truncate.js';
-import { ArticleError, toArticle, type Article } from './schema.js';
+import { ArticleError, dedupe, toArticle, type Article } from './schema.js';
 
 /** What an extractor found: every field optional; finishArticle() turns it into a validated Article. */
 export interface Extracted {
@@ -103,12 +103,3 @@ export function finishArticle(found: Extracted, explicit: Extracted, fallbackUrl
   return toArticle(input);
 }
 
-function dedupe(values: string[]): string[] {
-  const seen = new Set<string>();
-  return values.filter((v) => {
-    const key = v.toLowerCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}

@@ -1,22 +1,12 @@
 import { parse as parseYaml } from 'yaml';
 import { parseDate } from './parse-date.js';
+import type { Extracted } from './extract-common.js';
 import { ArticleError } from './schema.js';
 
 /** Optional YAML front matter (`---` … `---`): Article fields (and common aliases) that win over extraction. */
 
-export interface FrontMatterFields {
-  id?: string;
-  url?: string;
-  title?: string;
-  subtitle?: string;
-  summary?: string;
-  authors?: string[];
-  publishedAt?: string;
-  tags?: string[];
-  image?: { url: string; alt?: string; focus?: { x: number; y: number } };
-  body?: string;
-  source?: { name?: string; url?: string };
-}
+/** Front matter may set any field an extractor can. */
+export type FrontMatterFields = Extracted;
 
 const FRONT = /^\ufeff?[ \t]*---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
 

@@ -153,7 +153,8 @@ export function toArticle(input: unknown): Article {
   return article;
 }
 
-function dedupe(values: string[]): string[] {
+/** Distinct values, compared case-insensitively, first spelling kept. */
+export function dedupe(values: string[]): string[] {
   const seen = new Set<string>();
   return values.filter((v) => {
     const key = v.toLowerCase();

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { truncate } from '../text/truncate.js';
 import { cachedFile, cacheKey, sha256 } from './cache.js';
 import { CARD_FONT_FAMILY, drawableText, loadCardFonts, type CardFonts } from './fonts.js';
-import { encodeJpeg } from './prepare-image.js';
+import { encodeJpeg, type PreparedJpeg } from './prepare-image.js';
 
 /**
  * The branded title card posted when an article has no usable image: site name (and
@@ -47,14 +47,7 @@ export interface RenderCardOptions {
   logger?: Logger;
 }
 
-export interface RenderedCard {
-  path: string;
-  width: number;
-  height: number;
-  mime: 'image/jpeg';
-  bytes: number;
-  sha256: string;
-  cached: boolean;
+export interface RenderedCard extends PreparedJpeg {
   layout: 'title' | 'no-title';
   /** The title as drawn (maybe filtered or shortened); "" for the no-title layout. */
   title: string;
