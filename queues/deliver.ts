@@ -26,8 +26,8 @@ export interface DeliverOutcome {
 }
 
 /**
- * One delivery: format → prepare → budgets → begin (ledger check + mark `sending`, one
- * round trip) → (reconcile) → send → record. Formatting is pure and preparing is
+ * One delivery: format → prepare → begin (ledger check, a slot in each budget, mark
+ * `sending`: one round trip) → (reconcile) → send → record. Formatting is pure and preparing is
  * idempotent, so both run before the ledger is asked; a stray job for a delivery that is
  * already final costs a format and nothing else (markState never overwrites a final state).
  * Errors are turned into BullMQ's language here and nowhere else:
@@ -48,16 +48,8 @@ export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | u
     return handleError(error, job, deps, base, 'prepare');
   }
 
-  for (const budget of deps.budgets) {
-    const wait = await budget.acquire();
-    if (wait > 0) {
-      observer.rateLimited?.({ target: target.id, platform: target.platform, waitMs: wait, source: 'budget' });
-      await deps.queue.rateLimit(wait);
-      throw Worker.RateLimitError();
-    }
-  }
-
-  const { started, record } = await ledger.begin(articleId, target.id, target.platform);
+  const { started, record, waitMs, slot } = await ledger.begin(articleId, target.id, target.platform, deps.budgets);
+  if (waitMs !== undefined) return budgetFull(waitMs, deps);
   if (!started) {
     if (FINAL_STATES.has(record.state)) return { state: record.state, ...(record.remoteId ? { remoteId: record.remoteId } : {}) };
     if (record.state !== 'sending') {
@@ -77,7 +69,11 @@ export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | u
       await observer.unknown?.({ ...base, reason });
       throw new UnrecoverableError(reason);
     }
-    // Surely absent: send it now.
+    // Surely absent: send it now, within the budgets.
+    for (const budget of deps.budgets) {
+      const wait = await budget.acquire();
+      if (wait > 0) return budgetFull(wait, deps);
+    }
     await ledger.markSending(articleId, target.id);
   }
 
@@ -89,12 +85,20 @@ export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | u
       saveProgress: (step, value) => ledger.saveProgress(articleId, target.id, step, value),
     });
   } catch (error) {
+    await ledger.settle(slot).catch(() => undefined);
     return handleError(error, job, deps, base, 'send');
   }
-  await ledger.markDelivered(articleId, target.id, result);
+  await ledger.markDelivered(articleId, target.id, result, slot);
   const duplicate = result.status === 'duplicate';
   observer.delivered?.({ ...base, latencyMs: Date.now() - job.timestamp, remoteId: result.remoteId, duplicate, ...(result.url ? { url: result.url } : {}) });
   return { state: duplicate ? 'duplicate' : 'delivered', remoteId: result.remoteId, ...(result.url ? { url: result.url } : {}) };
+}
+
+/** A shared budget (Telegram per chat, per token) is spent: put the job back until a slot frees. */
+async function budgetFull(waitMs: number, deps: DeliverDeps): Promise<never> {
+  deps.observer.rateLimited?.({ target: deps.target.id, platform: deps.target.platform, waitMs, source: 'budget' });
+  await deps.queue.rateLimit(waitMs);
+  throw Worker.RateLimitError();
 }
 
 /** 'absent' when the platform surely lacks the post; undefined when nobody can tell. */

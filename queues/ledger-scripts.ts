@@ -7,6 +7,20 @@ import type { Redis } from 'ioredis';
  * the `{prefix}` hash tag on Redis Cluster, so both keys live in one slot.
  */
 
+/**
+ * After a send settled. KEYS: the budgets' sorted sets. ARGV: the slot's member, then each
+ * budget's window (ms) → the slot re-dated to now (only later, only if still there).
+ */
+const SETTLE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for i = 1, #KEYS do
+  if redis.call('ZADD', KEYS[i], 'XX', 'GT', 'CH', now, ARGV[1]) == 1 then
+    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[i + 1]) + 1000)
+  end
+end
+return 0`;
+
 /** KEYS: record, article's target set. ARGV: target id, platform, now → the existing state, or nil when created. */
 const CLAIM = `
 local state = redis.call('HGET', KEYS[1], 'state')
@@ -37,9 +51,13 @@ end
 return found`;
 
 /**
- * KEYS: record, article's target set. ARGV: target id, platform, now →
- * {1, fields before} when marked sending (attempts + 1), {0, fields} when left alone:
- * final (delivered/duplicate/skipped), held (failed/unknown) or in doubt (sending).
+ * Before a send. KEYS: record, article's target set, then one sorted set per budget
+ * (sliding windows). ARGV: target id, platform, now, slot member, then max and window (ms)
+ * per budget →
+ * {1, fields before} when marked sending (attempts + 1) and a slot taken in every budget;
+ * {0, fields} when left alone: final (delivered/duplicate/skipped), held (failed/unknown)
+ * or in doubt (sending); {2, fields, wait ms} when a budget is full (nothing taken).
+ * Slots are all taken or none, at Redis's clock, so every worker process agrees.
  */
 const BEGIN = `
 local h = redis.call('HGETALL', KEYS[1])
@@ -53,6 +71,27 @@ if not state then
 end
 if state == 'delivered' or state == 'duplicate' or state == 'skipped' or state == 'failed' or state == 'unknown' or state == 'sending' then
   return {0, h}
+end
+if #KEYS > 2 then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local wait = 0
+  for i = 3, #KEYS do
+    local max, window = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+    local count = redis.call('ZCARD', KEYS[i])
+    if count >= max then
+      local freeing = redis.call('ZRANGE', KEYS[i], count - max, count - max, 'WITHSCORES')
+      local w = tonumber(freeing[2]) + window - now + 1
+      if w < 1 then w = 1 end
+      if w > wait then wait = w end
+    end
+  end
+  if wait > 0 then return {2, h, wait} end
+  for i = 3, #KEYS do
+    redis.call('ZADD', KEYS[i], now, ARGV[4])
+    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2 * i]) + 1000)
+  end
 end
 redis.call('HSET', KEYS[1], 'state', 'sending', 'updatedAt', ARGV[3])
 redis.call('HINCRBY', KEYS[1], 'attempts', 1)
@@ -73,7 +112,8 @@ return false`;
 export interface LedgerScripts {
   crierLedgerSaveAndClaim(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string[]>;
   crierLedgerClaim(record: string, set: string, targetId: string, platform: string, now: string): Promise<string | null>;
-  crierLedgerBegin(record: string, set: string, targetId: string, platform: string, now: string): Promise<[number, string[]]>;
+  crierLedgerBegin(numberOfKeys: number, ...keysAndArgs: string[]): Promise<[number, string[], number?]>;
+  crierLedgerSettle(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
   crierLedgerMark(record: string, protectedStates: string, ...fieldsAndValues: string[]): Promise<string | null>;
 }
 
@@ -83,8 +123,9 @@ export function defineLedgerScripts(redis: Redis): LedgerScripts {
   if (r.crierLedgerBegin === undefined) {
     redis.defineCommand('crierLedgerClaim', { numberOfKeys: 2, lua: CLAIM });
     redis.defineCommand('crierLedgerSaveAndClaim', { lua: SAVE_AND_CLAIM });
-    redis.defineCommand('crierLedgerBegin', { numberOfKeys: 2, lua: BEGIN });
+    redis.defineCommand('crierLedgerBegin', { lua: BEGIN });
     redis.defineCommand('crierLedgerMark', { numberOfKeys: 1, lua: MARK });
+    redis.defineCommand('crierLedgerSettle', { lua: SETTLE });
   }
   return redis as unknown as LedgerScripts;
 }

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Article } from '../src/article/schema.js';
 import type { SendResult } from '../adapters/types.js';
 import { defineLedgerScripts, type LedgerScripts } from './ledger-scripts.js';
+import { settledMargin, slotMember, type SlidingWindow } from './limits.js';
 
 /**
  * The delivery ledger: article × target → state, remote id, url, attempts, last error,
@@ -19,6 +20,12 @@ export type DeliveryState = (typeof DELIVERY_STATES)[number];
 export const FINAL_STATES: ReadonlySet<DeliveryState> = new Set(['delivered', 'duplicate', 'skipped']);
 
 const ARTICLE_TTL_SECONDS = 90 * 24 * 3600;
+
+/** A slot taken in budgets by `begin`, to settle once the platform answered. */
+export interface Slot {
+  member: string;
+  windows: Array<{ key: string; windowMs: number }>;
+}
 
 export interface DeliveryRecord {
   articleId: string;
@@ -89,21 +96,38 @@ export class Ledger {
 
   /**
    * The one round trip before a send: read the record (creating it when missing) and, when
-   * the delivery may go ahead (queued, retrying, rate limited, paused), mark it `sending`
-   * with one more attempt — atomically, so two workers can never both start the same send.
-   * `started` false leaves the record untouched: it is final, held for a human
-   * (failed/unknown) or in doubt (`sending`: an earlier attempt died mid-send).
+   * the delivery may go ahead (queued, retrying, rate limited, paused), take a slot in each
+   * budget and mark it `sending` with one more attempt — atomically, so two workers can
+   * never both start the same send. `started` false leaves the record untouched: it is
+   * final, held for a human (failed/unknown) or in doubt (`sending`: an earlier attempt
+   * died mid-send); with `waitMs` a budget is full and nothing was taken. The slot taken
+   * is settled (re-dated) by markDelivered or settle once the platform answered.
    */
-  async begin(articleId: string, targetId: string, platform: string): Promise<{ started: boolean; record: DeliveryRecord }> {
-    const [started, flat] = await this.scripts.crierLedgerBegin(this.key(articleId, targetId), this.targetsKey(articleId), targetId, platform, new Date().toISOString());
+  async begin(
+    articleId: string,
+    targetId: string,
+    platform: string,
+    budgets: readonly SlidingWindow[] = [],
+  ): Promise<{ started: boolean; record: DeliveryRecord; waitMs?: number; slot?: Slot }> {
+    const windows = budgets.filter((b) => b.max > 0).map((b) => ({ key: b.key, max: b.max, windowMs: b.periodMs + settledMargin(b.periodMs) }));
+    const member = slotMember();
+    const keys = [this.key(articleId, targetId), this.targetsKey(articleId), ...windows.map((b) => b.key)];
+    const args = [targetId, platform, new Date().toISOString(), member, ...windows.flatMap((b) => [String(b.max), String(b.windowMs)])];
+    const [outcome, flat, wait] = await this.scripts.crierLedgerBegin(keys.length, ...keys, ...args);
     const hash: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
     const record = parseRecord(articleId, targetId, hash) as DeliveryRecord;
-    if (started === 1) {
-      record.state = 'sending';
-      record.attempts += 1;
-    }
-    return { started: started === 1, record };
+    if (outcome === 2) return { started: false, record, waitMs: Number(wait) };
+    if (outcome !== 1) return { started: false, record };
+    record.state = 'sending';
+    record.attempts += 1;
+    return { started: true, record, ...(windows.length > 0 ? { slot: { member, windows } } : {}) };
+  }
+
+  /** The platform answered (or the send failed): the slot counts from now on, not from when it was taken. */
+  async settle(slot: Slot | undefined): Promise<void> {
+    if (slot === undefined) return;
+    await this.scripts.crierLedgerSettle(slot.windows.length, ...slot.windows.map((w) => w.key), slot.member, ...slot.windows.map((w) => String(w.windowMs)));
   }
 
   async get(articleId: string, targetId: string): Promise<DeliveryRecord | undefined> {
@@ -129,8 +153,8 @@ export class Ledger {
     await this.redis.multi().hset(key, 'state', 'sending', 'updatedAt', new Date().toISOString()).hincrby(key, 'attempts', 1).exec();
   }
 
-  /** Right after the platform accepted: the crash window ends here. */
-  async markDelivered(articleId: string, targetId: string, result: SendResult): Promise<void> {
+  /** Right after the platform accepted: the crash window ends here (and the budget slot is settled). */
+  async markDelivered(articleId: string, targetId: string, result: SendResult, slot?: Slot): Promise<void> {
     const now = new Date().toISOString();
     const fields: Record<string, string> = {
       state: result.status === 'duplicate' ? 'duplicate' : 'delivered',
@@ -141,7 +165,8 @@ export class Ledger {
     if (result.url !== undefined) fields.url = result.url;
     if (result.costUsd !== undefined) fields.costUsd = String(result.costUsd);
     if (result.notes !== undefined && result.notes.length > 0) fields.notes = JSON.stringify(result.notes);
-    await this.redis.hset(this.key(articleId, targetId), fields);
+    // Issued together, they go out in one write on an auto-pipelining connection.
+    await Promise.all([this.redis.hset(this.key(articleId, targetId), fields), this.settle(slot)]);
   }
 
   /**

@@ -38,23 +38,46 @@ export function windowMargin(windowMs: number): number {
   return Math.min(250, Math.max(50, Math.round(windowMs * 0.01)));
 }
 
-export class SlidingWindowLimiter {
-  private readonly windowMs: number;
+/**
+ * Slack for a window whose slots are settled after the send (Ledger.begin → markDelivered):
+ * a slot is re-dated to when the platform answered, so a later send can only be let through
+ * a full period after the earlier one certainly arrived, and the slack only has to absorb
+ * millisecond rounding.
+ */
+export function settledMargin(periodMs: number): number {
+  return Math.min(250, Math.max(5, Math.round(periodMs * 0.005)));
+}
+
+/** What a sliding window is: a sorted set of slot times under `key`, at most `max` in any `periodMs`. */
+export interface SlidingWindow {
+  readonly key: string;
+  readonly max: number;
+  /** The platform's period, without any margin. */
+  readonly periodMs: number;
+}
+
+/** A member name no other slot has (the sorted set needs distinct members). */
+export function slotMember(): string {
+  return `${process.pid}-${Date.now()}-${counter++}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export class SlidingWindowLimiter implements SlidingWindow {
+  /** The window `acquire` uses: the period with its margin. */
+  readonly windowMs: number;
 
   constructor(
     private readonly redis: Redis,
-    private readonly key: string,
-    private readonly max: number,
-    windowMs: number,
+    readonly key: string,
+    readonly max: number,
+    readonly periodMs: number,
   ) {
-    this.windowMs = windowMs + windowMargin(windowMs);
+    this.windowMs = periodMs + windowMargin(periodMs);
   }
 
   /** Take one slot: 0 when allowed now, else the milliseconds to wait before trying again. */
   async acquire(): Promise<number> {
     if (this.max <= 0) return 0;
-    const member = `${process.pid}-${Date.now()}-${counter++}-${Math.random().toString(36).slice(2, 8)}`;
-    const wait = await this.redis.eval(SCRIPT, 1, this.key, this.max, this.windowMs, member);
+    const wait = await this.redis.eval(SCRIPT, 1, this.key, this.max, this.windowMs, slotMember());
     return Number(wait);
   }
 }

@@ -1,6 +1,7 @@
 import { IgApiClient } from 'instagram-private-api';
 import type { Logger } from 'pino';
 import type { InstagramTarget } from '../../config/targets/instagram.js';
+import { jpegInfo } from '../../src/media/jpeg-info.js';
 import { PermanentError, TransientError } from '../errors.js';
 import type { SendResult } from '../types.js';
 import { isLoginRequired, mapPrivateError } from './map-error.js';
@@ -22,24 +23,62 @@ export interface PrivateClientOptions {
   target: InstagramTarget;
   logger: Logger;
   sessions: SessionStore;
+  /**
+   * The next upload id: a millisecond timestamp, as the app sends, never handed out twice
+   * for the account (two uploads under one id mix up their pictures). Default: unique in
+   * this process; workers in several processes share one through Redis (see index.ts).
+   */
+  uploadId?: () => Promise<string>;
+}
+
+let lastUploadId = 0;
+
+/** Millisecond-timestamp upload ids, never the same twice in this process. */
+export function localUploadId(): Promise<string> {
+  lastUploadId = Math.max(Date.now(), lastUploadId + 1);
+  return Promise.resolve(String(lastUploadId));
 }
 
 type SendFn = IgApiClient['request']['send'];
+
+/** How many pages of the account's feed a reconcile looks through (about 12–18 posts each). */
+const RECONCILE_PAGES = 5;
+
+interface FeedItem {
+  pk?: string | number;
+  id?: string;
+  code?: string;
+  caption?: { text?: string } | null;
+}
+
+/** A caption as Instagram may hand it back (NFC, runs of whitespace collapsed, trimmed). */
+function comparableCaption(text: string): string {
+  return text.normalize('NFC').replace(/\s+/gu, ' ').trim();
+}
+
+function resultOf(item: FeedItem): SendResult {
+  const result: SendResult = { remoteId: String(item.pk ?? item.id), status: 'delivered' };
+  if (typeof item.code === 'string' && item.code !== '') result.url = `https://www.instagram.com/p/${item.code}/`;
+  return result;
+}
 
 export class InstagramPrivateClient {
   private readonly target: InstagramTarget;
   private readonly logger: Logger;
   private readonly sessions: SessionStore;
+  private readonly uploadId: () => Promise<string>;
   private ig: IgApiClient | undefined;
   private starting: Promise<IgApiClient> | undefined;
   private saving: Promise<void> = Promise.resolve();
   private signal: AbortSignal | undefined;
   private unsubscribe: (() => void) | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(options: PrivateClientOptions) {
     this.target = options.target;
     this.logger = options.logger.child({ target: options.target.id, backend: 'private' });
     this.sessions = options.sessions;
+    this.uploadId = options.uploadId ?? localUploadId;
   }
 
   private get account(): string {
@@ -116,14 +155,29 @@ export class InstagramPrivateClient {
     return this.starting;
   }
 
+  /**
+   * One request sequence at a time per client: the SDK's calls share `this.signal`, its
+   * upload ids are millisecond timestamps, and an account posting in parallel is what
+   * Instagram flags. Posts from one process to one account therefore go one by one.
+   */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(task, task);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
   /** Post one photo; a rejected session gets one fresh login and one retry. Throws DeliveryError. */
-  async publishPhoto(jpeg: Buffer, caption: string, signal: AbortSignal): Promise<SendResult> {
+  publishPhoto(jpeg: Buffer, caption: string, signal: AbortSignal): Promise<SendResult> {
+    return this.exclusive(() => this.publishNow(jpeg, caption, signal));
+  }
+
+  private async publishNow(jpeg: Buffer, caption: string, signal: AbortSignal): Promise<SendResult> {
     this.signal = signal;
     try {
       const ig = await this.session();
       let media;
       try {
-        media = await ig.publish.photo({ file: jpeg, caption });
+        media = await this.publish(ig, jpeg, caption);
       } catch (error) {
         if (!isLoginRequired(error)) throw mapPrivateError(error, this.account);
         this.logger.warn('instagram: session rejected (login_required); logging in again once');
@@ -131,20 +185,53 @@ export class InstagramPrivateClient {
         await this.login(ig, username, password);
         if (signal.aborted) throw new TransientError('instagram: aborted', { platform: 'instagram', cause: signal.reason });
         try {
-          media = await ig.publish.photo({ file: jpeg, caption });
+          media = await this.publish(ig, jpeg, caption);
         } catch (retryError) {
           throw mapPrivateError(retryError, this.account);
         }
       }
-      const item = media.media;
-      const remoteId = String(item.pk ?? item.id);
-      const result: SendResult = { remoteId, status: 'delivered' };
-      if (typeof item.code === 'string' && item.code !== '') result.url = `https://www.instagram.com/p/${item.code}/`;
-      return result;
+      return resultOf(media.media);
     } finally {
       await this.flush();
       this.signal = undefined;
     }
+  }
+
+  /** What `ig.publish.photo` does (upload, then configure), with an upload id of our own. */
+  private async publish(ig: IgApiClient, jpeg: Buffer, caption: string) {
+    const uploadId = await this.uploadId();
+    const size = jpegInfo(jpeg);
+    await ig.upload.photo({ file: jpeg, uploadId });
+    return ig.media.configure({ upload_id: uploadId, caption, ...(size ? { width: size.width, height: size.height } : {}) });
+  }
+
+  /**
+   * After a crash between posting and recording: the account's recent posts (its own
+   * feed, newest first, up to RECONCILE_PAGES pages), looked through for this caption.
+   * The result when found, undefined when it is surely not among them; throws
+   * DeliveryError when Instagram cannot be asked.
+   */
+  findPost(caption: string, signal: AbortSignal): Promise<SendResult | undefined> {
+    return this.exclusive(async () => {
+      this.signal = signal;
+      try {
+        const ig = await this.session();
+        const feed = ig.feed.user(ig.state.cookieUserId);
+        const wanted = comparableCaption(caption);
+        for (let page = 0; page < RECONCILE_PAGES; page++) {
+          const items = (await feed.items()) as FeedItem[];
+          const found = items.find((item) => comparableCaption(item.caption?.text ?? '') === wanted);
+          if (found !== undefined) return resultOf(found);
+          if (!feed.isMoreAvailable()) break;
+        }
+        return undefined;
+      } catch (error) {
+        throw mapPrivateError(error, this.account);
+      } finally {
+        await this.flush();
+        this.signal = undefined;
+      }
+    });
   }
 
   async close(): Promise<void> {

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import type { Redis } from 'ioredis';
 import type { TargetOf } from '../../config/schema.js';
 import { instagramImageProblem } from '../../src/media/jpeg-info.js';
 import { PermanentError } from '../errors.js';
-import type { Adapter, AdapterDeps, InstagramPost, SendContext, SendResult } from '../types.js';
-import { InstagramGraphClient } from './client-graph.js';
-import { InstagramPrivateClient } from './client-private.js';
+import type { Adapter, AdapterDeps, InstagramPost, PrepareContext, SendContext, SendResult } from '../types.js';
+import type { InstagramGraphClient } from './client-graph.js';
+import type { InstagramPrivateClient } from './client-private.js';
 import { CAPTION_LIMIT, captionLength, formatInstagram } from './format.js';
-import { isPrepared, prepareInstagramPost } from './media.js';
 import { memoryPacing, redisPacing, type Pacing } from './pacing.js';
 import { memorySessionStore, redisSessionStore } from './session-store.js';
 
@@ -14,10 +14,22 @@ import { memorySessionStore, redisSessionStore } from './session-store.js';
  * The Instagram adapter: `format` (pure caption), `prepare` (media pipeline or title
  * card → a validated JPEG on disk), `send` through the configured backend — `private`
  * (instagram-private-api, with a persisted session and account pacing) or `graph`
- * (official content publishing API). Credentials are needed only by `send`.
+ * (official content publishing API). Credentials are needed only by `send` (and by
+ * `reconcile`, which looks a post up in the account's recent posts after a crash).
  */
 
 export { formatInstagram } from './format.js';
+
+/** The next upload id for an account, shared by every worker: now in ms, or one past the last. */
+const NEXT_UPLOAD_ID = `
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+local id = math.max(tonumber(ARGV[1]), last + 1)
+redis.call('SET', KEYS[1], string.format('%d', id), 'PX', 600000)
+return string.format('%d', id)`;
+
+async function redisUploadId(redis: Redis, key: string): Promise<string> {
+  return String(await redis.eval(NEXT_UPLOAD_ID, 1, key, String(Date.now())));
+}
 
 export function createInstagramAdapter(target: TargetOf<'instagram'>, deps: AdapterDeps): Adapter<InstagramPost> {
   const keyPrefix = deps.keyPrefix ?? 'crier';
@@ -25,11 +37,17 @@ export function createInstagramAdapter(target: TargetOf<'instagram'>, deps: Adap
   let graphClient: InstagramGraphClient | undefined;
   let pacing: Pacing | undefined;
 
-  const privateBackend = (): { client: InstagramPrivateClient; pacing: Pacing } => {
+  // The SDK and the media pipeline (sharp, satori, resvg, fonts) load on first use: a worker
+  // whose Instagram target never posts does not carry them.
+  const media = () => import('./media.js');
+  const privateBackend = async (): Promise<{ client: InstagramPrivateClient; pacing: Pacing }> => {
+    const redis = deps.redis;
+    const { InstagramPrivateClient } = await import('./client-private.js');
     privateClient ??= new InstagramPrivateClient({
       target,
       logger: deps.logger,
-      sessions: deps.redis === undefined ? memorySessionStore() : redisSessionStore(deps.redis, keyPrefix, target.id),
+      sessions: redis === undefined ? memorySessionStore() : redisSessionStore(redis, keyPrefix, target.id),
+      ...(redis === undefined ? {} : { uploadId: () => redisUploadId(redis, `${keyPrefix}:ig:upload-id:${target.id}`) }),
     });
     const options = { dailyCap: target.dailyCap, jitterMs: target.jitterMs };
     pacing ??= deps.redis === undefined ? memoryPacing(options) : redisPacing(deps.redis, keyPrefix, target.id, options);
@@ -38,6 +56,7 @@ export function createInstagramAdapter(target: TargetOf<'instagram'>, deps: Adap
 
   /** The prepared JPEG, checked against Instagram's rules before anything is uploaded. */
   const readValidated = async (post: InstagramPost, signal: AbortSignal): Promise<{ post: InstagramPost; jpeg: Buffer }> => {
+    const { isPrepared, prepareInstagramPost } = await media();
     const ready = (await isPrepared(post)) ? post : await prepareInstagramPost(post, target, deps, signal);
     const path = ready.image.path as string;
     const jpeg = await readFile(path);
@@ -52,11 +71,12 @@ export function createInstagramAdapter(target: TargetOf<'instagram'>, deps: Adap
   const send = async (post: InstagramPost, ctx: SendContext): Promise<SendResult> => {
     const { post: ready, jpeg } = await readValidated(post, ctx.signal);
     if (target.backend === 'graph') {
+      const { InstagramGraphClient } = await import('./client-graph.js');
       graphClient ??= new InstagramGraphClient({ target, logger: deps.logger, publicMediaUrl: deps.publicMediaUrl });
       const photo = { path: ready.image.path as string, caption: ready.caption, ...(ready.alt === undefined ? {} : { alt: ready.alt }) };
       return graphClient.publish(photo, ctx);
     }
-    const backend = privateBackend();
+    const backend = await privateBackend();
     const release = await backend.pacing.reserve();
     try {
       const result = await backend.client.publishPhoto(jpeg, ready.caption, ctx.signal);
@@ -73,8 +93,10 @@ export function createInstagramAdapter(target: TargetOf<'instagram'>, deps: Adap
     platform: 'instagram',
     target,
     format: (article) => formatInstagram(article, target),
-    prepare: (post, ctx) => prepareInstagramPost(post, target, deps, ctx.signal),
+    prepare: async (post, ctx) => (await media()).prepareInstagramPost(post, target, deps, ctx.signal),
     send,
+    // The private API can list the account's own recent posts; the Graph backend has no reconcile (yet).
+    ...(target.backend === 'private' ? { reconcile: async (post: InstagramPost, ctx: PrepareContext) => (await privateBackend()).client.findPost(post.caption, ctx.signal) } : {}),
     async close() {
       await privateClient?.close();
     },

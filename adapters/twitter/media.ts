@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import type { TwitterApi } from 'twitter-api-v2';
 import { safeFetch } from '../../src/net/safe-fetch.js';
 
@@ -56,6 +55,8 @@ export async function loadTweetImage(url: string, options: LoadImageOptions): Pr
 
 /** JPEG or PNG under 5 MB: kept as is when already so, else re-encoded (smaller each try). */
 export async function toTweetImage(input: Buffer): Promise<TweetImage> {
+  // Loaded on the first image: a worker that posts text only never pays for libvips.
+  const { default: sharp } = await import('sharp');
   const meta = await sharp(input).metadata();
   if (meta.format === undefined || meta.width === undefined || meta.height === undefined) throw new Error('not an image');
   const orientationOk = meta.orientation === undefined || meta.orientation === 1;

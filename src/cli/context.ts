@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { loadConfig, secretsOf, type Env } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { loadArticle } from '../article/load.js';
 import type { Article } from '../article/schema.js';
 import { createLogger } from '../logging.js';
 import { safeFetch } from '../net/safe-fetch.js';
@@ -34,6 +33,9 @@ async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
 
 /** FILE, "-" (stdin) or --url: the article a command works on. Errors are one line. */
 export async function readArticleInput(ctx: CliContext, config: Config): Promise<Article> {
+  // Loaded here, not at the top: `crier worker` imports this module and never reads articles
+  // (the extractors' DOM and Readability weigh ~30 MB of a worker's memory).
+  const { loadArticle } = await import('../article/load.js');
   const file = ctx.args.positionals[0];
   const boilerplate = [...config.extract.boilerplate, ...config.extract.extraBoilerplate];
   const options = { boilerplate, ...(ctx.args.url !== undefined ? { url: ctx.args.url } : {}) };

@@ -7,7 +7,8 @@ import { applyFault, FaultPlan, listen, readBody, sendJson } from './http.js';
  * A loopback Instagram private API, faithful to what instagram-private-api 1.46 sends and
  * expects: `qe/sync` hands out the password-encryption key (a real RSA key, so the
  * password the SDK encrypts is decrypted and checked), `accounts/login` answers with
- * `ig-set-authorization`, `rupload_igphoto` takes the JPEG, `media/configure` publishes it.
+ * `ig-set-authorization`, `rupload_igphoto` takes the JPEG, `media/configure` publishes it,
+ * `feed/user/<pk>` lists the account's posts newest first (what a reconcile looks at).
  * Error modes answer with the bodies Instagram sends, which the SDK turns into its error
  * classes (IgLoginRequiredError, IgCheckpointError, IgActionSpamError, IgLoginBadPasswordError…).
  */
@@ -31,6 +32,8 @@ export interface InstagramFakePost {
 }
 
 const CAPTION_LIMIT = 2200;
+/** Posts per page of a user feed. */
+const FEED_PAGE = 18;
 const KEY_ID = 41;
 
 const BODIES = {
@@ -217,6 +220,30 @@ export async function startInstagramFake(options: InstagramFakeOptions = {}) {
     });
   }
 
+  /** GET /api/v1/feed/user/<pk>/: the account's posts, newest first, FEED_PAGE a page, `max_id` pages on. */
+  function userFeed(req: IncomingMessage, res: ServerResponse, pk: string): void {
+    if (refuse(req, res)) return;
+    if (pk !== userPk) return fail(res, 404, { message: 'User not found', status: 'fail' });
+    const start = Number(new URL(req.url ?? '/', 'http://fake.invalid').searchParams.get('max_id') ?? '0') || 0;
+    const newest = [...state.posts].reverse();
+    const page = newest.slice(start, start + FEED_PAGE);
+    const more = start + FEED_PAGE < newest.length;
+    sendJson(res, 200, {
+      items: page.map((p) => ({
+        pk: Number(p.pk),
+        id: `${p.pk}_${userPk}`,
+        code: p.code,
+        media_type: 1,
+        caption: { text: p.caption },
+        user: { pk: Number(userPk), username },
+      })),
+      num_results: page.length,
+      more_available: more,
+      ...(more ? { next_max_id: String(start + FEED_PAGE) } : {}),
+      status: 'ok',
+    });
+  }
+
   const server = await listen(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const method = req.method ?? 'GET';
@@ -238,6 +265,8 @@ export async function startInstagramFake(options: InstagramFakeOptions = {}) {
     if (method === 'POST' && path === '/api/v1/accounts/login/') return login(req, res);
     if (method === 'POST' && path.startsWith('/rupload_igphoto/')) return upload(req, res);
     if (method === 'POST' && path === '/api/v1/media/configure/') return configure(req, res);
+    const feed = /^\/api\/v1\/feed\/user\/([^/]+)\/$/.exec(path);
+    if (method === 'GET' && feed !== null) return userFeed(req, res, feed[1] as string);
     return fail(res, 404, { message: 'Page not found', status: 'fail' });
   }, options.port ?? 0);
 
