@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from '../src/app.js';
 import type { Article } from '../src/article/schema.js';
-import { createLogger, silentLogger } from '../src/logging.js';
+import { silentLogger } from '../src/logging.js';
 import { benchArticle, benchConfig, percentile, round, sleep, until, type BenchOptions } from './common.js';
 import { startFakesProcess } from './fakes.js';
 
@@ -38,7 +38,7 @@ export async function measureLatency(options: BenchOptions): Promise<LatencyResu
   const started = new Map<string, number>();
   const delivered = new Map<string, Map<string, number>>();
   const app = new App(config, {
-    logger: process.env.BENCH_DEBUG ? createLogger({ level: 'info' }) : silentLogger,
+    logger: silentLogger,
     observer: {
       delivered: (e) => {
         const at = performance.now();

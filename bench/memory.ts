@@ -37,11 +37,10 @@ function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
 }
 
 export async function measureMemory(options: BenchOptions): Promise<MemoryResult> {
-  const articles = process.env.MEM_ONLY ? 10000 : 5000;
+  const articles = 5000;
   const fakes = await startFakesProcess({ telegram: { perChatPerMinute: 0, globalPerSecond: 0 }, twitter: { per15min: 1_000_000, per24h: 1_000_000 } });
   const dir = mkdtempSync(join(tmpdir(), 'crier-bench-memory-'));
-  const only = process.env.MEM_ONLY;
-  const targets = fakes.targets().filter((t) => t.platform !== 'instagram' && (only === undefined || t.platform === only));
+  const targets = fakes.targets().filter((t) => t.platform !== 'instagram');
   const raw = { redis: { url: options.redisUrl, prefix: `${options.prefix}-memory` }, telegramGlobalPerSecond: 0, media: { dir: join(dir, 'media') }, targets };
   const config = benchConfig(options, 'memory', targets);
   const producer = new App(config, { logger: silentLogger });
@@ -54,7 +53,7 @@ export async function measureMemory(options: BenchOptions): Promise<MemoryResult
 
     const file = join(dir, 'crier.yaml');
     writeFileSync(file, stringify(raw));
-    worker = spawn(process.execPath, process.env.MEMW ? [...(process.env.MEMW_FLAGS ? process.env.MEMW_FLAGS.split(' ') : []), fileURLToPath(new URL('../bin/tsx-run.js', import.meta.url)), (process.env.MEMW_SCRIPT ?? 'bench/.proto-memw.ts'), file] : [CLI, 'worker', '--config', file, '--log-level', 'warn'], { stdio: ['ignore', process.env.MEMW ? 'inherit' : 'ignore', 'inherit'], env: { ...process.env, REDIS_URL: options.redisUrl } });
+    worker = spawn(process.execPath, [CLI, 'worker', '--config', file, '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, REDIS_URL: options.redisUrl } });
     const pid = worker.pid as number;
     const started = performance.now();
     let rssStart: number | undefined;

@@ -55,7 +55,7 @@ export async function bareRun(options: BenchOptions, name: string, jobs: number,
 }
 
 export async function crierRun(options: BenchOptions, fake: { url: string }, run: string, jobs: number, concurrency: number): Promise<number> {
-  const config = benchConfig(options, 'tp-crier', [telegramTarget(fake)], { worker: { concurrency } });
+  const config = benchConfig(options, `tp-${run}`, [telegramTarget(fake)], { worker: { concurrency } });
   let delivered = 0;
   const app = new App(config, { logger: silentLogger, observer: { delivered: () => void delivered++ } });
   await app.startWorkers();
@@ -114,7 +114,6 @@ export async function measureThroughput(options: BenchOptions): Promise<Throughp
       for (let k = 0; k < order.length; k++) {
         const name = order[(r + k) % order.length] as keyof typeof systems;
         const perS = await systems[name](r);
-        if (process.env.BENCH_DEBUG) options.log(`  round ${r} ${name}: ${round(perS)}/s`);
         rates[name].push(perS);
       }
       ratios.push((rates.crier[r] as number) / (rates.baseline[r] as number));

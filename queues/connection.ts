@@ -7,9 +7,6 @@ import { Redis, type RedisOptions } from 'ioredis';
 export function createRedis(url: string, role: 'worker' | 'producer' = 'producer', extra: RedisOptions = {}): Redis {
   return new Redis(url, {
     maxRetriesPerRequest: role === 'worker' ? null : 3,
-    // Commands issued in the same tick (concurrent deliveries' ledger writes, publishes)
-    // go out in one write. Not for workers: BullMQ blocks on its own connections.
-    enableAutoPipelining: role === 'producer',
     enableReadyCheck: true,
     lazyConnect: false,
     retryStrategy: (times) => Math.min(times * 200, 2000),

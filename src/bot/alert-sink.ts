@@ -3,7 +3,7 @@ import { apiRootOf } from '../../adapters/telegram/client.js';
 import type { App } from '../app.js';
 import { ActionStore } from './actions.js';
 import type { EditorAlerts } from './alerts.js';
-import { botCredentials } from './index.js';
+import { botCredentials } from './credentials.js';
 
 /**
  * Connect the editors' alerts in a process that runs no bot (`crier worker`): alerts are

@@ -13,11 +13,10 @@ import type { Logger } from 'pino';
 import { Telegraf } from 'telegraf';
 import type { Update, UserFromGetMe } from 'telegraf/types';
 import { apiRootOf } from '../../adapters/telegram/client.js';
-import { TELEGRAM_API_ROOT_DEFAULT } from '../../config/targets/telegram.js';
-import type { Config } from '../../config/schema.js';
-import { SetupError, type App } from '../app.js';
+import type { App } from '../app.js';
 import type { Article } from '../article/schema.js';
 import { ActionStore } from './actions.js';
+import { botCredentials } from './credentials.js';
 import { PAGE_TIMEOUT_MS } from './article-input.js';
 import { EditorAlerts } from './alerts.js';
 import { registerButtons } from './commands/buttons.js';
@@ -60,14 +59,8 @@ export interface EditorsBot {
   stop(): Promise<void>;
 }
 
-/** The bot's token and API root: `bot.token`/`bot.apiRoot`, else the first Telegram target's. */
-export function botCredentials(config: Config): { token: string; apiRoot: string } {
-  const telegram = config.targets.find((t) => t.platform === 'telegram' && t.botToken !== undefined);
-  const token = config.bot.token ?? (telegram?.platform === 'telegram' ? telegram.botToken : undefined);
-  if (token === undefined || token === '') throw new SetupError('the editors bot needs a token: bot.token or TELEGRAM_BOT_TOKEN');
-  const apiRoot = config.bot.apiRoot ?? (telegram?.platform === 'telegram' ? telegram.apiRoot : TELEGRAM_API_ROOT_DEFAULT);
-  return { token, apiRoot };
-}
+/** The bot's token and API root (src/bot/credentials.ts). */
+export { botCredentials };
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 

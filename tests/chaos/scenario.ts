@@ -179,9 +179,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
 
     const expected = o.articles * 3;
     while (Date.now() - started < o.deadlineMs) {
-      if (process.env.CHAOS_DEBUG) o.log('chaos: review…');
       const done = (await review()) + editor.count('failed');
-      if (process.env.CHAOS_DEBUG) o.log(`chaos: settled ${done}/${o.articles * 3}`);
       if (done >= expected) {
         settled = true;
         break;

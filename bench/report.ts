@@ -1,0 +1,112 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem, type } from 'node:os';
+import { Redis } from 'ioredis';
+import type { LatencyResult } from './latency.js';
+import type { MemoryResult } from './memory.js';
+import type { RateLimitResult } from './rate-limit.js';
+import type { ThroughputResult } from './throughput.js';
+
+/**
+ * bench/results.json and the figures table in BENCHMARKS.md (between the `results`
+ * markers; the prose around it is kept), with the machine and the date.
+ */
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  ram_gb: number;
+  os: string;
+  node: string;
+  redis: string;
+}
+
+export interface Results {
+  date: string;
+  quick: boolean;
+  machine: Machine;
+  throughput?: ThroughputResult;
+  latency_ms?: LatencyResult;
+  rate_limit?: RateLimitResult;
+  memory?: MemoryResult;
+  goals: Record<string, { goal: string; met: boolean }>;
+  errors: Record<string, string>;
+  seconds: number;
+}
+
+export async function machine(redisUrl: string): Promise<Machine> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  let version = 'unknown';
+  try {
+    version = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? version;
+  } finally {
+    redis.disconnect();
+  }
+  return {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: cpus().length,
+    ram_gb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    os: `${type()} ${release()}`,
+    node: process.version,
+    redis: version,
+  };
+}
+
+/** Each goal of issue 7, met or not. */
+export function goals(r: Omit<Results, 'goals'>): Results['goals'] {
+  const out: Results['goals'] = {};
+  if (r.throughput) out.throughput = { goal: 'crier ≥ 0.8 × same-send baseline', met: r.throughput.ratio >= 0.8 };
+  if (r.latency_ms) out.latency = { goal: 'p99 ≤ 50 ms', met: r.latency_ms.p99 <= 50 };
+  if (r.rate_limit) {
+    const rl = r.rate_limit;
+    out.rate_limit = { goal: 'efficiency ≥ 0.95, zero 429s, zero lost', met: rl.efficiency >= 0.95 && rl['429s'] === 0 && rl.lost === 0 };
+    out.rate_limit_over = { goal: 'limit set too high: zero lost, settles near the real limit', met: rl.over_limit.lost === 0 && rl.over_limit.efficiency >= 0.8 };
+  }
+  if (r.memory) out.memory = { goal: 'peak RSS ≤ 200 MB', met: r.memory.peak_rss_mb <= 200 };
+  return out;
+}
+
+const yes = (met: boolean | undefined) => (met === undefined ? '–' : met ? 'met' : '**missed**');
+
+export function table(r: Results): string {
+  const t = r.throughput;
+  const l = r.latency_ms;
+  const rl = r.rate_limit;
+  const m = r.memory;
+  const g = r.goals;
+  const rows: string[] = ['| Figure | crier | Baseline / bound | Goal | |', '|---|---|---|---|---|'];
+  if (t) {
+    rows.push(`| Throughput (Telegram, concurrency ${t.concurrency}) | ${t.crier_per_s} deliveries/s | same-send ${t.baseline_per_s}/s, bare BullMQ no-op ${t.bare_bullmq_per_s}/s | ratio ${t.ratio} ≥ 0.8 | ${yes(g.throughput?.met)} |`);
+  }
+  if (l) {
+    const per = Object.entries(l.per_target).map(([k, v]) => `${k} ${v.p50}/${v.p99}`).join(', ');
+    rows.push(`| Latency publish → delivered on all 3 (${l.rate_per_s}/s for ${l.seconds} s) | p50 ${l.p50} ms, p99 ${l.p99} ms | per target p50/p99: ${per} | p99 ≤ 50 ms | ${yes(g.latency?.met)} |`);
+  }
+  if (rl) {
+    rows.push(`| Rate limit, set right (${rl.messages} messages, fake allows ${rl.allowed_per_s}/s) | ${rl.achieved_per_s}/s, efficiency ${rl.efficiency}, ${rl['429s']} × 429, ${rl.lost} lost | ${rl.allowed_per_s}/s allowed | ≥ 0.95, 0 × 429, 0 lost | ${yes(g.rate_limit?.met)} |`);
+    const o = rl.over_limit;
+    rows.push(`| Rate limit, set to ${o.configured_per_s}/s (too high) | ${o.achieved_per_s}/s, efficiency ${o.efficiency}, ${o['429s']} × 429, ${o.lost} lost | ${rl.allowed_per_s}/s allowed | 0 lost, near the limit | ${yes(g.rate_limit_over?.met)} |`);
+  }
+  if (m) {
+    rows.push(`| Memory: \`crier worker\` draining ${m.jobs} jobs | peak RSS ${m.peak_rss_mb} MB | drained in ${m.drain_seconds} s (${m.drain_per_s}/s) | ≤ 200 MB | ${yes(g.memory?.met)} |`);
+  }
+  for (const [figure, error] of Object.entries(r.errors)) rows.push(`| ${figure} | failed: ${error.replace(/\|/g, '\\|')} | | | |`);
+  const mc = r.machine;
+  return [
+    `Run of ${r.date} (${r.quick ? '`npm run bench -- --quick`' : '`npm run bench`'}, ${Math.round(r.seconds)} s) on ${mc.cpu}, ${mc.cores} cores, ${mc.ram_gb} GB RAM, ${mc.os}, Node ${mc.node}, Redis ${mc.redis}.`,
+    '',
+    ...rows,
+  ].join('\n');
+}
+
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+
+export function writeReport(r: Results, files: { json: string; markdown: string }): void {
+  writeFileSync(files.json, JSON.stringify(r, null, 2) + '\n');
+  const block = `${START}\n${table(r)}\n${END}`;
+  const current = existsSync(files.markdown) ? readFileSync(files.markdown, 'utf8') : '';
+  const from = current.indexOf(START);
+  const to = current.indexOf(END);
+  const next = from >= 0 && to > from ? current.slice(0, from) + block + current.slice(to + END.length) : `# Benchmarks\n\n${block}\n${current}`;
+  writeFileSync(files.markdown, next);
+}

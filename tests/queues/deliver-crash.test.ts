@@ -1,0 +1,173 @@
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TransientError } from '../../adapters/errors.js';
+import type { Adapter, PrepareContext, SendContext, SendResult, TelegramPost } from '../../adapters/types.js';
+import { buildConfig } from '../../config/load.js';
+import type { TargetConfig } from '../../config/schema.js';
+import { createRedis } from '../../queues/connection.js';
+import { Ledger } from '../../queues/ledger.js';
+import { jobId } from '../../queues/names.js';
+import { jobOptions } from '../../queues/publish.js';
+import { QueueSet } from '../../queues/queue-set.js';
+import { DeliveryWorkers } from '../../queues/worker.js';
+import { toArticle, type Article } from '../../src/article/schema.js';
+import { silentLogger } from '../../src/logging.js';
+import { deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+
+/**
+ * A job found with its delivery in `sending` (a worker died between calling the platform
+ * and recording the result): reconcile when the adapter can, else `unknown` for an editor;
+ * and an error while preparing never unsettles a delivery that is held or in doubt.
+ */
+class CrashAdapter implements Adapter<TelegramPost> {
+  readonly platform = 'telegram' as const;
+  sends = 0;
+  reconciles = 0;
+  found: SendResult | undefined;
+  prepareError: Error | undefined;
+  reconcile?: (post: TelegramPost, ctx: PrepareContext) => Promise<SendResult | undefined>;
+  constructor(readonly target: TargetConfig, canReconcile: boolean) {
+    if (canReconcile) {
+      this.reconcile = async () => {
+        this.reconciles++;
+        return this.found;
+      };
+    }
+  }
+  format(article: { title: string }): TelegramPost {
+    return { target: this.target.id, platform: 'telegram', method: 'sendMessage', parse_mode: 'HTML', text: article.title };
+  }
+  async prepare(post: TelegramPost): Promise<TelegramPost> {
+    if (this.prepareError) throw this.prepareError;
+    return post;
+  }
+  async send(_post: TelegramPost, _ctx: SendContext): Promise<SendResult> {
+    this.sends++;
+    return { remoteId: `sent-${this.sends}` };
+  }
+}
+
+describe('a delivery found in doubt after a crash', () => {
+  let prefix: string;
+  let redis: Redis;
+  let workerRedis: Redis;
+  let queues: QueueSet;
+  let ledger: Ledger;
+  let workers: DeliveryWorkers;
+  let target: TargetConfig;
+  const unknown: string[] = [];
+
+  async function start(adapter: CrashAdapter): Promise<void> {
+    workers = new DeliveryWorkers({
+      connection: workerRedis,
+      prefix,
+      targets: [target],
+      adapters: new Map([[target.id, adapter as Adapter]]),
+      ledger,
+      queues,
+      logger: silentLogger,
+      concurrency: 1,
+      telegramGlobalPerSecond: 0,
+      observer: { unknown: (e) => void unknown.push(e.article.id) },
+    });
+    workers.start();
+    await workers.ready();
+  }
+
+  /** The state a crash leaves: the record marked sending, the job back in the queue. */
+  async function crashed(a: Article, state: 'sending' | 'unknown' = 'sending'): Promise<void> {
+    await ledger.saveAndClaim(a, [target]);
+    await ledger.begin(a.id, target.id, 'telegram');
+    if (state === 'unknown') await ledger.markState(a.id, target.id, 'unknown', 'in doubt');
+    await queues.get(target).add('deliver', { articleId: a.id, article: a }, { ...jobOptions(target), jobId: jobId(a.id) });
+  }
+
+  const settled = (id: string, states: string[]) =>
+    eventually(async () => {
+      const r = await ledger.get(id, target.id);
+      return r && states.includes(r.state) ? r : undefined;
+    });
+
+  beforeEach(() => {
+    prefix = uniquePrefix('crash');
+    redis = createRedis(REDIS_URL);
+    workerRedis = createRedis(REDIS_URL, 'worker');
+    queues = new QueueSet(redis, prefix);
+    ledger = new Ledger(redis, prefix);
+    target = buildConfig({ targets: [{ id: 'chan', platform: 'telegram', attempts: 3, backoffMs: 10, limiter: { max: 0, duration: 1000 } }] }, {}).targets[0]!;
+    unknown.length = 0;
+  });
+
+  afterEach(async () => {
+    await workers.close(1000);
+    await queues.close();
+    redis.disconnect();
+    workerRedis.disconnect();
+    await deletePrefix(prefix);
+  });
+
+  const article = (n: number) => toArticle({ url: `https://news.example/crash/${n}`, title: `Crash story ${n}` });
+
+  it('should record the post the platform already has, without sending again', async () => {
+    const adapter = new CrashAdapter(target, true);
+    adapter.found = { remoteId: 'found-7', url: 'https://x.com/i/web/status/7' };
+    await start(adapter);
+    const a = article(1);
+    await crashed(a);
+    const record = await settled(a.id, ['delivered']);
+    expect(record).toMatchObject({ remoteId: 'found-7', url: 'https://x.com/i/web/status/7', attempts: 1 });
+    expect(adapter.reconciles).toBe(1);
+    expect(adapter.sends).toBe(0);
+  });
+
+  it('should send once when the platform surely lacks the post', async () => {
+    const adapter = new CrashAdapter(target, true);
+    await start(adapter);
+    const a = article(2);
+    await crashed(a);
+    const record = await settled(a.id, ['delivered']);
+    expect(record.remoteId).toBe('sent-1');
+    expect(adapter.sends).toBe(1);
+  });
+
+  it('should leave it unknown and ask the editors when the platform cannot be asked', async () => {
+    const adapter = new CrashAdapter(target, false);
+    await start(adapter);
+    const a = article(3);
+    await crashed(a);
+    await settled(a.id, ['unknown']);
+    expect(unknown).toEqual([a.id]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(adapter.sends).toBe(0);
+  });
+
+  it('should keep an unknown delivery unknown when preparing the post fails', async () => {
+    const adapter = new CrashAdapter(target, true);
+    adapter.prepareError = new TransientError('image server down', { platform: 'telegram' });
+    await start(adapter);
+    const a = article(4);
+    await crashed(a, 'unknown');
+    const job = await eventually(async () => {
+      const j = await queues.get(target).getJob(jobId(a.id));
+      return j !== undefined && (await j.isFailed()) ? j : undefined;
+    });
+    expect(job.failedReason).toMatch(/delivery is unknown/);
+    expect((await ledger.get(a.id, target.id))?.state).toBe('unknown');
+    expect(adapter.sends + adapter.reconciles).toBe(0);
+  });
+
+  it('should retry later, not resend, when preparing fails for a delivery in doubt', async () => {
+    const adapter = new CrashAdapter(target, true);
+    adapter.prepareError = new TransientError('image server down', { platform: 'telegram' });
+    await start(adapter);
+    const a = article(5);
+    await crashed(a);
+    await eventually(async () => ((await queues.get(target).getJob(jobId(a.id)))?.attemptsMade === 1 ? true : undefined));
+    expect((await ledger.get(a.id, target.id))?.state).toBe('sending');
+    adapter.prepareError = undefined;
+    adapter.found = { remoteId: 'found-5' };
+    const record = await settled(a.id, ['delivered']);
+    expect(record.remoteId).toBe('found-5');
+    expect(adapter.sends).toBe(0);
+  });
+});
