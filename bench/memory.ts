@@ -22,7 +22,6 @@ export interface MemoryResult {
   jobs: number;
   drain_seconds: number;
   drain_per_s: number;
-  rss_start_mb: number;
 }
 
 const CLI = fileURLToPath(new URL('../bin/crier.js', import.meta.url));
@@ -56,15 +55,11 @@ export async function measureMemory(options: BenchOptions): Promise<MemoryResult
     worker = spawn(process.execPath, [CLI, 'worker', '--config', file, '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, REDIS_URL: options.redisUrl } });
     const pid = worker.pid as number;
     const started = performance.now();
-    let rssStart: number | undefined;
     let sampled = 0;
     const deadline = Date.now() + 240_000;
     for (;;) {
       const rss = procStatus(pid, 'VmRSS');
-      if (rss !== undefined) {
-        rssStart ??= rss;
-        sampled = Math.max(sampled, rss);
-      }
+      if (rss !== undefined) sampled = Math.max(sampled, rss);
       const stats = await fakes.stats();
       if (stats.telegram.sent + stats.twitter.tweets >= jobs) break;
       if (worker.exitCode !== null) throw new Error(`the worker exited early (${worker.exitCode})`);
@@ -78,7 +73,6 @@ export async function measureMemory(options: BenchOptions): Promise<MemoryResult
       jobs,
       drain_seconds: round(seconds, 1),
       drain_per_s: round(jobs / seconds),
-      rss_start_mb: round(rssStart ?? 0),
     };
     options.log(`memory: peak RSS ${result.peak_rss_mb} MB draining ${jobs} jobs in ${result.drain_seconds} s (${result.drain_per_s}/s, crier worker process)`);
     return result;
