@@ -50,6 +50,7 @@ describe('publish → queues → three platforms', () => {
 
   beforeEach(() => {
     sandbox.telegram.reset();
+    sandbox.telegram.faults.clear();
     sandbox.twitter.faults.clear();
     sandbox.instagram.faults.clear();
   });
