@@ -3,6 +3,7 @@ import type { Article } from '../src/article/schema.js';
 import type { SendResult } from '../adapters/types.js';
 import { defineLedgerScripts, type LedgerScripts } from './ledger-scripts.js';
 import { settledMargin, slotMember, type SlidingWindow } from './limits.js';
+import { redactText } from '../src/logging.js';
 
 /**
  * The delivery ledger: article × target → state, remote id, url, attempts, last error,
@@ -182,7 +183,7 @@ export class Ledger {
     unless: Iterable<DeliveryState> = FINAL_STATES,
   ): Promise<DeliveryState | undefined> {
     const args = ['state', state, 'updatedAt', new Date().toISOString()];
-    if (lastError !== undefined) args.push('lastError', lastError.slice(0, 1000));
+    if (lastError !== undefined) args.push('lastError', redactText(lastError).slice(0, 1000));
     const kept = await this.scripts.crierLedgerMark(this.key(articleId, targetId), [...unless].join(' '), ...args);
     return kept === null ? undefined : (kept as DeliveryState);
   }

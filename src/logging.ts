@@ -3,7 +3,7 @@ import pino, { type Logger, type DestinationStream } from 'pino';
 export type { Logger };
 
 /** Telegram bot tokens look like 123456789:AA…; they also appear inside API URLs. */
-const BOT_TOKEN = /\b\d{6,12}:[A-Za-z0-9_-]{30,}\b/g;
+const BOT_TOKEN = /(?<!\d)\d{6,12}:[A-Za-z0-9_-]{30,}/g;
 /** user:password@ in connection URLs. */
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]+)(@)/gi;
 

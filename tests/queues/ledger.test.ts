@@ -105,3 +105,23 @@ describe('ledger', () => {
     expect(await ledger.get('a', 'chan')).toMatchObject({ state: 'delivered', remoteId: '1' });
   });
 });
+
+describe('ledger error text', () => {
+  it('should never store a bot token or a URL password in lastError', async () => {
+    const { Redis } = await import('ioredis');
+    const { Ledger } = await import('../../queues/ledger.js');
+    const { uniquePrefix, deletePrefix, REDIS_URL } = await import('../helpers/redis.js');
+    const prefix = uniquePrefix('ledger-redact');
+    const redis = new Redis(REDIS_URL);
+    try {
+      const ledger = new Ledger(redis, prefix);
+      await ledger.claim('a1', 't', 'telegram');
+      await ledger.markState('a1', 't', 'retrying', 'request to https://api.telegram.org/bot123456789:AAHsecretsecretsecretsecretsecret00/sendMessage failed via redis://user:hunter2@cache:6379');
+      const record = await ledger.get('a1', 't');
+      expect(record?.lastError).toBe('request to https://api.telegram.org/bot[REDACTED]/sendMessage failed via redis://user:[REDACTED]@cache:6379');
+    } finally {
+      redis.disconnect();
+      await deletePrefix(prefix);
+    }
+  });
+});
