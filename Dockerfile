@@ -7,7 +7,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
+# A heap cap keeps V8 from letting garbage pile up to ~100 MB between full collections
+# (see BENCHMARKS.md: a worker's live heap stays near 30 MB).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-old-space-size=320 \
     PORT=8080 \
     CRIER_MEDIA_DIR=/var/lib/crier/media
 WORKDIR /app
