@@ -33,3 +33,18 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/**
+ * The job once BullMQ has marked it completed. The ledger says `delivered` inside the
+ * processor, a moment before BullMQ counts the attempt, so tests that check attemptsMade
+ * wait for this.
+ */
+export async function completedJob(
+  queue: { getJob(id: string): Promise<{ isCompleted(): Promise<boolean>; attemptsMade: number } | undefined> },
+  id: string,
+): Promise<{ attemptsMade: number }> {
+  return eventually(async () => {
+    const job = await queue.getJob(id);
+    return job !== undefined && (await job.isCompleted()) ? job : undefined;
+  }, 15_000, `job ${id} to complete`);
+}

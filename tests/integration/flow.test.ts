@@ -11,7 +11,7 @@ import type { Article } from '../../src/article/schema.js';
 import { silentLogger } from '../../src/logging.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { jobId } from '../../queues/names.js';
-import { deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { completedJob, deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 
 /**
  * Issue 2's end-to-end proof: an article of our own, in the seed's shape, through real
@@ -119,7 +119,7 @@ describe('publish → queues → three platforms', () => {
     expect(record.state).toBe('delivered');
     expect(record.attempts).toBe(3);
     expect(sandbox.telegram.sent).toHaveLength(1);
-    const job = await app.queues.get({ id: 'telegram' }).getJob(jobId(article.id));
+    const job = await completedJob(app.queues.get({ id: 'telegram' }), jobId(article.id));
     expect(job?.attemptsMade).toBe(3);
   });
 
@@ -135,7 +135,7 @@ describe('publish → queues → three platforms', () => {
     expect(record.state).toBe('delivered');
     // The retry waited for the platform's retry_after (1 s) rather than the 20 ms backoff.
     expect(Date.parse(record.deliveredAt!) - started).toBeGreaterThanOrEqual(1000);
-    const job = await app.queues.get({ id: 'telegram' }).getJob(jobId(article.id));
+    const job = await completedJob(app.queues.get({ id: 'telegram' }), jobId(article.id));
     expect(job?.attemptsMade).toBe(1);
     expect(sandbox.telegram.rateLimited).toBe(1);
     expect(sandbox.telegram.sent).toHaveLength(1);

@@ -9,7 +9,7 @@ import { toArticle, type Article } from '../../src/article/schema.js';
 import { silentLogger } from '../../src/logging.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/index.js';
 import { startTwitterFake, type TwitterFake } from '../../src/sandbox/twitter.js';
-import { deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { completedJob, deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 
 /** Issue 4 through the real queues: 429 pauses, threads resume, duplicates are recorded. */
 describe('X deliveries through the queues', () => {
@@ -65,7 +65,7 @@ describe('X deliveries through the queues', () => {
     const record = await settled(a.id, 'x');
     expect(record.state).toBe('delivered');
     expect(Date.parse(record.deliveredAt!)).toBeGreaterThanOrEqual(reset * 1000 - 50);
-    const job = await app.queues.get({ id: 'x' }).getJob(jobId(a.id));
+    const job = await completedJob(app.queues.get({ id: 'x' }), jobId(a.id));
     expect(job?.attemptsMade).toBe(1);
     expect(fake.tweets.length - before).toBe(1);
   });

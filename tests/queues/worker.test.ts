@@ -12,7 +12,7 @@ import { retryDeliveries } from '../../queues/retry.js';
 import { DeliveryWorkers } from '../../queues/worker.js';
 import { toArticle } from '../../src/article/schema.js';
 import { silentLogger } from '../../src/logging.js';
-import { deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { completedJob, deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 
 /**
  * Queue semantics with a scripted adapter: each send pops the next scripted outcome.
@@ -121,7 +121,7 @@ describe('delivery worker', () => {
     const a = article(3);
     await publish(a, { queues, ledger, targets: [target] });
     await settled(a.id, ['delivered']);
-    const job = await queues.get(target).getJob('a-' + a.id);
+    const job = await completedJob(queues.get(target), 'a-' + a.id);
     expect(job?.attemptsMade).toBe(1);
     expect(events).toContain('rate:300');
     expect(adapter.calls).toHaveLength(2);
