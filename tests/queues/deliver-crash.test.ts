@@ -12,7 +12,7 @@ import { QueueSet } from '../../queues/queue-set.js';
 import { DeliveryWorkers } from '../../queues/worker.js';
 import { toArticle, type Article } from '../../src/article/schema.js';
 import { silentLogger } from '../../src/logging.js';
-import { deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { completedJob, deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 
 /**
  * A job found with its delivery in `sending` (a worker died between calling the platform
@@ -171,6 +171,6 @@ describe('a delivery found in doubt after a crash', () => {
     expect(record).toMatchObject({ state: 'delivered', remoteId: 'found-5', attempts: 1 });
     expect(adapter.reconciles).toBe(1);
     expect(adapter.sends).toBe(0);
-    expect((await queues.get(target).getJob(jobId(a.id)))?.attemptsMade).toBe(2);
+    expect((await completedJob(queues.get(target), jobId(a.id))).attemptsMade).toBe(2);
   });
 });
