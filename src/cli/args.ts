@@ -68,7 +68,8 @@ Usage:
   crier publish [FILE|-] [--url URL] [--wait] [--timeout S] [--target ID]...
                                      enqueue an article (prints its id); --wait prints each result
   crier worker                       run delivery workers until SIGTERM/SIGINT
-  crier serve [--sandbox]            HTTP webhooks + feeds + editors' bot + workers
+  crier serve [--sandbox] [--backfill N]
+                                     HTTP webhooks + feeds + editors' bot + workers
   crier status ARTICLE_ID [--json]   print the delivery ledger of an article
   crier retry ARTICLE_ID [TARGET]    send failed/unknown deliveries again (never delivered ones)
   crier resume TARGET                resume a target paused for a human (checkpoint, spam block)
