@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { deletePrefix as deleteKeys } from '../../queues/connection.js';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -9,18 +9,8 @@ export function uniquePrefix(name: string): string {
 }
 
 /** Delete every key under a prefix (BullMQ queues, ledger, budgets). */
-export async function deletePrefix(prefix: string, url = REDIS_URL): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+export function deletePrefix(prefix: string, url = REDIS_URL): Promise<void> {
+  return deleteKeys(url, prefix);
 }
 
 /** Poll until `check` returns a value other than undefined, or fail after `timeoutMs`. */
@@ -47,4 +37,14 @@ export async function completedJob(
     const job = await queue.getJob(id);
     return job !== undefined && (await job.isCompleted()) ? job : undefined;
   }, 15_000, `job ${id} to complete`);
+}
+
+/** Jobs in every state across an app's target queues (to show nothing was enqueued). */
+export async function countJobs(app: { targets: ReadonlyArray<{ id: string }>; queues: { get(t: { id: string }): { getJobCounts(...types: string[]): Promise<Record<string, number>> } } }): Promise<number> {
+  let total = 0;
+  for (const t of app.targets) {
+    const counts = await app.queues.get(t).getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
+    total += Object.values(counts).reduce((a, b) => a + b, 0);
+  }
+  return total;
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/http/server.js';
 import { signBody } from '../../src/http/signature.js';
 import { silentLogger } from '../../src/logging.js';
-import { deletePrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { countJobs, deletePrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { SECRETS, TestApp, testConfig } from './test-app.js';
 
 /**
@@ -95,14 +95,7 @@ describe('POST /publish under 1,000 bad bodies', () => {
     await deletePrefix(prefix);
   });
 
-  const jobCount = async () => {
-    let total = 0;
-    for (const t of app.targets) {
-      const counts = await app.queues.get(t).getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
-      total += Object.values(counts).reduce((a, b) => a + b, 0);
-    }
-    return total;
-  };
+  const jobCount = () => countJobs(app);
   const keysLike = async (pattern: string) => {
     const redis = new Redis(REDIS_URL);
     try {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/http/server.js';
 import { signBody } from '../../src/http/signature.js';
 import { silentLogger } from '../../src/logging.js';
-import { deletePrefix, uniquePrefix } from '../helpers/redis.js';
+import { countJobs, deletePrefix, uniquePrefix } from '../helpers/redis.js';
 import { SECRETS, TestApp, testConfig } from './test-app.js';
 
 const ARTICLE = {
@@ -23,14 +23,7 @@ describe('POST /publish', () => {
     server.inject({ method: 'POST', url: '/publish', headers: { 'content-type': 'application/json', ...headers }, payload: body });
   const signed = (body: string, at = clock, secret: string = SECRETS.webhook) =>
     post(body, { 'x-crier-timestamp': String(at), 'x-crier-signature': signBody(secret, at, body) });
-  const jobCount = async () => {
-    let total = 0;
-    for (const t of app.targets) {
-      const counts = await app.queues.get(t).getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized');
-      total += Object.values(counts).reduce((a, b) => a + b, 0);
-    }
-    return total;
-  };
+  const jobCount = () => countJobs(app);
 
   async function start(http: Record<string, unknown> = {}) {
     app = new TestApp(testConfig(prefix, http), silentLogger);

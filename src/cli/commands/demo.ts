@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { buildConfig } from '../../../config/load.js';
-import { pingRedis } from '../../../queues/connection.js';
+import { deletePrefix, pingRedis } from '../../../queues/connection.js';
 import { waitForDeliveries } from '../../../queues/wait.js';
 import { App, SetupError } from '../../app.js';
 import { loadArticle } from '../../article/load.js';
@@ -76,26 +76,10 @@ export async function demoCommand(ctx: CliContext): Promise<number> {
   } finally {
     if (app !== undefined) {
       await app.close(5000);
-      await deleteKeys(redis.url, prefix);
+      await deletePrefix(redis.url, prefix); // the demo leaves nothing behind in a shared Redis
     }
     await sandbox.close();
     await redis.local?.stop();
     rmSync(mediaDir, { recursive: true, force: true });
-  }
-}
-
-/** The demo leaves nothing behind in a shared Redis. */
-async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }
