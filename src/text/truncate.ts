@@ -37,6 +37,8 @@ function lastFitting(cuts: number[], ok: (end: number) => boolean): number {
 }
 
 const TRAILING = /[\s,;:\-–—([{"'«“‘]+$/u;
+/** The first character TRAILING would not strip: a cut after it keeps some text. */
+const LEADING_TEXT = /[^\s,;:\-–—([{"'«“‘]/u;
 
 export interface TruncateOptions {
   /** Appended when text is cut inside a sentence. Default "…". */
@@ -64,20 +66,24 @@ export function truncate(text: string, fits: (candidate: string) => boolean, opt
   const spans = options.keepWhole ?? [];
   const allowed = (end: number): boolean => end < text.length && spans.every(([s, e]) => !(s < end && end < e));
 
-  const wordCuts = boundaries(text, words).filter(allowed);
-  const w = lastFitting(wordCuts, (end) => withEllipsis(end) !== '' && fits(withEllipsis(end)));
+  // Cuts that would keep nothing (only punctuation before them) come first; leaving them out
+  // keeps the binary search's predicate monotone.
+  const firstText = text.search(LEADING_TEXT);
+  const keepsText = (end: number): boolean => firstText >= 0 && end > firstText;
+  const wordCuts = boundaries(text, words).filter((end) => allowed(end) && keepsText(end));
+  const w = lastFitting(wordCuts, (end) => fits(withEllipsis(end)));
   const wordEnd = w >= 0 ? (wordCuts[w] as number) : -1;
 
-  const sentenceCuts = boundaries(text, sentences).filter(allowed);
-  const s = lastFitting(sentenceCuts, (end) => clean(end) !== '' && fits(clean(end)));
+  const sentenceCuts = boundaries(text, sentences).filter((end) => allowed(end) && clean(end) !== '');
+  const s = lastFitting(sentenceCuts, (end) => fits(clean(end)));
   const sentenceEnd = s >= 0 ? (sentenceCuts[s] as number) : -1;
 
   if (sentenceEnd > 0 && (wordEnd < 0 || sentenceEnd >= wordEnd * share)) return clean(sentenceEnd);
   if (wordEnd > 0) return withEllipsis(wordEnd);
 
   // One word longer than the room: cut between graphemes.
-  const graphemeCuts = boundaries(text, graphemes).filter(allowed);
-  const g = lastFitting(graphemeCuts, (end) => withEllipsis(end) !== '' && fits(withEllipsis(end)));
+  const graphemeCuts = boundaries(text, graphemes).filter((end) => allowed(end) && keepsText(end));
+  const g = lastFitting(graphemeCuts, (end) => fits(withEllipsis(end)));
   return g >= 0 ? withEllipsis(graphemeCuts[g] as number) : '';
 }
 

@@ -22,6 +22,18 @@ describe('truncate', () => {
     expect(codePoints(out)).toBeLessThanOrEqual(30);
   });
 
+  it('should cut at a word boundary when the text opens with punctuation', () => {
+    // Cuts before the first word keep nothing; they must not make the search give up on words.
+    const long = 'Supercalifragilistic'.repeat(4);
+    const text = `, ' ${long}, harbour ferry ‐! harbour ferry.`;
+    const wordEnds = new Set([...new Intl.Segmenter(undefined, { granularity: 'word' }).segment(text)].map((w) => w.index + w.segment.length));
+    for (let room = 86; room < codePoints(text); room++) {
+      const kept = truncate(text, maxCodePoints(room)).replace(/…$/u, '');
+      expect(text.startsWith(kept)).toBe(true);
+      expect(wordEnds.has(kept.length), `${room}: ${kept.slice(-12)}`).toBe(true);
+    }
+  });
+
   it('should never split an emoji sequence or a flag', () => {
     const family = '👨‍👩‍👧‍👦';
     const text = `${family}${family}${family}🇺🇦🇺🇦`;
