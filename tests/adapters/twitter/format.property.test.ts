@@ -8,6 +8,7 @@ import { toArticle, type Article } from '../../../src/article/schema.js';
 
 const words = new Intl.Segmenter(undefined, { granularity: 'word' });
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const sentences = new Intl.Segmenter(undefined, { granularity: 'sentence' });
 
 /** Pieces of text that break naive tweet formatters. */
 const token = fc.oneof(
@@ -83,7 +84,7 @@ function link(article: Article, tracking: Record<string, string>): string {
   return u.href;
 }
 
-const cache = new Map<string, { words: Set<number>; graphemes: Set<number>; wordSegments: Intl.SegmentData[]; spans: Array<[number, number]> }>();
+const cache = new Map<string, { words: Set<number>; sentences: Set<number>; graphemes: Set<number>; wordSegments: Intl.SegmentData[]; spans: Array<[number, number]> }>();
 
 /** Word and grapheme boundaries, word segments and twitter-text entity spans of `text` (memoized). */
 function analyse(text: string) {
@@ -92,6 +93,7 @@ function analyse(text: string) {
     const ends = (segmenter: Intl.Segmenter) => new Set<number>([0, text.length, ...[...segmenter.segment(text)].map((s) => s.index + s.segment.length)]);
     found = {
       words: ends(words),
+      sentences: ends(sentences),
       graphemes: ends(graphemes),
       wordSegments: [...words.segment(text)],
       spans: twitterText.extractEntitiesWithIndices(text).map((e) => [e.indices[0], e.indices[1]] as [number, number]),
@@ -102,11 +104,15 @@ function analyse(text: string) {
   return found;
 }
 
-/** `pos` in `source` is a word boundary, outside every URL/hashtag/mention, or (inside a very long word) a grapheme boundary. */
+/**
+ * `pos` in `source` is outside every URL/hashtag/mention and is a word or sentence boundary
+ * (the two disagree around rare terminators such as U+1AA8), or (inside a very long word) a
+ * grapheme boundary.
+ */
 function cleanCut(source: string, pos: number): boolean {
   const a = analyse(source);
   if (a.spans.some(([s, e]) => s < pos && pos < e && e - s < 200)) return false;
-  if (a.words.has(pos)) return true;
+  if (a.words.has(pos) || a.sentences.has(pos)) return true;
   const word = a.wordSegments.find((s) => s.index < pos && pos < s.index + s.segment.length);
   return word !== undefined && word.segment.length > 100 && a.graphemes.has(pos);
 }
