@@ -42,6 +42,28 @@ export function toHashtag(tag: string, options: HashtagOptions = {}): string | u
   return body;
 }
 
+/**
+ * toHashtag remembered per (map, maxLength, tag): a newsroom's tags repeat from article
+ * to article, and each conversion is a dozen regular expressions. Bounded; cleared when full.
+ */
+const memo = new WeakMap<object, Map<string, string | null>>();
+const NO_MAP = {};
+const MEMO_LIMIT = 10_000;
+
+function cachedHashtag(tag: string, options: HashtagOptions): string | undefined {
+  const owner = options.map ?? NO_MAP;
+  let byTag = memo.get(owner);
+  if (byTag === undefined) memo.set(owner, (byTag = new Map()));
+  const key = `${options.maxLength ?? 40}\u0000${tag}`;
+  let body = byTag.get(key);
+  if (body === undefined) {
+    if (byTag.size >= MEMO_LIMIT) byTag.clear();
+    body = toHashtag(tag, options) ?? null;
+    byTag.set(key, body);
+  }
+  return body ?? undefined;
+}
+
 function lookup(map: Record<string, string> | undefined, tag: string): string | undefined {
   if (map === undefined) return undefined;
   const key = tag.trim().replace(/^#+/, '').toLowerCase();
@@ -55,7 +77,7 @@ export function hashtags(tags: readonly string[], options: HashtagOptions = {}):
   const seen = new Set<string>();
   for (const tag of tags) {
     if (options.max !== undefined && out.length >= options.max) break;
-    const body = toHashtag(tag, options);
+    const body = cachedHashtag(tag, options);
     if (body === undefined) continue;
     const key = body.toLowerCase();
     if (seen.has(key)) continue;

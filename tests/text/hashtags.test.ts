@@ -25,4 +25,14 @@ describe('hashtags', () => {
     expect(hashtags(tags, { map: { 'russia and fsu': 'Russia' }, max: 3 })).toEqual(['#Russia', '#USA', '#Intelligence']);
     expect(hashtags(['Drop me', 'Keep'], { map: { 'Drop me': '' } })).toEqual(['#Keep']);
   });
+
+  it('should give each map and length limit its own answer when the same tags come again', () => {
+    const tags = ['Transport', 'Public transport policy'];
+    for (let round = 0; round < 2; round++) {
+      expect(hashtags(tags)).toEqual(['#Transport', '#PublicTransportPolicy']);
+      expect(hashtags(tags, { map: { transport: 'Transit' } })).toEqual(['#Transit', '#PublicTransportPolicy']);
+      expect(hashtags(tags, { map: { transport: 'Mobility' } })).toEqual(['#Mobility', '#PublicTransportPolicy']);
+      expect(hashtags(tags, { maxLength: 12 })).toEqual(['#Transport']);
+    }
+  });
 });
