@@ -7,6 +7,7 @@ import { FINAL_STATES, type DeliveryState, type Ledger } from './ledger.js';
 import type { SlidingWindowLimiter } from './limits.js';
 import type { DeliveryObserver } from './observer.js';
 import type { DeliveryJobData } from './queue-set.js';
+import type { Article } from '../src/article/schema.js';
 
 export interface DeliverDeps {
   target: TargetConfig;
@@ -26,18 +27,36 @@ export interface DeliverOutcome {
 }
 
 /**
- * One delivery: format → prepare → begin (ledger check, a slot in each budget, mark
- * `sending`: one round trip) → (reconcile) → send → record. Formatting is pure and preparing is
- * idempotent, so both run before the ledger is asked; a stray job for a delivery that is
- * already final costs a format and nothing else (markState never overwrites a final state).
+ * One delivery: begin (ledger check, a slot in each budget, mark `sending`, and the stored
+ * article: one round trip) → format → prepare → (reconcile) → send → record. A stray job
+ * for a delivery that is already final costs that one round trip and nothing else
+ * (markState never overwrites a final state). Preparing (media) runs inside the crash
+ * window, so a worker that dies there leaves the delivery in doubt and the next attempt
+ * reconciles, as after a crash mid-send.
  * Errors are turned into BullMQ's language here and nowhere else:
  * rate limited → queue.rateLimit + RateLimitError (no attempt spent), permanent →
  * UnrecoverableError, paused → pause the queue and put the job back, transient → rethrow.
  */
 export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | undefined, deps: DeliverDeps): Promise<DeliverOutcome> {
   const { target, adapter, ledger, observer } = deps;
-  const { articleId, article } = job.data;
+  const { articleId } = job.data;
   const ctxSignal = signal ?? new AbortController().signal;
+
+  const begun = await ledger.begin(articleId, target.id, target.platform, deps.budgets);
+  const { started, record, waitMs, slot } = begun;
+  if (waitMs !== undefined) return budgetFull(waitMs, deps);
+  if (!started && FINAL_STATES.has(record.state)) return { state: record.state, ...(record.remoteId ? { remoteId: record.remoteId } : {}) };
+  if (!started && record.state !== 'sending') {
+    // failed or unknown: only an editor's retry moves these back to queued; a stray job must not resend.
+    throw new UnrecoverableError(`delivery is ${record.state}; use retry to send it again`);
+  }
+  const article = begun.article ?? job.data.article;
+  if (article === undefined) {
+    const reason = `the article ${articleId} is no longer stored (expired); publish it again`;
+    await ledger.settle(slot).catch(() => undefined);
+    if (started) await ledger.markState(articleId, target.id, 'failed', reason);
+    throw new UnrecoverableError(reason);
+  }
   const base = { target: target.id, platform: target.platform, article };
 
   let post: Post;
@@ -45,17 +64,12 @@ export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | u
     post = adapter.format(article);
     if (adapter.prepare) post = await adapter.prepare(post, { signal: ctxSignal });
   } catch (error) {
-    return handleError(error, job, deps, base, 'prepare');
+    await ledger.settle(slot).catch(() => undefined);
+    // Before this attempt marked the record (`started` false: in doubt since a crash), it is not this attempt's to change.
+    return handleError(error, job, deps, base, started ? 'send' : 'prepare');
   }
 
-  const { started, record, waitMs, slot } = await ledger.begin(articleId, target.id, target.platform, deps.budgets);
-  if (waitMs !== undefined) return budgetFull(waitMs, deps);
   if (!started) {
-    if (FINAL_STATES.has(record.state)) return { state: record.state, ...(record.remoteId ? { remoteId: record.remoteId } : {}) };
-    if (record.state !== 'sending') {
-      // failed or unknown: only an editor's retry moves these back to queued; a stray job must not resend.
-      throw new UnrecoverableError(`delivery is ${record.state}; use retry to send it again`);
-    }
     // A previous attempt died between calling the platform and recording the result.
     const reconciled = await reconcile(adapter, post, ctxSignal);
     if (reconciled !== undefined && reconciled !== 'absent') {
@@ -123,7 +137,7 @@ async function handleError(
   error: unknown,
   job: Job<DeliveryJobData>,
   deps: DeliverDeps,
-  base: { target: string; platform: string; article: DeliveryJobData['article'] },
+  base: { target: string; platform: string; article: Article },
   phase: 'prepare' | 'send',
 ): Promise<DeliverOutcome> {
   const { target, ledger, observer, queue } = deps;

@@ -51,12 +51,13 @@ end
 return found`;
 
 /**
- * Before a send. KEYS: record, article's target set, then one sorted set per budget
- * (sliding windows). ARGV: target id, platform, now, slot member, then max and window (ms)
- * per budget →
- * {1, fields before} when marked sending (attempts + 1) and a slot taken in every budget;
- * {0, fields} when left alone: final (delivered/duplicate/skipped), held (failed/unknown)
- * or in doubt (sending); {2, fields, wait ms} when a budget is full (nothing taken).
+ * Before a send. KEYS: record, article's target set, the article, then one sorted set per
+ * budget (sliding windows). ARGV: target id, platform, now, slot member, then max and
+ * window (ms) per budget → {outcome, fields, wait ms, article JSON or false}:
+ * outcome 1 when marked sending (attempts + 1) and a slot taken in every budget (fields as
+ * they were before); 0 when left alone: final (delivered/duplicate/skipped), held
+ * (failed/unknown) or in doubt (sending); 2 when a budget is full (nothing taken). The
+ * article comes back unless the record is final, so the delivery job need not carry it.
  * Slots are all taken or none, at Redis's clock, so every worker process agrees.
  */
 const BEGIN = `
@@ -69,15 +70,19 @@ if not state then
   redis.call('SADD', KEYS[2], ARGV[1])
   state = 'queued'
 end
-if state == 'delivered' or state == 'duplicate' or state == 'skipped' or state == 'failed' or state == 'unknown' or state == 'sending' then
-  return {0, h}
+if state == 'delivered' or state == 'duplicate' or state == 'skipped' then
+  return {0, h, 0, false}
 end
-if #KEYS > 2 then
+local article = redis.call('GET', KEYS[3])
+if state == 'failed' or state == 'unknown' or state == 'sending' then
+  return {0, h, 0, article}
+end
+if #KEYS > 3 then
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
   local wait = 0
-  for i = 3, #KEYS do
-    local max, window = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
+  for i = 4, #KEYS do
+    local max, window = tonumber(ARGV[2 * i - 3]), tonumber(ARGV[2 * i - 2])
     redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
     local count = redis.call('ZCARD', KEYS[i])
     if count >= max then
@@ -87,15 +92,15 @@ if #KEYS > 2 then
       if w > wait then wait = w end
     end
   end
-  if wait > 0 then return {2, h, wait} end
-  for i = 3, #KEYS do
+  if wait > 0 then return {2, h, wait, false} end
+  for i = 4, #KEYS do
     redis.call('ZADD', KEYS[i], now, ARGV[4])
-    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2 * i]) + 1000)
+    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2 * i - 2]) + 1000)
   end
 end
 redis.call('HSET', KEYS[1], 'state', 'sending', 'updatedAt', ARGV[3])
 redis.call('HINCRBY', KEYS[1], 'attempts', 1)
-return {1, h}`;
+return {1, h, 0, article}`;
 
 /**
  * KEYS: record. ARGV: states that protect the record (space-separated), then field, value, … →
@@ -112,7 +117,7 @@ return false`;
 export interface LedgerScripts {
   crierLedgerSaveAndClaim(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string[]>;
   crierLedgerClaim(record: string, set: string, targetId: string, platform: string, now: string): Promise<string | null>;
-  crierLedgerBegin(numberOfKeys: number, ...keysAndArgs: string[]): Promise<[number, string[], number?]>;
+  crierLedgerBegin(numberOfKeys: number, ...keysAndArgs: string[]): Promise<[number, string[], number, string | null]>;
   crierLedgerSettle(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
   crierLedgerMark(record: string, protectedStates: string, ...fieldsAndValues: string[]): Promise<string | null>;
 }

@@ -45,6 +45,17 @@ export interface DeliveryRecord {
   progress: Record<string, string>;
 }
 
+/** What `begin` found: whether this attempt may send, the record, and the stored article. */
+export interface Begun {
+  started: boolean;
+  record: DeliveryRecord;
+  /** The article as published (absent when the record is final, a budget is full, or it expired). */
+  article?: Article;
+  /** A budget is full: nothing was taken; try again after this long. */
+  waitMs?: number;
+  slot?: Slot;
+}
+
 export class Ledger {
   private readonly scripts: LedgerScripts;
 
@@ -102,27 +113,30 @@ export class Ledger {
    * never both start the same send. `started` false leaves the record untouched: it is
    * final, held for a human (failed/unknown) or in doubt (`sending`: an earlier attempt
    * died mid-send); with `waitMs` a budget is full and nothing was taken. The slot taken
-   * is settled (re-dated) by markDelivered or settle once the platform answered.
+   * is settled (re-dated) by markDelivered or settle once the platform answered. The
+   * article published under `articleId` comes back in the same round trip, so delivery
+   * jobs carry only the id and the article is written to Redis once per publish.
    */
   async begin(
     articleId: string,
     targetId: string,
     platform: string,
     budgets: readonly SlidingWindow[] = [],
-  ): Promise<{ started: boolean; record: DeliveryRecord; waitMs?: number; slot?: Slot }> {
+  ): Promise<Begun> {
     const windows = budgets.filter((b) => b.max > 0).map((b) => ({ key: b.key, max: b.max, windowMs: b.periodMs + settledMargin(b.periodMs) }));
     const member = slotMember();
-    const keys = [this.key(articleId, targetId), this.targetsKey(articleId), ...windows.map((b) => b.key)];
+    const keys = [this.key(articleId, targetId), this.targetsKey(articleId), this.articleKey(articleId), ...windows.map((b) => b.key)];
     const args = [targetId, platform, new Date().toISOString(), member, ...windows.flatMap((b) => [String(b.max), String(b.windowMs)])];
-    const [outcome, flat, wait] = await this.scripts.crierLedgerBegin(keys.length, ...keys, ...args);
+    const [outcome, flat, wait, json] = await this.scripts.crierLedgerBegin(keys.length, ...keys, ...args);
     const hash: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
     const record = parseRecord(articleId, targetId, hash) as DeliveryRecord;
+    const article = typeof json === 'string' ? { article: JSON.parse(json) as Article } : {};
     if (outcome === 2) return { started: false, record, waitMs: Number(wait) };
-    if (outcome !== 1) return { started: false, record };
+    if (outcome !== 1) return { started: false, record, ...article };
     record.state = 'sending';
     record.attempts += 1;
-    return { started: true, record, ...(windows.length > 0 ? { slot: { member, windows } } : {}) };
+    return { started: true, record, ...article, ...(windows.length > 0 ? { slot: { member, windows } } : {}) };
   }
 
   /** The platform answered (or the send failed): the slot counts from now on, not from when it was taken. */

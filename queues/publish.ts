@@ -51,7 +51,7 @@ export async function publish(article: Article, deps: PublishDeps): Promise<Publ
       // A claim left `queued` by a crash before the add is re-added: add() is idempotent by job id.
       if (existing === undefined || existing === 'queued') {
         const queue = deps.queues.get(target);
-        const job = await queue.add('deliver', { articleId: article.id, article }, { ...jobOptions(target), jobId: id });
+        const job = await queue.add('deliver', { articleId: article.id }, { ...jobOptions(target), jobId: id });
         const enqueued = existing === undefined;
         return { target: target.id, platform: target.platform, enqueued, state: 'queued', jobId: job.id ?? id };
       }

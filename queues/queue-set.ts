@@ -4,10 +4,15 @@ import type { TargetConfig } from '../config/schema.js';
 import type { Article } from '../src/article/schema.js';
 import { queueName } from './names.js';
 
-/** What a delivery job carries: the article itself, so the worker needs no extra read. */
+/**
+ * What a delivery job carries: the article's id. The article itself is stored once by
+ * publish and comes back with the ledger's `begin`, in the round trip the worker makes
+ * anyway. Jobs queued by older versions carry the article too; it is used when the stored
+ * one has expired.
+ */
 export interface DeliveryJobData {
   articleId: string;
-  article: Article;
+  article?: Article;
 }
 
 /** One BullMQ queue per target, created once and shared by the producer side. */

@@ -44,7 +44,7 @@ export async function retryDeliveries(
     if (job !== undefined && (await job.isFailed())) await job.retry('failed');
     else {
       if (job !== undefined) await job.remove().catch(() => undefined);
-      await queue.add('deliver', { articleId, article }, { ...jobOptions(target), jobId: id });
+      await queue.add('deliver', { articleId }, { ...jobOptions(target), jobId: id });
     }
     out.push({ target: target.id, result: 'retried' });
   }

@@ -1,0 +1,120 @@
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TransientError } from '../../adapters/errors.js';
+import type { Adapter, SendResult, TelegramPost } from '../../adapters/types.js';
+import { buildConfig } from '../../config/load.js';
+import type { TargetConfig } from '../../config/schema.js';
+import { createRedis } from '../../queues/connection.js';
+import { Ledger } from '../../queues/ledger.js';
+import { jobId } from '../../queues/names.js';
+import { jobOptions, publish } from '../../queues/publish.js';
+import { QueueSet } from '../../queues/queue-set.js';
+import { DeliveryWorkers } from '../../queues/worker.js';
+import { toArticle } from '../../src/article/schema.js';
+import { silentLogger } from '../../src/logging.js';
+import { completedJob, deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+
+/**
+ * Delivery jobs carry the article's id only: the article is stored once by publish and
+ * read back by the ledger's `begin`. Preparing runs after `begin`, inside the crash window.
+ */
+class RecordingAdapter implements Adapter<TelegramPost> {
+  readonly platform = 'telegram' as const;
+  readonly sent: string[] = [];
+  prepareFailures = 0;
+  constructor(readonly target: TargetConfig) {}
+  format(article: { title: string }): TelegramPost {
+    return { target: this.target.id, platform: 'telegram', method: 'sendMessage', parse_mode: 'HTML', text: article.title };
+  }
+  async prepare(post: TelegramPost): Promise<TelegramPost> {
+    if (this.prepareFailures-- > 0) throw new TransientError('image host timed out', { platform: 'telegram' });
+    return post;
+  }
+  async send(post: TelegramPost): Promise<SendResult> {
+    this.sent.push(post.text ?? '');
+    return { remoteId: `m-${this.sent.length}` };
+  }
+}
+
+describe('delivery jobs that carry only the article id', () => {
+  let prefix: string;
+  let redis: Redis;
+  let workerRedis: Redis;
+  let queues: QueueSet;
+  let ledger: Ledger;
+  let workers: DeliveryWorkers | undefined;
+  let target: TargetConfig;
+  let adapter: RecordingAdapter;
+
+  beforeEach(() => {
+    prefix = uniquePrefix('jobdata');
+    redis = createRedis(REDIS_URL);
+    workerRedis = createRedis(REDIS_URL, 'worker');
+    queues = new QueueSet(redis, prefix);
+    ledger = new Ledger(redis, prefix);
+    target = buildConfig({ targets: [{ id: 'chan', platform: 'telegram', attempts: 3, backoffMs: 10, limiter: { max: 0, duration: 1000 } }] }, {}).targets[0]!;
+    adapter = new RecordingAdapter(target);
+    workers = undefined;
+  });
+
+  afterEach(async () => {
+    await workers?.close(1000);
+    await queues.close();
+    redis.disconnect();
+    workerRedis.disconnect();
+    await deletePrefix(prefix);
+  });
+
+  async function start(): Promise<void> {
+    workers = new DeliveryWorkers({ connection: workerRedis, prefix, targets: [target], adapters: new Map([[target.id, adapter as Adapter]]), ledger, queues, logger: silentLogger, concurrency: 2, telegramGlobalPerSecond: 0 });
+    workers.start();
+    await workers.ready();
+  }
+
+  const article = (n: number) => toArticle({ url: `https://news.example/jobdata/${n}`, title: `Ferry timetable story ${n}` });
+
+  it('should enqueue the id alone and deliver the stored article', async () => {
+    const a = article(1);
+    await publish(a, { queues, ledger, targets: [target] });
+    const job = await queues.get(target).getJob(jobId(a.id));
+    expect(job?.data).toEqual({ articleId: a.id });
+    await start();
+    await completedJob(queues.get(target), jobId(a.id));
+    expect(adapter.sent).toEqual([a.title]);
+    expect((await ledger.get(a.id, target.id))?.state).toBe('delivered');
+  });
+
+  it('should fail with a clear reason, sending nothing, when the stored article has expired', async () => {
+    const a = article(2);
+    await publish(a, { queues, ledger, targets: [target] });
+    await redis.del(`${prefix}:article:${a.id}`);
+    await start();
+    const record = await eventually(async () => {
+      const r = await ledger.get(a.id, target.id);
+      return r?.state === 'failed' ? r : undefined;
+    });
+    expect(record.lastError).toMatch(/no longer stored/);
+    expect(adapter.sent).toEqual([]);
+  });
+
+  it('should still deliver a job queued with the article inside when the stored copy is gone', async () => {
+    const a = article(3);
+    await ledger.saveAndClaim(a, [target]);
+    await redis.del(`${prefix}:article:${a.id}`);
+    await queues.get(target).add('deliver', { articleId: a.id, article: a }, { ...jobOptions(target), jobId: jobId(a.id) });
+    await start();
+    await completedJob(queues.get(target), jobId(a.id));
+    expect(adapter.sent).toEqual([a.title]);
+  });
+
+  it('should retry a delivery whose preparing failed and send it once', async () => {
+    adapter.prepareFailures = 1;
+    const a = article(4);
+    await publish(a, { queues, ledger, targets: [target] });
+    await start();
+    const job = await completedJob(queues.get(target), jobId(a.id));
+    expect(job.attemptsMade).toBe(2);
+    expect(adapter.sent).toEqual([a.title]);
+    expect((await ledger.get(a.id, target.id))?.state).toBe('delivered');
+  });
+});
