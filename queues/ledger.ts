@@ -1,7 +1,8 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Article } from '../src/article/schema.js';
 import type { SendResult } from '../adapters/types.js';
 import { defineLedgerScripts, type LedgerScripts } from './ledger-scripts.js';
+export { defineLedgerScripts } from './ledger-scripts.js';
 import { settledMargin, slotMember, type SlidingWindow } from './limits.js';
 import { redactText } from '../src/logging.js';
 
@@ -100,10 +101,27 @@ export class Ledger {
    * Returns, per target, the state found (undefined when this call created the record).
    */
   async saveAndClaim(article: Article, targets: ReadonlyArray<{ id: string; platform: string }>): Promise<Array<DeliveryState | undefined>> {
+    const found = await this.scripts.crierLedgerSaveAndClaim(...this.saveAndClaimArgs(article, targets));
+    return claimedStates(found, targets.length);
+  }
+
+  /**
+   * saveAndClaim queued on a transaction (MULTI) of another connection, so publishing can
+   * claim and enqueue in one round trip. Returns how to read the script's reply from EXEC.
+   */
+  saveAndClaimIn(
+    tx: ChainableCommander,
+    article: Article,
+    targets: ReadonlyArray<{ id: string; platform: string }>,
+  ): (reply: unknown) => Array<DeliveryState | undefined> {
+    (tx as unknown as LedgerScripts).crierLedgerSaveAndClaim(...this.saveAndClaimArgs(article, targets));
+    return (reply) => claimedStates(reply as string[], targets.length);
+  }
+
+  private saveAndClaimArgs(article: Article, targets: ReadonlyArray<{ id: string; platform: string }>): [number, ...string[]] {
     const keys = [this.articleKey(article.id), this.targetsKey(article.id), ...targets.map((t) => this.key(article.id, t.id))];
     const args = [JSON.stringify(article), String(ARTICLE_TTL_SECONDS), new Date().toISOString(), ...targets.flatMap((t) => [t.id, t.platform])];
-    const found = await this.scripts.crierLedgerSaveAndClaim(keys.length, ...keys, ...args);
-    return targets.map((_, i) => (found[i] === '' || found[i] === undefined ? undefined : (found[i] as DeliveryState)));
+    return [keys.length, ...keys, ...args];
   }
 
   /**
@@ -214,6 +232,11 @@ return 0`;
   async saveProgress(articleId: string, targetId: string, step: string, value: string): Promise<void> {
     await this.redis.hset(this.key(articleId, targetId), `p:${step}`, value);
   }
+}
+
+/** saveAndClaim's reply → per target the state found, undefined where this call created the record. */
+function claimedStates(found: readonly string[], count: number): Array<DeliveryState | undefined> {
+  return Array.from({ length: count }, (_, i) => (found[i] === '' || found[i] === undefined ? undefined : (found[i] as DeliveryState)));
 }
 
 function parseRecord(articleId: string, target: string, hash: Record<string, string>): DeliveryRecord | undefined {

@@ -1,8 +1,10 @@
+import { Job, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { TargetConfig } from '../config/schema.js';
 import type { Article } from '../src/article/schema.js';
-import type { DeliveryState, Ledger } from './ledger.js';
+import { defineLedgerScripts, type DeliveryState, type Ledger } from './ledger.js';
 import { jobId } from './names.js';
-import type { QueueSet } from './queue-set.js';
+import type { DeliveryJobData, QueueSet } from './queue-set.js';
 
 export interface PublishOutcome {
   target: string;
@@ -39,24 +41,38 @@ export function jobOptions(target: TargetConfig) {
 
 /**
  * Fan an article out: one job per enabled target, with a deterministic job id and a
- * ledger claim, so publishing the same article again enqueues nothing new.
+ * ledger claim, so publishing the same article again enqueues nothing new. Storing the
+ * article, claiming every target and adding every job are one transaction (MULTI) and one
+ * round trip: a claim is never left without its job. A job id BullMQ still holds is not
+ * added twice; an article published again after its jobs were cleaned away gets a job
+ * that finds the ledger final and sends nothing.
  */
 export async function publish(article: Article, deps: PublishDeps): Promise<PublishResult> {
-  // One round trip stores the article and claims every target; then the adds go out together.
-  const found = await deps.ledger.saveAndClaim(article, deps.targets);
+  const targets = deps.targets;
+  if (targets.length === 0) return { articleId: article.id, outcomes: [] };
   const id = jobId(article.id);
-  const outcomes = await Promise.all(
-    deps.targets.map(async (target, i): Promise<PublishOutcome> => {
-      const existing = found[i];
-      // A claim left `queued` by a crash before the add is re-added: add() is idempotent by job id.
-      if (existing === undefined || existing === 'queued') {
-        const queue = deps.queues.get(target);
-        const job = await queue.add('deliver', { articleId: article.id }, { ...jobOptions(target), jobId: id });
-        const enqueued = existing === undefined;
-        return { target: target.id, platform: target.platform, enqueued, state: 'queued', jobId: job.id ?? id };
-      }
-      return { target: target.id, platform: target.platform, enqueued: false, state: existing, jobId: id };
-    }),
-  );
+  const queues = targets.map((t) => deps.queues.get(t));
+  // Every queue of a QueueSet shares one connection, which has BullMQ's scripts loaded.
+  const client = (await (queues[0] as Queue<DeliveryJobData>).getBackend().client) as unknown as Redis;
+  defineLedgerScripts(client);
+  const tx = client.multi();
+  const readClaims = deps.ledger.saveAndClaimIn(tx, article, targets);
+  targets.forEach((target, i) => {
+    const job = new Job<DeliveryJobData>(queues[i] as Queue<DeliveryJobData>, 'deliver', { articleId: article.id }, { ...jobOptions(target), jobId: id }, id);
+    void job.addJob(tx as never);
+  });
+  const replies = (await tx.exec()) ?? [];
+  replies.forEach(([error, value], i) => {
+    if (error !== null) throw error;
+    if (i > 0 && typeof value === 'number' && value < 0) throw new Error(`BullMQ refused the job for ${targets[i - 1]?.id} (code ${value})`);
+  });
+  const found = readClaims(replies[0]?.[1]);
+  const outcomes = targets.map((target, i): PublishOutcome => {
+    const existing = found[i];
+    if (existing === undefined || existing === 'queued') {
+      return { target: target.id, platform: target.platform, enqueued: existing === undefined, state: 'queued', jobId: String(replies[i + 1]?.[1] ?? id) };
+    }
+    return { target: target.id, platform: target.platform, enqueued: false, state: existing, jobId: id };
+  });
   return { articleId: article.id, outcomes };
 }

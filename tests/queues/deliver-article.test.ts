@@ -117,4 +117,16 @@ describe('delivery jobs that carry only the article id', () => {
     expect(adapter.sent).toEqual([a.title]);
     expect((await ledger.get(a.id, target.id))?.state).toBe('delivered');
   });
+
+  it('should send nothing again when a delivered article is published after its job was cleaned away', async () => {
+    const a = article(5);
+    await publish(a, { queues, ledger, targets: [target] });
+    await start();
+    await (await completedJob(queues.get(target), jobId(a.id))).remove();
+    const again = await publish(a, { queues, ledger, targets: [target] });
+    expect(again.outcomes).toEqual([expect.objectContaining({ enqueued: false, state: 'delivered' })]);
+    const job = await completedJob(queues.get(target), jobId(a.id));
+    expect(job.returnvalue).toMatchObject({ state: 'delivered', remoteId: 'm-1' });
+    expect(adapter.sent).toEqual([a.title]);
+  });
 });
