@@ -16,7 +16,7 @@ export function escapeAttr(value: string): string {
 }
 
 // eslint-disable-next-line no-control-regex -- the characters cleanText rewrites, control characters included
-const NEEDS_CLEANING = /[\ud800-\udfff\r\u0000-\u0009\u000b-\u001f\u2028-\u202e\u030a\u0333\u033f]/;
+const NEEDS_CLEANING = /[\ud800-\udfff\r\u0000-\u0009\u000b-\u001f\u2028-\u202e]|\u030a|\u0333|\u033f/;
 
 /**
  * Text as Telegram will keep it: TDLib turns control characters (tab included) into
