@@ -35,7 +35,9 @@ export async function completedJob(
 ): Promise<{ attemptsMade: number }> {
   return eventually(async () => {
     const job = await queue.getJob(id);
-    return job !== undefined && (await job.isCompleted()) ? job : undefined;
+    if (job === undefined || !(await job.isCompleted())) return undefined;
+    // Read again: the first read may predate the completion (and its attemptsMade) by a moment.
+    return queue.getJob(id);
   }, 15_000, `job ${id} to complete`);
 }
 
