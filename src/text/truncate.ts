@@ -36,9 +36,11 @@ function lastFitting(cuts: number[], ok: (end: number) => boolean): number {
   return best;
 }
 
-const TRAILING = /[\s,;:\-–—([{"'«“‘]+$/u;
+/** Characters dropped from the end of a cut before the ellipsis (spaces, commas, opening quotes…). */
+const DANGLING = String.raw`\s,;:\-–—([{"'«“‘`;
+const TRAILING = new RegExp(`[${DANGLING}]+$`, 'u');
 /** The first character TRAILING would not strip: a cut after it keeps some text. */
-const LEADING_TEXT = /[^\s,;:\-–—([{"'«“‘]/u;
+const LEADING_TEXT = new RegExp(`[^${DANGLING}]`, 'u');
 
 export interface TruncateOptions {
   /** Appended when text is cut inside a sentence. Default "…". */
