@@ -21,14 +21,6 @@ for i = 1, #KEYS do
 end
 return 0`;
 
-/** KEYS: record, article's target set. ARGV: target id, platform, now → the existing state, or nil when created. */
-const CLAIM = `
-local state = redis.call('HGET', KEYS[1], 'state')
-if state then return state end
-redis.call('HSET', KEYS[1], 'state', 'queued', 'createdAt', ARGV[3], 'updatedAt', ARGV[3], 'platform', ARGV[2], 'attempts', '0')
-redis.call('SADD', KEYS[2], ARGV[1])
-return false`;
-
 /**
  * Publishing. KEYS: article, article's target set, then one record per target.
  * ARGV: article JSON, its TTL (s), now, then target id and platform per target →
@@ -116,7 +108,6 @@ return false`;
 
 export interface LedgerScripts {
   crierLedgerSaveAndClaim(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string[]>;
-  crierLedgerClaim(record: string, set: string, targetId: string, platform: string, now: string): Promise<string | null>;
   crierLedgerBegin(numberOfKeys: number, ...keysAndArgs: string[]): Promise<[number, string[], number, string | null]>;
   crierLedgerSettle(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
   crierLedgerMark(record: string, protectedStates: string, ...fieldsAndValues: string[]): Promise<string | null>;
@@ -126,7 +117,6 @@ export interface LedgerScripts {
 export function defineLedgerScripts(redis: Redis): LedgerScripts {
   const r = redis as Redis & Partial<LedgerScripts>;
   if (r.crierLedgerBegin === undefined) {
-    redis.defineCommand('crierLedgerClaim', { numberOfKeys: 2, lua: CLAIM });
     redis.defineCommand('crierLedgerSaveAndClaim', { lua: SAVE_AND_CLAIM });
     redis.defineCommand('crierLedgerBegin', { lua: BEGIN });
     redis.defineCommand('crierLedgerMark', { numberOfKeys: 1, lua: MARK });

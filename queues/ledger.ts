@@ -2,7 +2,6 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import type { Article } from '../src/article/schema.js';
 import type { SendResult } from '../adapters/types.js';
 import { defineLedgerScripts, type LedgerScripts } from './ledger-scripts.js';
-export { defineLedgerScripts } from './ledger-scripts.js';
 import { settledMargin, slotMember, type SlidingWindow } from './limits.js';
 import { redactText } from '../src/logging.js';
 
@@ -77,23 +76,9 @@ export class Ledger {
     return `${this.prefix}:article:${articleId}`;
   }
 
-  /** Remember the article itself (for status, retry and the editors' bot). */
-  async saveArticle(article: Article): Promise<void> {
-    await this.redis.set(this.articleKey(article.id), JSON.stringify(article), 'EX', ARTICLE_TTL_SECONDS);
-  }
-
   async getArticle(articleId: string): Promise<Article | undefined> {
     const raw = await this.redis.get(this.articleKey(articleId));
     return raw === null ? undefined : (JSON.parse(raw) as Article);
-  }
-
-  /**
-   * Create the record as `queued` unless one exists. Returns the existing record's
-   * state, or undefined when this call created it.
-   */
-  async claim(articleId: string, targetId: string, platform: string): Promise<DeliveryState | undefined> {
-    const existing = await this.scripts.crierLedgerClaim(this.key(articleId, targetId), this.targetsKey(articleId), targetId, platform, new Date().toISOString());
-    return existing === null ? undefined : (existing as DeliveryState);
   }
 
   /**

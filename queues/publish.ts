@@ -2,7 +2,8 @@ import { Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { TargetConfig } from '../config/schema.js';
 import type { Article } from '../src/article/schema.js';
-import { defineLedgerScripts, type DeliveryState, type Ledger } from './ledger.js';
+import type { DeliveryState, Ledger } from './ledger.js';
+import { defineLedgerScripts } from './ledger-scripts.js';
 import { jobId } from './names.js';
 import type { DeliveryJobData, QueueSet } from './queue-set.js';
 

@@ -30,8 +30,7 @@ describe('editors bot: alerts', () => {
 
   /** A crash between the platform call and the ledger write, replayed: the job is found in `sending`. */
   async function crashedWhileSending(a: Article, target: string): Promise<void> {
-    await h.app.ledger.saveArticle(a);
-    await h.app.ledger.claim(a.id, target, 'telegram');
+    await h.app.ledger.saveAndClaim(a, [{ id: target, platform: 'telegram' }]);
     await h.app.ledger.markSending(a.id, target);
     const t = h.app.target(target)!;
     await h.app.queues.get(t).add('deliver', { articleId: a.id, article: a }, { ...jobOptions(t), jobId: jobId(a.id) });

@@ -115,7 +115,7 @@ describe('ledger error text', () => {
     const redis = new Redis(REDIS_URL);
     try {
       const ledger = new Ledger(redis, prefix);
-      await ledger.claim('a1', 't', 'telegram');
+      await ledger.saveAndClaim(toArticle({ id: 'a1', url: 'https://news.example/a1', title: 'Quay works' }), [{ id: 't', platform: 'telegram' }]);
       await ledger.markState('a1', 't', 'retrying', 'request to https://api.telegram.org/bot123456789:AAHsecretsecretsecretsecretsecret00/sendMessage failed via redis://user:hunter2@cache:6379');
       const record = await ledger.get('a1', 't');
       expect(record?.lastError).toBe('request to https://api.telegram.org/bot[REDACTED]/sendMessage failed via redis://user:[REDACTED]@cache:6379');
