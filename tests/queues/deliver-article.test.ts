@@ -2,17 +2,14 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TransientError } from '../../adapters/errors.js';
 import type { Adapter, SendResult, TelegramPost } from '../../adapters/types.js';
-import { buildConfig } from '../../config/load.js';
 import type { TargetConfig } from '../../config/schema.js';
-import { createRedis } from '../../queues/connection.js';
-import { Ledger } from '../../queues/ledger.js';
+import type { Ledger } from '../../queues/ledger.js';
 import { jobId } from '../../queues/names.js';
 import { jobOptions, publish } from '../../queues/publish.js';
-import { QueueSet } from '../../queues/queue-set.js';
-import { DeliveryWorkers } from '../../queues/worker.js';
+import type { QueueSet } from '../../queues/queue-set.js';
 import { toArticle } from '../../src/article/schema.js';
-import { silentLogger } from '../../src/logging.js';
-import { completedJob, deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { deliveryHarness, type DeliveryHarness } from '../helpers/delivery.js';
+import { completedJob, eventually } from '../helpers/redis.js';
 
 /**
  * Delivery jobs carry the article's id only: the article is stored once by publish and
@@ -37,39 +34,23 @@ class RecordingAdapter implements Adapter<TelegramPost> {
 }
 
 describe('delivery jobs that carry only the article id', () => {
+  let h: DeliveryHarness;
   let prefix: string;
   let redis: Redis;
-  let workerRedis: Redis;
   let queues: QueueSet;
   let ledger: Ledger;
-  let workers: DeliveryWorkers | undefined;
   let target: TargetConfig;
   let adapter: RecordingAdapter;
 
   beforeEach(() => {
-    prefix = uniquePrefix('jobdata');
-    redis = createRedis(REDIS_URL);
-    workerRedis = createRedis(REDIS_URL, 'worker');
-    queues = new QueueSet(redis, prefix);
-    ledger = new Ledger(redis, prefix);
-    target = buildConfig({ targets: [{ id: 'chan', platform: 'telegram', attempts: 3, backoffMs: 10, limiter: { max: 0, duration: 1000 } }] }, {}).targets[0]!;
+    h = deliveryHarness('jobdata');
+    ({ prefix, redis, queues, ledger, target } = h);
     adapter = new RecordingAdapter(target);
-    workers = undefined;
   });
 
-  afterEach(async () => {
-    await workers?.close(1000);
-    await queues.close();
-    redis.disconnect();
-    workerRedis.disconnect();
-    await deletePrefix(prefix);
-  });
+  afterEach(() => h.close());
 
-  async function start(): Promise<void> {
-    workers = new DeliveryWorkers({ connection: workerRedis, prefix, targets: [target], adapters: new Map([[target.id, adapter as Adapter]]), ledger, queues, logger: silentLogger, concurrency: 2, telegramGlobalPerSecond: 0 });
-    workers.start();
-    await workers.ready();
-  }
+  const start = () => h.start(adapter as Adapter);
 
   const article = (n: number) => toArticle({ url: `https://news.example/jobdata/${n}`, title: `Ferry timetable story ${n}` });
 

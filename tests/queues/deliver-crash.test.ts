@@ -1,18 +1,14 @@
-import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TransientError } from '../../adapters/errors.js';
 import type { Adapter, PrepareContext, SendContext, SendResult, TelegramPost } from '../../adapters/types.js';
-import { buildConfig } from '../../config/load.js';
 import type { TargetConfig } from '../../config/schema.js';
-import { createRedis } from '../../queues/connection.js';
-import { Ledger } from '../../queues/ledger.js';
+import type { Ledger } from '../../queues/ledger.js';
 import { jobId } from '../../queues/names.js';
 import { jobOptions } from '../../queues/publish.js';
-import { QueueSet } from '../../queues/queue-set.js';
-import { DeliveryWorkers } from '../../queues/worker.js';
+import type { QueueSet } from '../../queues/queue-set.js';
 import { toArticle, type Article } from '../../src/article/schema.js';
-import { silentLogger } from '../../src/logging.js';
-import { completedJob, deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { deliveryHarness, type DeliveryHarness } from '../helpers/delivery.js';
+import { completedJob, eventually } from '../helpers/redis.js';
 
 /**
  * A job found with its delivery in `sending` (a worker died between calling the platform
@@ -50,30 +46,14 @@ class CrashAdapter implements Adapter<TelegramPost> {
 }
 
 describe('a delivery found in doubt after a crash', () => {
-  let prefix: string;
-  let redis: Redis;
-  let workerRedis: Redis;
+  let h: DeliveryHarness;
   let queues: QueueSet;
   let ledger: Ledger;
-  let workers: DeliveryWorkers;
   let target: TargetConfig;
   const unknown: string[] = [];
 
   async function start(adapter: CrashAdapter): Promise<void> {
-    workers = new DeliveryWorkers({
-      connection: workerRedis,
-      prefix,
-      targets: [target],
-      adapters: new Map([[target.id, adapter as Adapter]]),
-      ledger,
-      queues,
-      logger: silentLogger,
-      concurrency: 1,
-      telegramGlobalPerSecond: 0,
-      observer: { unknown: (e) => void unknown.push(e.article.id) },
-    });
-    workers.start();
-    await workers.ready();
+    await h.start(adapter as Adapter, { concurrency: 1, observer: { unknown: (e) => void unknown.push(e.article.id) } });
   }
 
   /** The state a crash leaves: the record marked sending, the job back in the queue. */
@@ -91,22 +71,12 @@ describe('a delivery found in doubt after a crash', () => {
     });
 
   beforeEach(() => {
-    prefix = uniquePrefix('crash');
-    redis = createRedis(REDIS_URL);
-    workerRedis = createRedis(REDIS_URL, 'worker');
-    queues = new QueueSet(redis, prefix);
-    ledger = new Ledger(redis, prefix);
-    target = buildConfig({ targets: [{ id: 'chan', platform: 'telegram', attempts: 3, backoffMs: 10, limiter: { max: 0, duration: 1000 } }] }, {}).targets[0]!;
+    h = deliveryHarness('crash');
+    ({ queues, ledger, target } = h);
     unknown.length = 0;
   });
 
-  afterEach(async () => {
-    await workers.close(1000);
-    await queues.close();
-    redis.disconnect();
-    workerRedis.disconnect();
-    await deletePrefix(prefix);
-  });
+  afterEach(() => h.close());
 
   const article = (n: number) => toArticle({ url: `https://news.example/crash/${n}`, title: `Crash story ${n}` });
 

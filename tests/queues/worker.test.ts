@@ -2,17 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { PausedError, PermanentError, RateLimitedError, TransientError } from '../../adapters/errors.js';
 import type { Adapter, SendContext, SendResult, TelegramPost } from '../../adapters/types.js';
-import { buildConfig } from '../../config/load.js';
 import type { TargetConfig } from '../../config/schema.js';
-import { createRedis } from '../../queues/connection.js';
-import { Ledger } from '../../queues/ledger.js';
+import type { Ledger } from '../../queues/ledger.js';
 import { publish } from '../../queues/publish.js';
-import { QueueSet } from '../../queues/queue-set.js';
+import type { QueueSet } from '../../queues/queue-set.js';
 import { retryDeliveries } from '../../queues/retry.js';
-import { DeliveryWorkers } from '../../queues/worker.js';
 import { toArticle } from '../../src/article/schema.js';
-import { silentLogger } from '../../src/logging.js';
-import { completedJob, deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { deliveryHarness, type DeliveryHarness } from '../helpers/delivery.js';
+import { completedJob, eventually } from '../helpers/redis.js';
 
 /**
  * Queue semantics with a scripted adapter: each send pops the next scripted outcome.
@@ -36,52 +33,30 @@ class ScriptedAdapter implements Adapter<TelegramPost> {
 }
 
 describe('delivery worker', () => {
+  let h: DeliveryHarness;
   let prefix: string;
   let redis: Redis;
-  let workerRedis: Redis;
   let queues: QueueSet;
   let ledger: Ledger;
-  let workers: DeliveryWorkers | undefined;
   let target: TargetConfig;
   let adapter: ScriptedAdapter;
   const events: string[] = [];
 
-  beforeEach(() => {
-    prefix = uniquePrefix('worker');
-    redis = createRedis(REDIS_URL);
-    workerRedis = createRedis(REDIS_URL, 'worker');
-    queues = new QueueSet(redis, prefix);
-    ledger = new Ledger(redis, prefix);
-    target = buildConfig({ targets: [{ id: 'chan', platform: 'telegram', attempts: 3, backoffMs: 10, limiter: { max: 0, duration: 1000 } }] }, {})
-      .targets[0]!;
+  beforeEach(async () => {
+    h = deliveryHarness('worker');
+    ({ prefix, redis, queues, ledger, target } = h);
     adapter = new ScriptedAdapter(target);
     events.length = 0;
-    workers = new DeliveryWorkers({
-      connection: workerRedis,
-      prefix,
-      targets: [target],
-      adapters: new Map([[target.id, adapter as Adapter]]),
-      ledger,
-      queues,
-      logger: silentLogger,
-      concurrency: 2,
-      telegramGlobalPerSecond: 0,
+    await h.start(adapter as Adapter, {
       observer: {
         failed: (e) => void events.push(`failed:${e.reason}`),
         paused: (e) => void events.push(`paused:${e.action}`),
         rateLimited: (e) => void events.push(`rate:${e.waitMs}`),
       },
     });
-    workers.start();
   });
 
-  afterEach(async () => {
-    await workers?.close(1000);
-    await queues.close();
-    redis.disconnect();
-    workerRedis.disconnect();
-    await deletePrefix(prefix);
-  });
+  afterEach(() => h.close());
 
   const article = (n = 1) => toArticle({ url: `https://news.example/a/${n}`, title: `Article ${n}` });
   const settled = (id: string, states: string[]) =>
