@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { buildConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { toArticle, type Article } from '../src/article/schema.js';
@@ -22,23 +21,6 @@ export interface BenchOptions {
 
 export function runPrefix(): string {
   return `crier-bench-${randomBytes(4).toString('hex')}`;
-}
-
-/** Delete every key under a prefix. */
-export async function deletePrefix(url: string, prefix: string): Promise<number> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  let deleted = 0;
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return deleted;
 }
 
 const PARAGRAPHS = [

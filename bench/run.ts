@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { deletePrefix, REDIS_URL, runPrefix, type BenchOptions } from './common.js';
+import { deletePrefix } from '../queues/connection.js';
+import { REDIS_URL, runPrefix, type BenchOptions } from './common.js';
 import { measureLatency } from './latency.js';
 import { measureMemory } from './memory.js';
 import { measureRateLimit } from './rate-limit.js';
@@ -41,7 +42,7 @@ try {
     }
   }
 } finally {
-  await deletePrefix(REDIS_URL, options.prefix);
+  await deletePrefix(REDIS_URL, options.prefix, `${options.prefix}*`);
 }
 results.seconds = Math.round((performance.now() - started) / 100) / 10;
 const full: Results = { ...results, goals: goals(results) };

@@ -28,13 +28,16 @@ export async function pingRedis(url: string, timeoutMs = 1500): Promise<boolean>
   }
 }
 
-/** Delete every key under a prefix (queues, ledger, budgets): the demo and tests leave nothing behind. */
-export async function deletePrefix(url: string, prefix: string): Promise<void> {
+/**
+ * Delete every key under a prefix (queues, ledger, budgets): the demo, the tests and the
+ * benchmarks leave nothing behind. `match` widens it (the benchmarks' runs use `<prefix>-<figure>:`).
+ */
+export async function deletePrefix(url: string, prefix: string, match = `${prefix}:*`): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
       cursor = next;
       if (keys.length > 0) await redis.del(...keys);
     } while (cursor !== '0');
