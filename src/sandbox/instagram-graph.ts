@@ -22,26 +22,24 @@ export interface InstagramGraphFakeOptions {
   quotaTotal?: number;
 }
 
-export interface GraphPublished {
-  id: string;
-  containerId: string;
+/** What a media container holds: the caption and the fetched, checked image. */
+interface ContainerContent {
   caption: string;
   altText?: string;
   imageUrl: string;
   width: number;
   height: number;
   jpegBytes: number;
+}
+
+export interface GraphPublished extends ContainerContent {
+  id: string;
+  containerId: string;
   permalink: string;
 }
 
-interface Container {
+interface Container extends ContainerContent {
   id: string;
-  caption: string;
-  altText?: string;
-  imageUrl: string;
-  width: number;
-  height: number;
-  jpegBytes: number;
   /** IN_PROGRESS answers given so far. */
   polls: number;
   mediaId?: string;
