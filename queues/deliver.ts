@@ -28,7 +28,8 @@ export interface DeliverOutcome {
 
 /**
  * One delivery: begin (ledger check, a slot in each budget, mark `sending`, and the stored
- * article: one round trip) → format → prepare → (reconcile) → send → record. A stray job
+ * article: one round trip) → format → prepare → (reconcile) → send → record (ordered before
+ * BullMQ's completion on the same connection, so it costs no round trip of its own). A stray job
  * for a delivery that is already final costs that one round trip and nothing else
  * (markState never overwrites a final state). Preparing (media) runs inside the crash
  * window, so a worker that dies there leaves the delivery in doubt and the next attempt
@@ -102,9 +103,20 @@ export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | u
     await ledger.settle(slot).catch(() => undefined);
     return handleError(error, job, deps, base, 'send');
   }
-  await ledger.markDelivered(articleId, target.id, result, slot);
+  // Not awaited: the ledger shares the worker's connection, so this write reaches Redis
+  // before BullMQ's completion of the job (issued once this returns) and leaves in the same
+  // socket write. A crash before either lands leaves the record `sending`: the job is
+  // picked up again and reconciles, as after any crash mid-send.
   const duplicate = result.status === 'duplicate';
-  observer.delivered?.({ ...base, latencyMs: Date.now() - job.timestamp, remoteId: result.remoteId, duplicate, ...(result.url ? { url: result.url } : {}) });
+  const delivered = { ...base, latencyMs: 0, remoteId: result.remoteId, duplicate, ...(result.url ? { url: result.url } : {}) };
+  ledger.markDelivered(articleId, target.id, result, slot).then(
+    () => {
+      delivered.latencyMs = Date.now() - job.timestamp;
+      observer.delivered?.(delivered);
+    },
+    (error: unknown) =>
+      deps.logger.error({ target: target.id, articleId, remoteId: result.remoteId, err: error instanceof Error ? error.message : String(error) }, 'sent, but the ledger could not record it; the record stays `sending` (a later job reconciles)'),
+  );
   return { state: duplicate ? 'duplicate' : 'delivered', remoteId: result.remoteId, ...(result.url ? { url: result.url } : {}) };
 }
 

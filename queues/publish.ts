@@ -1,4 +1,4 @@
-import { Job, type Queue } from 'bullmq';
+import { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { TargetConfig } from '../config/schema.js';
 import type { Article } from '../src/article/schema.js';
@@ -40,40 +40,99 @@ export function jobOptions(target: TargetConfig) {
   };
 }
 
+/** At most this many articles share one transaction. */
+const MAX_BATCH = 200;
+
+interface Request {
+  article: Article;
+  deps: PublishDeps;
+  resolve(result: PublishResult): void;
+  reject(error: unknown): void;
+}
+
+/** Articles waiting for the end of this turn of the event loop, per queue set (connection). */
+const waiting = new WeakMap<QueueSet, Request[]>();
+
 /**
  * Fan an article out: one job per enabled target, with a deterministic job id and a
  * ledger claim, so publishing the same article again enqueues nothing new. Storing the
  * article, claiming every target and adding every job are one transaction (MULTI) and one
- * round trip: a claim is never left without its job. A job id BullMQ still holds is not
- * added twice; an article published again after its jobs were cleaned away gets a job
- * that finds the ledger final and sends nothing.
+ * round trip: a claim is never left without its job. Articles published in the same turn
+ * of the event loop (a feed poll, a burst of webhooks) share that transaction, each with
+ * its own outcome. A job id BullMQ still holds is not added twice; an article published
+ * again after its jobs were cleaned away gets a job that finds the ledger final and sends
+ * nothing.
  */
-export async function publish(article: Article, deps: PublishDeps): Promise<PublishResult> {
-  const targets = deps.targets;
-  if (targets.length === 0) return { articleId: article.id, outcomes: [] };
-  const id = jobId(article.id);
-  const queues = targets.map((t) => deps.queues.get(t));
-  // Every queue of a QueueSet shares one connection, which has BullMQ's scripts loaded.
-  const client = (await (queues[0] as Queue<DeliveryJobData>).getBackend().client) as unknown as Redis;
-  defineLedgerScripts(client);
-  const tx = client.multi();
-  const readClaims = deps.ledger.saveAndClaimIn(tx, article, targets);
-  targets.forEach((target, i) => {
-    const job = new Job<DeliveryJobData>(queues[i] as Queue<DeliveryJobData>, 'deliver', { articleId: article.id }, { ...jobOptions(target), jobId: id }, id);
-    void job.addJob(tx as never);
+export function publish(article: Article, deps: PublishDeps): Promise<PublishResult> {
+  if (deps.targets.length === 0) return Promise.resolve({ articleId: article.id, outcomes: [] });
+  return new Promise((resolve, reject) => {
+    let batch = waiting.get(deps.queues);
+    if (batch === undefined) {
+      const opened: Request[] = (batch = []);
+      waiting.set(deps.queues, opened);
+      setImmediate(() => {
+        if (waiting.get(deps.queues) === opened) waiting.delete(deps.queues);
+        void commit(opened);
+      });
+    }
+    batch.push({ article, deps, resolve, reject });
+    if (batch.length >= MAX_BATCH) waiting.delete(deps.queues);
   });
-  const replies = (await tx.exec()) ?? [];
+}
+
+/** One transaction for a batch of articles; each request settles with its own part of the replies. */
+async function commit(batch: readonly Request[]): Promise<void> {
+  try {
+    const first = batch[0] as Request;
+    // Every queue of a QueueSet shares one connection, which has BullMQ's scripts loaded.
+    const client = (await first.deps.queues.get(first.deps.targets[0] as TargetConfig).getBackend().client) as unknown as Redis;
+    defineLedgerScripts(client);
+    const tx = client.multi();
+    const readers = batch.map(({ article, deps }) => {
+      const readClaims = deps.ledger.saveAndClaimIn(tx, article, deps.targets);
+      const id = jobId(article.id);
+      for (const target of deps.targets) {
+        const queue = deps.queues.get(target);
+        const job = new Job<DeliveryJobData>(queue, 'deliver', { articleId: article.id }, { ...jobOptions(target), jobId: id }, id);
+        void job.addJob(tx as never);
+      }
+      return readClaims;
+    });
+    const replies = (await tx.exec()) ?? [];
+    let offset = 0;
+    batch.forEach((request, n) => {
+      const count = 1 + request.deps.targets.length;
+      const own = replies.slice(offset, offset + count);
+      offset += count;
+      try {
+        request.resolve(outcomes(request, own, readers[n] as (reply: unknown) => Array<DeliveryState | undefined>));
+      } catch (error) {
+        request.reject(error);
+      }
+    });
+  } catch (error) {
+    for (const request of batch) request.reject(error);
+  }
+}
+
+/** One article's outcomes from its replies: the claim script's, then one per target's job. */
+function outcomes({ article, deps }: Request, replies: Array<[Error | null, unknown]>, readClaims: (reply: unknown) => Array<DeliveryState | undefined>): PublishResult {
+  const targets = deps.targets;
+  const id = jobId(article.id);
+  if (replies.length !== 1 + targets.length) throw new Error(`publishing ${article.id}: Redis answered ${replies.length} of ${1 + targets.length} commands`);
   replies.forEach(([error, value], i) => {
     if (error !== null) throw error;
     if (i > 0 && typeof value === 'number' && value < 0) throw new Error(`BullMQ refused the job for ${targets[i - 1]?.id} (code ${value})`);
   });
   const found = readClaims(replies[0]?.[1]);
-  const outcomes = targets.map((target, i): PublishOutcome => {
-    const existing = found[i];
-    if (existing === undefined || existing === 'queued') {
-      return { target: target.id, platform: target.platform, enqueued: existing === undefined, state: 'queued', jobId: String(replies[i + 1]?.[1] ?? id) };
-    }
-    return { target: target.id, platform: target.platform, enqueued: false, state: existing, jobId: id };
-  });
-  return { articleId: article.id, outcomes };
+  return {
+    articleId: article.id,
+    outcomes: targets.map((target, i): PublishOutcome => {
+      const existing = found[i];
+      if (existing === undefined || existing === 'queued') {
+        return { target: target.id, platform: target.platform, enqueued: existing === undefined, state: 'queued', jobId: String(replies[i + 1]?.[1] ?? id) };
+      }
+      return { target: target.id, platform: target.platform, enqueued: false, state: existing, jobId: id };
+    }),
+  };
 }

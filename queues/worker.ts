@@ -4,19 +4,24 @@ import type { Logger } from 'pino';
 import type { Adapter } from '../adapters/types.js';
 import type { TargetConfig } from '../config/schema.js';
 import { deliver, type DeliverOutcome } from './deliver.js';
-import type { Ledger } from './ledger.js';
+import { coalesceWrites } from './connection.js';
+import { Ledger } from './ledger.js';
 import { SlidingWindowLimiter, telegramBudgetKey } from './limits.js';
 import { queueName } from './names.js';
 import type { DeliveryObserver } from './observer.js';
 import type { DeliveryJobData, QueueSet } from './queue-set.js';
 
 export interface WorkersOptions {
-  /** A connection made with maxRetriesPerRequest: null (createRedis(url, 'worker')). */
+  /**
+   * The workers' own connection, made with maxRetriesPerRequest: null (createRedis(url,
+   * 'worker')). BullMQ and the workers' ledger both use it, with writes combined per turn
+   * of the event loop (coalesceWrites), so a delivery's `delivered` record is written
+   * before BullMQ's completion of its job, in order, on one socket.
+   */
   connection: Redis;
   prefix: string;
   targets: readonly TargetConfig[];
   adapters: ReadonlyMap<string, Adapter>;
-  ledger: Ledger;
   queues: QueueSet;
   logger: Logger;
   observer?: DeliveryObserver;
@@ -53,6 +58,8 @@ export class DeliveryWorkers {
 
   start(): void {
     const o = this.options;
+    coalesceWrites(o.connection);
+    const ledger = new Ledger(o.connection, o.prefix);
     const budgets = new Map<string, SlidingWindowLimiter>();
     for (const target of o.targets) {
       const adapter = o.adapters.get(target.id);
@@ -81,7 +88,7 @@ export class DeliveryWorkers {
       const worker = new Worker<DeliveryJobData, DeliverOutcome>(
         queueName(target.id),
         (job, _token, signal) =>
-          deliver(job, signal, { target, adapter, ledger: o.ledger, queue, logger: o.logger, observer: o.observer ?? {}, budgets: targetBudgets }),
+          deliver(job, signal, { target, adapter, ledger, queue, logger: o.logger, observer: o.observer ?? {}, budgets: targetBudgets }),
         {
           connection: o.connection,
           prefix: o.prefix,

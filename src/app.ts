@@ -115,7 +115,6 @@ export class App {
       prefix: this.config.redis.prefix,
       targets: this.targets,
       adapters: this.getAdapters(),
-      ledger: this.ledger,
       queues: this.queues,
       logger: this.logger,
       concurrency: this.config.worker.concurrency,

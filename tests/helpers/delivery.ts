@@ -46,7 +46,6 @@ export function deliveryHarness(name: string): DeliveryHarness {
         prefix,
         targets: [target],
         adapters: new Map([[target.id, adapter]]),
-        ledger,
         queues,
         logger: silentLogger,
         concurrency: options.concurrency ?? 2,

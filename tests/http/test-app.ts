@@ -102,7 +102,6 @@ export class TestApp implements ServeApp {
       prefix: this.config.redis.prefix,
       targets: this.targets,
       adapters,
-      ledger: this.ledger,
       queues: this.queues,
       logger: this.logger,
       concurrency: 2,
