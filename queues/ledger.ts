@@ -127,9 +127,14 @@ export class Ledger {
     budgets: readonly SlidingWindow[] = [],
   ): Promise<Begun> {
     const windows = budgets.filter((b) => b.max > 0).map((b) => ({ key: b.key, max: b.max, windowMs: b.periodMs + settledMargin(b.periodMs) }));
-    const member = slotMember();
-    const keys = [this.key(articleId, targetId), this.targetsKey(articleId), this.articleKey(articleId), ...windows.map((b) => b.key)];
-    const args = [targetId, platform, new Date().toISOString(), member, ...windows.flatMap((b) => [String(b.max), String(b.windowMs)])];
+    // A slot's member is only needed when there is a budget to take it in.
+    const member = windows.length > 0 ? slotMember() : '';
+    const keys = [this.key(articleId, targetId), this.targetsKey(articleId), this.articleKey(articleId)];
+    const args = [targetId, platform, new Date().toISOString(), member];
+    for (const b of windows) {
+      keys.push(b.key);
+      args.push(String(b.max), String(b.windowMs));
+    }
     const [outcome, flat, wait, json] = await this.scripts.crierLedgerBegin(keys.length, ...keys, ...args);
     const hash: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;

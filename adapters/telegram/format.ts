@@ -18,7 +18,7 @@ import { codePoints, truncate } from '../../src/text/truncate.js';
 import type { TelegramTarget } from '../../config/targets/telegram.js';
 import type { TelegramPost } from '../types.js';
 import { block, oneLine, withTracking } from './html.js';
-import { compileTemplate, DEFAULT_TEMPLATE, renderTemplate, type CompiledTemplate, type TemplateValues } from './template.js';
+import { compileTemplate, DEFAULT_TEMPLATE, renderTemplate, type CompiledTemplate, type Rendered, type TemplateValues } from './template.js';
 
 export const TELEGRAM_MESSAGE_LIMIT = 4096;
 export const TELEGRAM_CAPTION_LIMIT = 1024;
@@ -87,29 +87,31 @@ function shorten(text: string, limit: number, fits: (candidate: string) => boole
 }
 
 /**
- * The values shrunk until the rendered text fits `limit`, or undefined when even the
- * title and the link do not fit. Order: shorten the summary, drop hashtags from the end,
+ * The post rendered with the values shrunk until its text fits `limit`, or undefined when
+ * even the title and the link do not fit. Order: shorten the summary, drop hashtags from the end,
  * drop the byline (and authors, source), shorten the deck.
  */
-function fit(template: CompiledTemplate, start: TemplateValues, url: string, limit: number): TemplateValues | undefined {
+function fit(template: CompiledTemplate, start: TemplateValues, url: string, limit: number): Rendered | undefined {
+  // Most posts fit as they are: render once and keep it.
+  const first = renderTemplate(template, start, url);
+  if (codePoints(first.text) <= limit) return first;
   const v = { ...start };
   const fits = (candidate: TemplateValues) => codePoints(renderTemplate(template, candidate, url).text) <= limit;
-  if (fits(v)) return v;
 
   v.summary = shorten(v.summary, limit, (s) => fits({ ...v, summary: s }));
-  if (fits(v)) return v;
+  if (fits(v)) return renderTemplate(template, v, url);
   const tags = v.hashtags.split(' ').filter((t) => t !== '');
   while (tags.length > 0 && !fits(v)) {
     tags.pop();
     v.hashtags = tags.join(' ');
   }
   for (const key of ['byline', 'authors', 'source'] as const) {
-    if (fits(v)) return v;
+    if (fits(v)) return renderTemplate(template, v, url);
     v[key] = '';
   }
-  if (fits(v)) return v;
+  if (fits(v)) return renderTemplate(template, v, url);
   v.subtitle = shorten(v.subtitle, limit, (s) => fits({ ...v, subtitle: s }));
-  return fits(v) ? v : undefined;
+  return fits(v) ? renderTemplate(template, v, url) : undefined;
 }
 
 export function formatTelegram(article: Article, target: TelegramTarget): TelegramPost {
@@ -125,7 +127,7 @@ export function formatTelegram(article: Article, target: TelegramTarget): Telegr
   if (image !== undefined) {
     const caption = fit(template, start, url, TELEGRAM_CAPTION_LIMIT);
     if (caption !== undefined) {
-      return { ...post, method: 'sendPhoto', photo: image.url, caption: renderTemplate(template, caption, url).html, ...button };
+      return { ...post, method: 'sendPhoto', photo: image.url, caption: caption.html, ...button };
     }
   }
 
@@ -134,14 +136,14 @@ export function formatTelegram(article: Article, target: TelegramTarget): Telegr
     // Only an invalid Article (a title past the schema's 1000 characters) gets here.
     const rest = { ...start, summary: '', hashtags: '', byline: '', authors: '', source: '', subtitle: '' };
     const fits = (title: string) => codePoints(renderTemplate(template, { ...rest, title }, url).text) <= TELEGRAM_MESSAGE_LIMIT;
-    chosen = { ...rest, title: truncate(start.title, fits) };
+    chosen = renderTemplate(template, { ...rest, title: truncate(start.title, fits) }, url);
   }
   // When the caption could not hold the post, a large preview shows the article's picture instead.
   const bigPreview = target.link !== 'button' || asPhoto;
   return {
     ...post,
     method: 'sendMessage',
-    text: renderTemplate(template, chosen, url).html,
+    text: chosen.html,
     link_preview_options: bigPreview ? { url, prefer_large_media: true, show_above_text: false } : { is_disabled: true },
     ...button,
   };

@@ -91,8 +91,18 @@ export function truncate(text: string, fits: (candidate: string) => boolean, opt
 
 /** Unicode code points, the unit Telegram counts message length in. */
 export function codePoints(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
+  // As the string iterator counts (a lone surrogate is one code point), without making a string per step.
+  let n = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
   return n;
 }
 
