@@ -160,4 +160,26 @@ describe('delivery worker', () => {
     await settled(a.id, ['delivered']);
     expect(adapter.calls.map((c) => c.progress)).toEqual([{ 'tweet:0': '111' }, { 'tweet:0': '111' }]);
   });
+
+  it("should record a delivery before BullMQ completes its job, on the worker's connection", async () => {
+    // Redis's MONITOR lists commands in the order Redis ran them, scripts' commands included.
+    const monitor = await redis.monitor();
+    const ran: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => void ran.push(args));
+    try {
+      const batch = [11, 12, 13, 14, 15, 16].map(article);
+      await Promise.all(batch.map((a) => publish(a, { queues, ledger, targets: [target] })));
+      for (const a of batch) await completedJob(queues.get(target), `a-${a.id}`);
+      for (const a of batch) {
+        const recorded = ran.findIndex((c) => c[0]?.toLowerCase() === 'hset' && c[1] === `${prefix}:ledger:${a.id}:chan` && c.includes('delivered'));
+        // BullMQ's completion (a script) adds the job to the completed set.
+        const completed = ran.findIndex((c) => c[0]?.toLowerCase() === 'zadd' && c[1] === `${prefix}:deliver.chan:completed` && c.includes(`a-${a.id}`));
+        expect(recorded).toBeGreaterThanOrEqual(0);
+        expect(completed).toBeGreaterThan(recorded);
+      }
+    } finally {
+      monitor.disconnect();
+    }
+  });
 });
+
