@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { toArticle, type Article } from '../src/article/schema.js';
@@ -10,6 +13,16 @@ import { toArticle, type Article } from '../src/article/schema.js';
  */
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * The repository's root (where package.json is): the benchmarks run compiled from
+ * dist/bench/ (`npm run bench`, the code that ships) or from their sources through tsx.
+ */
+export const REPO_ROOT = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 
 export interface BenchOptions {
   quick: boolean;

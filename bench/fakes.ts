@@ -21,10 +21,12 @@ export interface FakesProcess {
 }
 
 const RUNNER = fileURLToPath(new URL('../bin/tsx-run.js', import.meta.url));
-const HOST = fileURLToPath(new URL('./fakes-host.ts', import.meta.url));
+// Compiled (dist/bench/fakes.js) the host is JavaScript too; from sources, tsx runs it.
+const COMPILED = import.meta.url.endsWith('.js');
+const HOST = fileURLToPath(new URL(COMPILED ? './fakes-host.js' : './fakes-host.ts', import.meta.url));
 
 export async function startFakesProcess(options: FakesHostOptions = {}): Promise<FakesProcess> {
-  const child: ChildProcess = fork(RUNNER, [HOST, JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(COMPILED ? HOST : RUNNER, [...(COMPILED ? [] : [HOST]), JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let next = 0;
   const waiting = new Map<number, (body: unknown) => void>();
   const urls = await new Promise<FakesProcess['urls']>((resolve, reject) => {

@@ -2,11 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { App } from '../src/app.js';
 import { silentLogger } from '../src/logging.js';
-import { benchArticle, benchConfig, pool, round, sleep, type BenchOptions } from './common.js';
+import { benchArticle, benchConfig, pool, REPO_ROOT, round, sleep, type BenchOptions } from './common.js';
 import { startFakesProcess } from './fakes.js';
 
 /**
@@ -24,7 +23,7 @@ export interface MemoryResult {
   drain_per_s: number;
 }
 
-const CLI = fileURLToPath(new URL('../bin/crier.js', import.meta.url));
+const CLI = join(REPO_ROOT, 'bin', 'crier.js');
 
 function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
   try {
