@@ -80,8 +80,8 @@ export function telegramTarget(fake: { url: string }): Record<string, unknown> {
 }
 
 export async function measureThroughput(options: BenchOptions): Promise<ThroughputResult> {
-  const rounds = options.quick ? 5 : 9;
-  const perRound = options.quick ? 500 : 2000;
+  const rounds = options.quick ? 7 : 9;
+  const perRound = options.quick ? 1000 : 2000;
   const concurrency = 10;
   const fakes = await startFakesProcess({ telegram: { perChatPerMinute: 0, globalPerSecond: 0 } });
   const fake = { url: fakes.urls.telegram };
@@ -102,8 +102,8 @@ export async function measureThroughput(options: BenchOptions): Promise<Throughp
       crier: (r: number) => crierRun(options, fake, `${run}r${r}`, perRound, concurrency),
     };
     // Warm up every path (JIT, connections, scripts) outside the clock.
-    await bareRun(options, 'warm', 300, concurrency, send, sameSend);
-    await crierRun(options, fake, `${run}w`, 300, concurrency);
+    await bareRun(options, 'warm', perRound, concurrency, send, sameSend);
+    await crierRun(options, fake, `${run}w`, perRound, concurrency);
     // Short rounds, interleaved with the order rotating, so a busy moment on a shared machine
     // lands on every system alike. Rates are medians over rounds; the ratio is the median of
     // each round's crier / baseline (measured back to back).
