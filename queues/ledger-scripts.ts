@@ -107,7 +107,7 @@ redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 return false`;
 
 export interface LedgerScripts {
-  crierLedgerSaveAndClaim(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string[]>;
+  crierLedgerSaveAndClaim(numberOfKeys: number, ...keysAndArgs: Array<string | Buffer>): Promise<string[]>;
   crierLedgerBegin(numberOfKeys: number, ...keysAndArgs: string[]): Promise<[number, string[], number, string | null]>;
   crierLedgerSettle(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
   crierLedgerMark(record: string, protectedStates: string, ...fieldsAndValues: string[]): Promise<string | null>;
