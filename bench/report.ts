@@ -75,7 +75,7 @@ export function table(r: Results): string {
   const g = r.goals;
   const rows: string[] = ['| Figure | crier | Baseline / bound | Goal | |', '|---|---|---|---|---|'];
   if (t) {
-    rows.push(`| Throughput (Telegram, concurrency ${t.concurrency}) | ${t.crier_per_s} deliveries/s | same-send ${t.baseline_per_s}/s, bare BullMQ no-op ${t.bare_bullmq_per_s}/s | ratio ${t.ratio} ≥ 0.8 | ${yes(g.throughput?.met)} |`);
+    rows.push(`| Throughput (Telegram, concurrency ${t.concurrency}) | ${t.crier_per_s} deliveries/s | same-send ${t.baseline_per_s}/s, bare BullMQ no-op ${t.bare_bullmq_per_s}/s; CPU per delivery ${t.cpu_us_per_delivery.crier} µs vs ${t.cpu_us_per_delivery.baseline} µs (no-op ${t.cpu_us_per_delivery.bare_bullmq}) | ratio ${t.ratio} ≥ 0.8 | ${yes(g.throughput?.met)} |`);
   }
   if (l) {
     const per = Object.entries(l.per_target).map(([k, v]) => `${k} ${v.p50}/${v.p99}`).join(', ');

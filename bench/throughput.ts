@@ -25,15 +25,33 @@ export interface ThroughputResult {
   baseline_per_s: number;
   ratio: number;
   bare_bullmq_per_s: number;
+  /** CPU time of the bench process (publishing and delivering, all threads) per delivery, µs. */
+  cpu_us_per_delivery: { crier: number; baseline: number; bare_bullmq: number };
   jobs: number;
   concurrency: number;
+}
+
+/** A run's rate and the process's CPU time per delivery over the clocked part. */
+interface Run {
+  perS: number;
+  cpuUs: number;
+}
+
+/** Clock `work` (which handles `jobs` deliveries): wall time and this process's CPU time. */
+async function clocked(jobs: number, work: () => Promise<void>): Promise<Run> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await work();
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { perS: jobs / seconds, cpuUs: (used.user + used.system) / jobs };
 }
 
 const PUBLISHERS = 16;
 
 type TelegramParams = Record<string, unknown>;
 
-export async function bareRun(options: BenchOptions, name: string, jobs: number, concurrency: number, work: (params: TelegramParams) => Promise<unknown>, params: (i: number) => TelegramParams): Promise<number> {
+export async function bareRun(options: BenchOptions, name: string, jobs: number, concurrency: number, work: (params: TelegramParams) => Promise<unknown>, params: (i: number) => TelegramParams): Promise<Run> {
   const prefix = `${options.prefix}-${name}`;
   const producer = createRedis(options.redisUrl);
   const connection = createRedis(options.redisUrl, 'worker');
@@ -43,29 +61,29 @@ export async function bareRun(options: BenchOptions, name: string, jobs: number,
   worker.on('completed', () => done++);
   await worker.waitUntilReady();
   const opts = jobOptions({ attempts: 8, backoffMs: 2000 } as TargetOf<'telegram'>);
-  const started = performance.now();
-  await pool(jobs, PUBLISHERS, (i) => queue.add('deliver', { params: params(i) }, { ...opts, jobId: `a-${name}-${i}` }));
-  await until(() => done >= jobs, 120_000, `${name}: ${jobs} jobs`);
-  const seconds = (performance.now() - started) / 1000;
+  const run = await clocked(jobs, async () => {
+    await pool(jobs, PUBLISHERS, (i) => queue.add('deliver', { params: params(i) }, { ...opts, jobId: `a-${name}-${i}` }));
+    await until(() => done >= jobs, 120_000, `${name}: ${jobs} jobs`);
+  });
   await worker.close();
   await queue.close();
   connection.disconnect();
   producer.disconnect();
-  return jobs / seconds;
+  return run;
 }
 
-export async function crierRun(options: BenchOptions, fake: { url: string }, run: string, jobs: number, concurrency: number): Promise<number> {
+export async function crierRun(options: BenchOptions, fake: { url: string }, run: string, jobs: number, concurrency: number): Promise<Run> {
   const config = benchConfig(options, `tp-${run}`, [telegramTarget(fake)], { worker: { concurrency } });
   let delivered = 0;
   const app = new App(config, { logger: silentLogger, observer: { delivered: () => void delivered++ } });
   await app.startWorkers();
   const articles = Array.from({ length: jobs }, (_, i) => benchArticle(run, i));
-  const started = performance.now();
-  await pool(jobs, PUBLISHERS, (i) => app.publish(articles[i]!));
-  await until(() => delivered >= jobs, 120_000, `crier: ${jobs} deliveries`);
-  const seconds = (performance.now() - started) / 1000;
+  const result = await clocked(jobs, async () => {
+    await pool(jobs, PUBLISHERS, (i) => app.publish(articles[i]!));
+    await until(() => delivered >= jobs, 120_000, `crier: ${jobs} deliveries`);
+  });
   await app.close(2000);
-  return jobs / seconds;
+  return result;
 }
 
 export function telegramTarget(fake: { url: string }): Record<string, unknown> {
@@ -108,13 +126,15 @@ export async function measureThroughput(options: BenchOptions): Promise<Throughp
     // lands on every system alike. Rates are medians over rounds; the ratio is the median of
     // each round's crier / baseline (measured back to back).
     const rates = { bare: [] as number[], baseline: [] as number[], crier: [] as number[] };
+    const cpu = { bare: [] as number[], baseline: [] as number[], crier: [] as number[] };
     const ratios: number[] = [];
     const order = ['baseline', 'crier', 'bare'] as const;
     for (let r = 0; r < rounds; r++) {
       for (let k = 0; k < order.length; k++) {
         const name = order[(r + k) % order.length] as keyof typeof systems;
-        const perS = await systems[name](r);
+        const { perS, cpuUs } = await systems[name](r);
         rates[name].push(perS);
+        cpu[name].push(cpuUs);
       }
       ratios.push((rates.crier[r] as number) / (rates.baseline[r] as number));
       await fakes.reset();
@@ -123,10 +143,12 @@ export async function measureThroughput(options: BenchOptions): Promise<Throughp
     const baseline = median(rates.baseline);
     const bare = median(rates.bare);
     const ratio = median(ratios);
+    const cpuUs = { crier: round(median(cpu.crier)), baseline: round(median(cpu.baseline)), bare_bullmq: round(median(cpu.bare)) };
     options.log(
-      `throughput: crier ${round(crier)}/s, same-send baseline ${round(baseline)}/s, ratio ${round(ratio, 3)} (per round: ${ratios.map((x) => round(x, 2)).join(' ')}), bare BullMQ no-op ${round(bare)}/s (${rounds} rounds × ${perRound} jobs, concurrency ${concurrency})`,
+      `throughput: crier ${round(crier)}/s, same-send baseline ${round(baseline)}/s, ratio ${round(ratio, 3)} (per round: ${ratios.map((x) => round(x, 2)).join(' ')}), bare BullMQ no-op ${round(bare)}/s (${rounds} rounds × ${perRound} jobs, concurrency ${concurrency}); ` +
+        `CPU per delivery (publish + deliver, this process): crier ${cpuUs.crier} µs, baseline ${cpuUs.baseline} µs, no-op ${cpuUs.bare_bullmq} µs`,
     );
-    return { crier_per_s: round(crier), baseline_per_s: round(baseline), ratio: round(ratio, 3), bare_bullmq_per_s: round(bare), jobs: rounds * perRound, concurrency };
+    return { crier_per_s: round(crier), baseline_per_s: round(baseline), ratio: round(ratio, 3), bare_bullmq_per_s: round(bare), cpu_us_per_delivery: cpuUs, jobs: rounds * perRound, concurrency };
   } finally {
     await fakes.stop();
   }
