@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Adapter, Post, SendResult } from '../adapters/types.js';
 import { isDeliveryError, PermanentError, TransientError } from '../adapters/errors.js';
 import type { TargetConfig } from '../config/schema.js';
-import { FINAL_STATES, type DeliveryState, type Ledger } from './ledger.js';
+import { FINAL_STATES, type DeliveryState, type Ledger, type Slot } from './ledger.js';
 import type { SlidingWindowLimiter } from './limits.js';
 import type { DeliveryObserver } from './observer.js';
 import type { DeliveryJobData } from './queue-set.js';
@@ -103,21 +103,51 @@ export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | u
     await ledger.settle(slot).catch(() => undefined);
     return handleError(error, job, deps, base, 'send');
   }
-  // Not awaited: the ledger shares the worker's connection, so this write reaches Redis
-  // before BullMQ's completion of the job (issued once this returns) and leaves in the same
-  // socket write. A crash before either lands leaves the record `sending`: the job is
-  // picked up again and reconciles, as after any crash mid-send.
   const duplicate = result.status === 'duplicate';
-  const delivered = { ...base, latencyMs: 0, remoteId: result.remoteId, duplicate, ...(result.url ? { url: result.url } : {}) };
-  ledger.markDelivered(articleId, target.id, result, slot).then(
-    () => {
-      delivered.latencyMs = Date.now() - job.timestamp;
-      observer.delivered?.(delivered);
-    },
-    (error: unknown) =>
-      deps.logger.error({ target: target.id, articleId, remoteId: result.remoteId, err: error instanceof Error ? error.message : String(error) }, 'sent, but the ledger could not record it; the record stays `sending` (a later job reconciles)'),
-  );
+  recordDelivered(deps, job, base, result, slot);
   return { state: duplicate ? 'duplicate' : 'delivered', remoteId: result.remoteId, ...(result.url ? { url: result.url } : {}) };
+}
+
+/** Attempts at writing `delivered` when Redis refuses it (the first one included), 0.2 s, 0.4 s, … apart. */
+const RECORD_ATTEMPTS = 6;
+
+/**
+ * Record a send the platform accepted, without holding the job for the reply: the ledger
+ * shares the worker's connection, so this write reaches Redis before BullMQ's completion of
+ * the job (issued once the processor returns) and leaves in the same socket write. A crash
+ * before either lands leaves the record `sending`, and the job, not completed, runs again
+ * and reconciles. Connection errors never surface here (the worker's connection waits for
+ * Redis), but Redis may refuse the write itself (out of memory, read-only replica) while
+ * the job completes: then the write is tried again for a while, and if Redis keeps refusing,
+ * the post's id and link are logged (they are also the job's return value).
+ */
+function recordDelivered(deps: DeliverDeps, job: Job<DeliveryJobData>, base: { target: string; platform: string; article: Article }, result: SendResult, slot: Slot | undefined): void {
+  const { ledger, observer, logger } = deps;
+  const articleId = job.data.articleId;
+  const attempt = (n: number): void => {
+    ledger.markDelivered(articleId, base.target, result, slot).then(
+      () => {
+        try {
+          observer.delivered?.({ ...base, latencyMs: Date.now() - job.timestamp, remoteId: result.remoteId, duplicate: result.status === 'duplicate', ...(result.url ? { url: result.url } : {}) });
+        } catch {
+          /* observers are best effort */
+        }
+      },
+      (error: unknown) => {
+        const err = error instanceof Error ? error.message : String(error);
+        if (n + 1 < RECORD_ATTEMPTS) {
+          logger.warn({ target: base.target, articleId, remoteId: result.remoteId, err }, 'sent, but Redis refused the delivered record; trying again');
+          setTimeout(() => attempt(n + 1), 200 * 2 ** n).unref();
+          return;
+        }
+        logger.error(
+          { target: base.target, articleId, remoteId: result.remoteId, url: result.url, err },
+          'sent, but Redis kept refusing the delivered record: the ledger still says `sending`; the post is live at this id',
+        );
+      },
+    );
+  };
+  attempt(0);
 }
 
 /** A shared budget (Telegram per chat, per token) is spent: put the job back until a slot frees. */

@@ -1,5 +1,5 @@
 import { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { TargetConfig } from '../config/schema.js';
 import type { Article } from '../src/article/schema.js';
 import type { DeliveryState, Ledger } from './ledger.js';
@@ -58,8 +58,8 @@ const waiting = new WeakMap<QueueSet, Request[]>();
  * ledger claim, so publishing the same article again enqueues nothing new. Storing the
  * article, claiming every target and adding every job are one transaction (MULTI) and one
  * round trip: a claim is never left without its job. Articles published in the same turn
- * of the event loop (a feed poll, a burst of webhooks) share that transaction, each with
- * its own outcome. A job id BullMQ still holds is not added twice; an article published
+ * of the event loop (a burst of webhooks, concurrent editors' commands) share that
+ * transaction, each with its own outcome. A job id BullMQ still holds is not added twice; an article published
  * again after its jobs were cleaned away gets a job that finds the ledger final and sends
  * nothing.
  */
@@ -84,20 +84,22 @@ export function publish(article: Article, deps: PublishDeps): Promise<PublishRes
 async function commit(batch: readonly Request[]): Promise<void> {
   try {
     const first = batch[0] as Request;
+    // Closed while this batch waited for the end of the turn: refuse, rather than open queues nobody will close.
+    if (first.deps.queues.closed) throw new Error('crier is shutting down: the queues are closed');
     // Every queue of a QueueSet shares one connection, which has BullMQ's scripts loaded.
     const client = (await first.deps.queues.get(first.deps.targets[0] as TargetConfig).getBackend().client) as unknown as Redis;
     defineLedgerScripts(client);
     const tx = client.multi();
-    const readers = batch.map(({ article, deps }) => {
-      const readClaims = deps.ledger.saveAndClaimIn(tx, article, deps.targets);
-      const id = jobId(article.id);
-      for (const target of deps.targets) {
-        const queue = deps.queues.get(target);
-        const job = new Job<DeliveryJobData>(queue, 'deliver', { articleId: article.id }, { ...jobOptions(target), jobId: id }, id);
-        void job.addJob(tx as never);
-      }
-      return readClaims;
-    });
+    let readers: Array<(reply: unknown) => Array<DeliveryState | undefined>>;
+    try {
+      readers = batch.map((request) => queueCommands(tx, request));
+    } catch (error) {
+      // One article's commands could not be built (nothing is sent): the rest must not pay
+      // for it, and none may keep a claim without its job, so each goes in a transaction of its own.
+      if (batch.length === 1) throw error;
+      await Promise.all(batch.map((request) => commit([request])));
+      return;
+    }
     const replies = (await tx.exec()) ?? [];
     let offset = 0;
     batch.forEach((request, n) => {
@@ -113,6 +115,16 @@ async function commit(batch: readonly Request[]): Promise<void> {
   } catch (error) {
     for (const request of batch) request.reject(error);
   }
+}
+
+/** Queue one article's claim and its jobs on the transaction; returns how to read the claim's reply. */
+function queueCommands(tx: ChainableCommander, { article, deps }: Request): (reply: unknown) => Array<DeliveryState | undefined> {
+  const id = jobId(article.id);
+  // Jobs are built (and their options checked) before anything is queued, so a throw leaves no claim behind.
+  const jobs = deps.targets.map((target) => new Job<DeliveryJobData>(deps.queues.get(target), 'deliver', { articleId: article.id }, { ...jobOptions(target), jobId: id }, id));
+  const readClaims = deps.ledger.saveAndClaimIn(tx, article, deps.targets);
+  for (const job of jobs) void job.addJob(tx as never);
+  return readClaims;
 }
 
 /** One article's outcomes from its replies: the claim script's, then one per target's job. */

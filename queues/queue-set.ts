@@ -18,6 +18,7 @@ export interface DeliveryJobData {
 /** One BullMQ queue per target, created once and shared by the producer side. */
 export class QueueSet {
   private readonly queues = new Map<string, Queue<DeliveryJobData>>();
+  private isClosed = false;
 
   constructor(
     private readonly connection: Redis,
@@ -34,7 +35,13 @@ export class QueueSet {
     return queue;
   }
 
+  /** True once close() was called: nothing may be published through them any more. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
   async close(): Promise<void> {
+    this.isClosed = true;
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
   }

@@ -81,4 +81,24 @@ describe('publish', () => {
     expect(results.every((r) => r.outcomes[0]?.enqueued === true)).toBe(true);
     expect((await queues.get(targets[0] as TargetConfig).getJobCounts('waiting')).waiting).toBe(450);
   });
+
+  it('should publish the others of a turn, each on its own, when one article cannot even be written', async () => {
+    const circular = { ...article(7), extra: {} as Record<string, unknown> };
+    circular.extra.self = circular;
+    const [bad, good] = await Promise.allSettled([publish(circular, { queues, ledger, targets }), publish(article(8), { queues, ledger, targets })]);
+    expect(bad.status).toBe('rejected');
+    expect(String((bad as PromiseRejectedResult).reason)).toMatch(/circular/i);
+    expect(good.status === 'fulfilled' && good.value.outcomes.every((o) => o.enqueued)).toBe(true);
+    // Nothing of the refused article reached Redis: no claim, no job.
+    expect(await ledger.getAll(circular.id)).toEqual([]);
+    expect(await jobs()).toBe(2);
+  });
+
+  it('should refuse a publish that was waiting when the queues closed', async () => {
+    const waiting = publish(article(9), { queues, ledger, targets });
+    await queues.close();
+    await expect(waiting).rejects.toThrow(/shutting down/);
+    expect(await ledger.getAll(article(9).id)).toEqual([]);
+  });
 });
+

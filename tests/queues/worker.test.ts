@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Redis } from 'ioredis';
 import { PausedError, PermanentError, RateLimitedError, TransientError } from '../../adapters/errors.js';
 import type { Adapter, SendContext, SendResult, TelegramPost } from '../../adapters/types.js';
 import type { TargetConfig } from '../../config/schema.js';
-import type { Ledger } from '../../queues/ledger.js';
+import { Ledger } from '../../queues/ledger.js';
 import { publish } from '../../queues/publish.js';
 import type { QueueSet } from '../../queues/queue-set.js';
 import { retryDeliveries } from '../../queues/retry.js';
@@ -179,6 +179,27 @@ describe('delivery worker', () => {
       }
     } finally {
       monitor.disconnect();
+    }
+  });
+
+  it('should write the delivered record again when Redis refuses it, and report the delivery once', async () => {
+    const refused = vi.spyOn(Ledger.prototype, 'markDelivered').mockRejectedValueOnce(new Error("OOM command not allowed when used memory > 'maxmemory'."));
+    const delivered: string[] = [];
+    await h.close();
+    h = deliveryHarness('worker-refused');
+    ({ prefix, redis, queues, ledger, target } = h);
+    adapter = new ScriptedAdapter(target);
+    await h.start(adapter as Adapter, { observer: { delivered: (e) => void delivered.push(e.remoteId) } });
+    try {
+      const a = article(21);
+      await publish(a, { queues, ledger, targets: [target] });
+      const record = await settled(a.id, ['delivered']);
+      expect(record).toMatchObject({ remoteId: '1', url: 'https://t.me/x/1' });
+      expect(refused).toHaveBeenCalledTimes(2);
+      expect(adapter.calls).toHaveLength(1);
+      expect(delivered).toEqual(['1']);
+    } finally {
+      refused.mockRestore();
     }
   });
 });
