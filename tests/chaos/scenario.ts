@@ -135,7 +135,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const killTimes = Array.from({ length: o.kills }, () => between(0.1, 1.3) * publishMs).sort((a, b) => a - b);
     const events: Array<Promise<void>> = killTimes.map(async (ms) => {
       await at(ms);
-      const i = Math.floor(Math.random() * pool.size);
+      // A running worker: two kill times close together must not both pick the one already down.
+      let running = pool.alive();
+      while (running.length === 0) {
+        await sleep(100);
+        running = pool.alive();
+      }
+      const i = running[Math.floor(Math.random() * running.length)] as number;
       await pool.kill(i);
       o.log(`chaos: SIGKILL worker ${i} at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       await sleep(between(300, 1500));

@@ -54,10 +54,16 @@ export class WorkerPool {
     const child = this.children[i];
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
+    // Out of the pool at once, so no other kill picks it while it dies.
+    this.children[i] = undefined;
     child.kill('SIGKILL');
     await exited;
     this.kills++;
-    this.children[i] = undefined;
+  }
+
+  /** Indexes of the workers running now (started, not killed, not exited). */
+  alive(): number[] {
+    return this.children.flatMap((c, i) => (c !== undefined && c.exitCode === null && c.signalCode === null ? [i] : []));
   }
 
   /** Workers that exited by themselves (a crash, not one of our kills). */
