@@ -29,9 +29,9 @@ export interface DeliverOutcome {
 /**
  * One delivery: begin (ledger check, a slot in each budget, mark `sending`, and the stored
  * article: one round trip) → format → prepare → (reconcile) → send → record (ordered before
- * BullMQ's completion on the same connection, so it costs no round trip of its own). A stray job
- * for a delivery that is already final costs that one round trip and nothing else
- * (markState never overwrites a final state). Preparing (media) runs inside the crash
+ * BullMQ's completion on the same connection, so it costs no round trip of its own). A
+ * stray job for a delivery that is already final costs that one round trip and nothing
+ * else (markState never overwrites a final state). Preparing (media) runs inside the crash
  * window, so a worker that dies there leaves the delivery in doubt and the next attempt
  * reconciles, as after a crash mid-send.
  * Errors are turned into BullMQ's language here and nowhere else:

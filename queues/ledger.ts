@@ -22,6 +22,9 @@ export const FINAL_STATES: ReadonlySet<DeliveryState> = new Set(['delivered', 'd
 
 const ARTICLE_TTL_SECONDS = 90 * 24 * 3600;
 
+/** Reads a save-and-claim reply (from EXEC): per target the state found, undefined where the claim was new. */
+export type ReadClaims = (reply: unknown) => Array<DeliveryState | undefined>;
+
 /** A slot taken in budgets by `begin`, to settle once the platform answered. */
 export interface Slot {
   member: string;
@@ -98,7 +101,7 @@ export class Ledger {
     tx: ChainableCommander,
     article: Article,
     targets: ReadonlyArray<{ id: string; platform: string }>,
-  ): (reply: unknown) => Array<DeliveryState | undefined> {
+  ): ReadClaims {
     (tx as unknown as LedgerScripts).crierLedgerSaveAndClaim(...this.saveAndClaimArgs(article, targets));
     return (reply) => claimedStates(reply as string[], targets.length);
   }
@@ -190,7 +193,7 @@ export class Ledger {
     if (result.url !== undefined) fields.url = result.url;
     if (result.costUsd !== undefined) fields.costUsd = String(result.costUsd);
     if (result.notes !== undefined && result.notes.length > 0) fields.notes = JSON.stringify(result.notes);
-    // Issued together, they go out in one write on an auto-pipelining connection.
+    // Issued together: on the workers' write-combining connection they leave in one write.
     await Promise.all([this.redis.hset(this.key(articleId, targetId), fields), this.settle(slot)]);
   }
 

@@ -2,7 +2,7 @@ import { Job } from 'bullmq';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { TargetConfig } from '../config/schema.js';
 import type { Article } from '../src/article/schema.js';
-import type { DeliveryState, Ledger } from './ledger.js';
+import type { DeliveryState, Ledger, ReadClaims } from './ledger.js';
 import { defineLedgerScripts } from './ledger-scripts.js';
 import { jobId } from './names.js';
 import type { DeliveryJobData, QueueSet } from './queue-set.js';
@@ -59,9 +59,9 @@ const waiting = new WeakMap<QueueSet, Request[]>();
  * article, claiming every target and adding every job are one transaction (MULTI) and one
  * round trip: a claim is never left without its job. Articles published in the same turn
  * of the event loop (a burst of webhooks, concurrent editors' commands) share that
- * transaction, each with its own outcome. A job id BullMQ still holds is not added twice; an article published
- * again after its jobs were cleaned away gets a job that finds the ledger final and sends
- * nothing.
+ * transaction, each with its own outcome. A job id BullMQ still holds is not added twice;
+ * an article published again after its jobs were cleaned away gets a job that finds the
+ * ledger final and sends nothing.
  */
 export function publish(article: Article, deps: PublishDeps): Promise<PublishResult> {
   if (deps.targets.length === 0) return Promise.resolve({ articleId: article.id, outcomes: [] });
@@ -90,7 +90,7 @@ async function commit(batch: readonly Request[]): Promise<void> {
     const client = (await first.deps.queues.get(first.deps.targets[0] as TargetConfig).getBackend().client) as unknown as Redis;
     defineLedgerScripts(client);
     const tx = client.multi();
-    let readers: Array<(reply: unknown) => Array<DeliveryState | undefined>>;
+    let readers: ReadClaims[];
     try {
       readers = batch.map((request) => queueCommands(tx, request));
     } catch (error) {
@@ -107,7 +107,7 @@ async function commit(batch: readonly Request[]): Promise<void> {
       const own = replies.slice(offset, offset + count);
       offset += count;
       try {
-        request.resolve(outcomes(request, own, readers[n] as (reply: unknown) => Array<DeliveryState | undefined>));
+        request.resolve(outcomes(request, own, readers[n] as ReadClaims));
       } catch (error) {
         request.reject(error);
       }
@@ -118,7 +118,7 @@ async function commit(batch: readonly Request[]): Promise<void> {
 }
 
 /** Queue one article's claim and its jobs on the transaction; returns how to read the claim's reply. */
-function queueCommands(tx: ChainableCommander, { article, deps }: Request): (reply: unknown) => Array<DeliveryState | undefined> {
+function queueCommands(tx: ChainableCommander, { article, deps }: Request): ReadClaims {
   const id = jobId(article.id);
   // Jobs are built (and their options checked) before anything is queued, so a throw leaves no claim behind.
   const jobs = deps.targets.map((target) => new Job<DeliveryJobData>(deps.queues.get(target), 'deliver', { articleId: article.id }, { ...jobOptions(target), jobId: id }, id));
@@ -128,7 +128,7 @@ function queueCommands(tx: ChainableCommander, { article, deps }: Request): (rep
 }
 
 /** One article's outcomes from its replies: the claim script's, then one per target's job. */
-function outcomes({ article, deps }: Request, replies: Array<[Error | null, unknown]>, readClaims: (reply: unknown) => Array<DeliveryState | undefined>): PublishResult {
+function outcomes({ article, deps }: Request, replies: Array<[Error | null, unknown]>, readClaims: ReadClaims): PublishResult {
   const targets = deps.targets;
   const id = jobId(article.id);
   if (replies.length !== 1 + targets.length) throw new Error(`publishing ${article.id}: Redis answered ${replies.length} of ${1 + targets.length} commands`);
