@@ -14,6 +14,7 @@
  * `rateLimited` (429s served, faults included), `commands`, `webhook`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import { applyFault, FaultPlan, listen, sendJson } from './http.js';
 import { ChatRegistry } from './telegram-chats.js';
 import { parseTelegramHtml, type ParsedHtml } from './telegram-html.js';
@@ -49,6 +50,12 @@ export interface TelegramFakeOptions {
   fetchablePhoto?: (url: string) => boolean;
   /** Clock for the rate limits (tests). Default Date.now. */
   now?: () => number;
+  /**
+   * The network between a worker and api.telegram.org: every answer is held this long (ms)
+   * after the request was handled. Default 0 (at once), which is what the tests and most
+   * benchmarks want; a benchmark sets it to see crier behind a real platform's round trip.
+   */
+  latencyMs?: number;
 }
 
 export interface BotCommand {
@@ -83,6 +90,7 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
   const token = options.token ?? DEFAULT_FAKE_TOKEN;
   const now = options.now ?? Date.now;
   const strict = options.strictEntities ?? true;
+  const latencyMs = options.latencyMs ?? 0;
   const chats = new ChatRegistry(options.knownChats);
   const perChat = new SlidingWindow(options.perChatPerMinute ?? 20, options.perChatWindowMs ?? 60_000, now);
   const perPrivate = new SlidingWindow(options.perPrivateChatPerSecond ?? 0, 1000, now);
@@ -212,10 +220,12 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
       const params = await readParams(req);
       const result = await method(params);
       fake.calls.push({ method: match[2] as string, params });
+      if (latencyMs > 0) await delay(latencyMs);
       if (!res.destroyed) sendJson(res, 200, { ok: true, result });
     } catch (error) {
       if (!(error instanceof BotApiFailure)) throw error;
       if (error.status === 429) fake.rateLimited++;
+      if (latencyMs > 0) await delay(latencyMs);
       if (res.destroyed) return;
       sendJson(res, error.status, {
         ok: false,

@@ -66,6 +66,22 @@ describe('Telegram fake: requests', () => {
     expect(f.sent[0]?.params.reply_markup).toEqual({ inline_keyboard: [[{ text: 'Go', url: 'https://example.com/a' }]] });
     expect(f.sent.map((s) => s.message_id)).toEqual([1, 2]);
   });
+
+  it('should hold each answer for latencyMs after handling the request', async () => {
+    const f = await start({ latencyMs: 500 });
+    let answered = false;
+    const pending = call(f, 'sendMessage', { chat_id: '@news_room', text: 'held' }).then((answer) => {
+      answered = true;
+      return answer;
+    });
+    // On record at once, answered only after the latency: without it, the answer would be back within these 100 ms.
+    while (f.sent.length === 0) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(answered).toBe(false);
+    expect((await pending).body).toMatchObject({ ok: true, result: { text: 'held' } });
+    // A refusal is held too, and still says what is wrong.
+    expect((await call(f, 'sendMessage', { chat_id: '@news_room', text: '' })).body).toMatchObject({ ok: false, error_code: 400 });
+  });
 });
 
 describe('Telegram fake: what Telegram rejects', () => {
