@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
 import type { TargetOf } from '../../config/schema.js';
+import { readCachedFile } from '../../src/media/cache.js';
 import { instagramImageProblem } from '../../src/media/jpeg-info.js';
 import { PermanentError } from '../errors.js';
 import type { Adapter, AdapterDeps, InstagramPost, PrepareContext, SendContext, SendResult } from '../types.js';
@@ -59,7 +59,7 @@ export function createInstagramAdapter(target: TargetOf<'instagram'>, deps: Adap
     const { isPrepared, prepareInstagramPost } = await media();
     const ready = (await isPrepared(post)) ? post : await prepareInstagramPost(post, target, deps, signal);
     const path = ready.image.path as string;
-    const jpeg = await readFile(path);
+    const jpeg = await readCachedFile(path);
     const problem = instagramImageProblem(jpeg);
     if (problem !== undefined) throw new PermanentError(`instagram: prepared image refused before upload: ${problem}`, { platform: 'instagram', code: 'image' });
     if (captionLength(ready.caption) > CAPTION_LIMIT) {

@@ -1,6 +1,6 @@
-import { access } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { InstagramTarget } from '../../config/targets/instagram.js';
+import { hasCachedFile } from '../../src/media/cache.js';
 import { renderCard, type CardStyle } from '../../src/media/card.js';
 import { INSTAGRAM_IMAGE } from '../../src/media/jpeg-info.js';
 import { prepareImage } from '../../src/media/prepare-image.js';
@@ -25,16 +25,9 @@ export function cardStyle(target: InstagramTarget): CardStyle {
   return style;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** True when the post already points at a prepared file that is still on disk. */
+/** True when the post already points at a prepared file that is still at hand (in memory or on disk). */
 export async function isPrepared(post: InstagramPost): Promise<boolean> {
-  return post.image.path !== undefined && post.image.mime === 'image/jpeg' && (await exists(post.image.path));
+  return post.image.path !== undefined && post.image.mime === 'image/jpeg' && (await hasCachedFile(post.image.path));
 }
 
 export async function prepareInstagramPost(post: InstagramPost, target: InstagramTarget, deps: AdapterDeps, signal: AbortSignal): Promise<InstagramPost> {

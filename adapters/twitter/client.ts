@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { TwitterApi, type ITwitterApiClientPlugin, type SendTweetV2Params, type TwitterRateLimit } from 'twitter-api-v2';
 import type { Logger } from 'pino';
 import type { TwitterTarget } from '../../config/targets/twitter.js';
+import { readCachedFile } from '../../src/media/cache.js';
 import { PermanentError, RateLimitedError, TransientError } from '../errors.js';
 import type { PrepareContext, SendContext, SendResult, TweetMedia, TwitterPost } from '../types.js';
 import { isDuplicateContent, mapTwitterError } from './map-error.js';
@@ -116,7 +116,7 @@ async function loadMedia(item: TweetMedia, signal: AbortSignal, deps: TwitterCli
   }
   if (item.path === undefined) throw new ImageSkipped('the media item has neither a URL nor a file');
   try {
-    return await toTweetImage(await readFile(item.path));
+    return await toTweetImage(await readCachedFile(item.path));
   } catch (error) {
     throw new ImageSkipped(`cannot use ${item.path}: ${(error as Error).message}`, { cause: error });
   }

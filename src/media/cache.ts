@@ -1,12 +1,72 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
  * A content-addressed file cache for prepared media: the name of a file is the hash of
  * everything that produced it, so the same input with the same options is only processed
  * once per directory, and two workers racing on one key both end up with the same file.
+ * The files this process made or read lately are also kept in memory (`RecentFiles`): a
+ * post's image is prepared, checked and uploaded from the same bytes without going back to
+ * the disk each time (on a busy machine one read is several thread-pool hops, milliseconds
+ * of a delivery). A name never changes bytes, so what memory holds is never stale.
  */
+
+/** Recently used files by path, least recently used first out, within a byte budget. */
+export class RecentFiles {
+  private readonly files = new Map<string, Buffer>();
+  private total = 0;
+
+  constructor(private readonly budgetBytes: number) {}
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  get(path: string): Buffer | undefined {
+    const data = this.files.get(path);
+    if (data !== undefined) {
+      // Re-inserted: Map keeps insertion order, so the front is the least recently used.
+      this.files.delete(path);
+      this.files.set(path, data);
+    }
+    return data;
+  }
+
+  /** Keep `data` under `path`; a file over a quarter of the budget is not kept. */
+  set(path: string, data: Buffer): void {
+    const old = this.files.get(path);
+    if (old !== undefined) {
+      this.files.delete(path);
+      this.total -= old.length;
+    }
+    if (data.length > this.budgetBytes / 4) return;
+    this.files.set(path, data);
+    this.total += data.length;
+    for (const [key, value] of this.files) {
+      if (this.total <= this.budgetBytes) break;
+      this.files.delete(key);
+      this.total -= value.length;
+    }
+  }
+}
+
+/** 32 MB: dozens of prepared JPEGs (Instagram's are ≤ 8 MB, typically 100–400 KB). */
+const recent = new RecentFiles(32 * 1024 * 1024);
+
+/** A file made by `cachedFile`: from memory when this process has it, else from disk. */
+export async function readCachedFile(path: string): Promise<Buffer> {
+  return recent.get(path) ?? (await readFile(path));
+}
+
+/** Whether a file made by `cachedFile` is at hand, in memory or on disk. */
+export async function hasCachedFile(path: string): Promise<boolean> {
+  if (recent.get(path) !== undefined) return true;
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
 
 /** Hex sha256 over the parts, each length-prefixed so ("ab","c") ≠ ("a","bc"). */
 export function cacheKey(...parts: Array<string | Uint8Array>): string {
@@ -37,8 +97,12 @@ export interface CachedFile {
 export async function cachedFile(dir: string, name: string, produce: () => Promise<Buffer>): Promise<CachedFile> {
   if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.')) throw new TypeError(`Invalid cache file name: ${name}`);
   const path = join(dir, name);
+  const known = recent.get(path);
+  if (known !== undefined) return { path, data: known, hit: true };
   try {
-    return { path, data: await readFile(path), hit: true };
+    const data = await readFile(path);
+    recent.set(path, data);
+    return { path, data, hit: true };
   } catch (error) {
     if ((error as { code?: string }).code !== 'ENOENT') throw error;
   }
@@ -52,5 +116,6 @@ export async function cachedFile(dir: string, name: string, produce: () => Promi
     await unlink(temporary).catch(() => undefined);
     throw error;
   }
+  recent.set(path, data);
   return { path, data, hit: false };
 }
