@@ -54,8 +54,10 @@ return found`;
  */
 const BEGIN = `
 local h = redis.call('HGETALL', KEYS[1])
-local state
-for i = 1, #h, 2 do if h[i] == 'state' then state = h[i + 1] end end
+local state, attempts
+for i = 1, #h, 2 do
+  if h[i] == 'state' then state = h[i + 1] elseif h[i] == 'attempts' then attempts = h[i + 1] end
+end
 if not state then
   h = {'state', 'queued', 'createdAt', ARGV[3], 'updatedAt', ARGV[3], 'platform', ARGV[2], 'attempts', '0'}
   redis.call('HSET', KEYS[1], unpack(h))
@@ -90,8 +92,7 @@ if #KEYS > 3 then
     redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2 * i - 2]) + 1000)
   end
 end
-redis.call('HSET', KEYS[1], 'state', 'sending', 'updatedAt', ARGV[3])
-redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+redis.call('HSET', KEYS[1], 'state', 'sending', 'updatedAt', ARGV[3], 'attempts', (tonumber(attempts) or 0) + 1)
 return {1, h, 0, article}`;
 
 /**
