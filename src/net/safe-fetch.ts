@@ -1,15 +1,16 @@
-import { lookup } from 'node:dns/promises';
+import { lookup as systemLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import ipaddr from 'ipaddr.js';
+import { Agent, fetch, type Headers } from 'undici';
 
 /**
  * An HTTP GET that is safe to point at URLs from the outside world (feeds, article images):
  * http(s) only, no private/loopback/link-local targets (checked on every redirect hop),
  * a hard timeout and a hard size cap.
  *
- * Known gap: the address check resolves the host, then fetch() resolves it again, so a
- * DNS-rebinding server could answer differently the second time (TOCTOU). Pinning the
- * connection to the checked address needs an undici dispatcher, which Node 20 does not expose
- * without the undici package; the window is small and is accepted here.
+ * The address is checked where the connection is made: the socket's own `lookup` refuses
+ * to hand out a private address, so a DNS-rebinding server that answers a public address
+ * to a first query and a private one to the next cannot slip through between a check and
+ * the connect. A check before the request still gives the clear error early.
  */
 
 export type FetchErrorCode = 'bad_url' | 'private_address' | 'timeout' | 'too_large' | 'http_status' | 'network';
@@ -39,7 +40,49 @@ export interface SafeFetchOptions {
   userAgent?: string;
   /** Extra request headers (e.g. If-None-Match for conditional GET); user-agent and accept above win. */
   headers?: Readonly<Record<string, string>>;
+  /** How host names are resolved (default: the system's resolver). Tests use it to play a DNS-rebinding server. */
+  resolve?: Resolve;
 }
+
+/** Every address of a host name, as `dns.lookup(host, { all: true })` gives them. */
+export type Resolve = (hostname: string, options: LookupAllOptions) => Promise<LookupAddress[]>;
+
+const resolveWithSystem: Resolve = (hostname, options) =>
+  new Promise((resolve, reject) => systemLookup(hostname, options, (error, addresses) => (error ? reject(error) : resolve(addresses))));
+
+/** The code of the error a guarded lookup fails with. */
+const REFUSED = 'ECRIER_PRIVATE_ADDRESS';
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * A `lookup` for sockets (net/tls `connect`) that fails when any address of the host is
+ * private, loopback, link-local or otherwise not public unicast: the connection then uses
+ * exactly the addresses that were checked.
+ */
+export function guardedLookup(resolve: Resolve = resolveWithSystem) {
+  return (hostname: string, options: { family?: number | string | undefined; hints?: number | undefined; all?: boolean | undefined }, callback: LookupCallback): void => {
+    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : Number(options.family ?? 0);
+    resolve(hostname, { all: true, family, ...(options.hints === undefined ? {} : { hints: options.hints }) }).then(
+      (addresses) => {
+        for (const { address } of addresses) {
+          const why = addressRefusal(address);
+          if (why !== undefined) return callback(Object.assign(new Error(`refused: ${why} (${hostname} resolves to it)`), { code: REFUSED }), []);
+        }
+        const first = addresses[0];
+        if (first === undefined) return callback(Object.assign(new Error(`${hostname} has no addresses`), { code: 'ENOTFOUND' }), []);
+        if (options.all === true) callback(null, addresses);
+        else callback(null, first.address, first.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, []),
+    );
+  };
+}
+
+/** Connections to the outside world: every one through the guarded lookup. Kept alive and shared. */
+const guarded = new Agent({ connect: { lookup: guardedLookup() } });
+/** Connections allowed to reach private addresses (tests, trusted hosts). */
+const unguarded = new Agent();
 
 export interface SafeFetchResult {
   status: number;
@@ -95,14 +138,14 @@ function parseUrl(raw: string): URL {
   return url;
 }
 
-async function checkHost(url: URL, signal: AbortSignal): Promise<void> {
+async function checkHost(url: URL, signal: AbortSignal, resolve: Resolve): Promise<void> {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   let addresses: string[];
   if (ipaddr.isValid(host)) {
     addresses = [host];
   } else {
     try {
-      addresses = (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+      addresses = (await resolve(host, { all: true, verbatim: true })).map((a) => a.address);
     } catch (error) {
       const code = (error as { code?: string }).code ?? 'error';
       throw new FetchError('network', `network: cannot resolve ${host} (${code})`, { url: url.href, cause: error });
@@ -153,10 +196,14 @@ export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Pr
   try {
     for (let hop = 0; ; hop++) {
       const exempt = opts.allowHosts?.includes(current.hostname.toLowerCase()) === true;
-      if (!opts.allowPrivateNetwork && !exempt) await checkHost(current, signal);
+      const open = opts.allowPrivateNetwork === true || exempt;
+      if (!open) await checkHost(current, signal, opts.resolve ?? resolveWithSystem);
       const headers: Record<string, string> = { ...opts.headers, 'user-agent': opts.userAgent ?? DEFAULT_USER_AGENT };
       if (opts.accept !== undefined) headers.accept = opts.accept;
-      const response = await fetch(current, { redirect: 'manual', signal, headers });
+      const dispatcher = open ? unguarded : opts.resolve === undefined ? guarded : new Agent({ connect: { lookup: guardedLookup(opts.resolve) } });
+      const response = await fetch(current, { redirect: 'manual', signal, headers, dispatcher }).finally(() => {
+        if (dispatcher !== guarded && dispatcher !== unguarded) void dispatcher.close();
+      });
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location !== null) {
         await response.body?.cancel().catch(() => undefined);
@@ -196,6 +243,7 @@ export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Pr
       throw new FetchError('timeout', message, { url: current.href, cause: error });
     }
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    if (cause?.code === REFUSED) throw new FetchError('private_address', cause.message ?? 'refused', { url: current.href, cause: error });
     const detail = cause?.code ?? cause?.message ?? (error as Error).message;
     throw new FetchError('network', `network: ${current.href} failed (${detail})`, { url: current.href, cause: error });
   } finally {

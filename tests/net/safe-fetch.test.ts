@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listen, type RunningServer } from '../../src/sandbox/http.js';
-import { addressRefusal, FetchError, safeFetch } from '../../src/net/safe-fetch.js';
+import { addressRefusal, FetchError, guardedLookup, safeFetch, type Resolve } from '../../src/net/safe-fetch.js';
 
 let server: RunningServer;
 let hits: string[] = [];
@@ -209,6 +209,48 @@ describe('safeFetch refusals', () => {
     expect(error.code).toBe('private_address');
     expect(error.message).toMatch(/localhost resolves to it/);
     expect(hits).toEqual(['/hop-to-localhost']);
+  });
+});
+
+describe('DNS rebinding', () => {
+  /** A name server that answers a public address to the first query and loopback to every later one. */
+  function rebinding(): { resolve: Resolve; queries: string[] } {
+    const queries: string[] = [];
+    const resolve: Resolve = async (hostname) => {
+      queries.push(hostname);
+      return [{ address: queries.length === 1 ? '93.184.216.34' : '127.0.0.1', family: 4 }];
+    };
+    return { resolve, queries };
+  }
+
+  it('should refuse at connect time a host that resolved to a public address for the check', async () => {
+    hits = [];
+    const { resolve, queries } = rebinding();
+    const error = await failure(safeFetch(`http://rebind.example:${server.port}/ok`, { resolve }));
+    expect(queries).toEqual(['rebind.example', 'rebind.example']); // the check, then the connection
+    expect(error.code).toBe('private_address');
+    expect(error.message).toBe('refused: 127.0.0.1 is a loopback address (rebind.example resolves to it)');
+    expect(hits).toEqual([]);
+  });
+
+  it('should hand a socket only checked addresses, in the shape it asked for', async () => {
+    const answers = (addresses: string[]): Resolve => async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+    const call = (resolve: Resolve, all: boolean) =>
+      new Promise<{ error: NodeJS.ErrnoException | null; address: unknown; family: unknown }>((done) =>
+        guardedLookup(resolve)('news.example', { all }, (error, address, family) => done({ error, address, family })),
+      );
+    expect(await call(answers(['93.184.216.34', '2606:2800:220:1::']), true)).toMatchObject({
+      error: null,
+      address: [
+        { address: '93.184.216.34', family: 4 },
+        { address: '2606:2800:220:1::', family: 6 },
+      ],
+    });
+    expect(await call(answers(['93.184.216.34']), false)).toMatchObject({ error: null, address: '93.184.216.34', family: 4 });
+    // One private address among public ones is enough to refuse the host.
+    const refused = await call(answers(['93.184.216.34', '10.0.0.7']), true);
+    expect(refused.error?.code).toBe('ECRIER_PRIVATE_ADDRESS');
+    expect(refused.error?.message).toMatch(/10\.0\.0\.7 is a private address \(news\.example resolves to it\)/);
   });
 });
 
