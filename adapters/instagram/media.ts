@@ -25,7 +25,7 @@ export function cardStyle(target: InstagramTarget): CardStyle {
   return style;
 }
 
-/** True when the post already points at a prepared file that is still at hand (in memory or on disk). */
+/** True when the post already points at a prepared file that is still on disk. */
 export async function isPrepared(post: InstagramPost): Promise<boolean> {
   return post.image.path !== undefined && post.image.mime === 'image/jpeg' && (await hasCachedFile(post.image.path));
 }

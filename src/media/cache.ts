@@ -59,9 +59,8 @@ export async function readCachedFile(path: string): Promise<Buffer> {
   return recent.get(path) ?? (await readFile(path));
 }
 
-/** Whether a file made by `cachedFile` is at hand, in memory or on disk. */
+/** Whether a file made by `cachedFile` is on disk (where `crier serve` publishes it for the Instagram Graph API). */
 export async function hasCachedFile(path: string): Promise<boolean> {
-  if (recent.get(path) !== undefined) return true;
   return access(path).then(
     () => true,
     () => false,
@@ -98,7 +97,11 @@ export async function cachedFile(dir: string, name: string, produce: () => Promi
   if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.')) throw new TypeError(`Invalid cache file name: ${name}`);
   const path = join(dir, name);
   const known = recent.get(path);
-  if (known !== undefined) return { path, data: known, hit: true };
+  if (known !== undefined) {
+    // The disk copy is what others read (the media route, other workers): put it back if it went.
+    if (!(await hasCachedFile(path))) await store(dir, name, known);
+    return { path, data: known, hit: true };
+  }
   try {
     const data = await readFile(path);
     recent.set(path, data);
@@ -107,15 +110,20 @@ export async function cachedFile(dir: string, name: string, produce: () => Promi
     if ((error as { code?: string }).code !== 'ENOENT') throw error;
   }
   const data = await produce();
+  await store(dir, name, data);
+  recent.set(path, data);
+  return { path, data, hit: false };
+}
+
+/** Write `dir/name` through a temporary name and a rename, so readers never see half a file. */
+async function store(dir: string, name: string, data: Buffer): Promise<void> {
   await mkdir(dir, { recursive: true });
   const temporary = join(dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await writeFile(temporary, data);
-    await rename(temporary, path);
+    await rename(temporary, join(dir, name));
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
     throw error;
   }
-  recent.set(path, data);
-  return { path, data, hit: false };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,7 +43,7 @@ describe('RecentFiles', () => {
 });
 
 describe('cachedFile and readCachedFile', () => {
-  it('should produce a file once and serve its bytes from memory afterwards, even when the disk copy is gone', async () => {
+  it('should produce a file once and serve its bytes from memory afterwards, not from the disk', async () => {
     let produced = 0;
     const produce = async () => {
       produced++;
@@ -52,9 +52,21 @@ describe('cachedFile and readCachedFile', () => {
     const first = await cachedFile(dir, 'img-one.jpg', produce);
     const second = await cachedFile(dir, 'img-one.jpg', produce);
     expect([first.hit, second.hit, produced]).toEqual([false, true, 1]);
-    await unlink(first.path);
-    expect(await hasCachedFile(first.path)).toBe(true);
+    // Scribbled over on disk behind the cache's back: the bytes it made still come from memory.
+    await writeFile(first.path, 'other bytes');
     expect((await readCachedFile(first.path)).toString()).toBe('jpeg bytes');
+  });
+
+  it('should put a file back on disk when only memory still has it (the media route serves the disk copy)', async () => {
+    const made = await cachedFile(dir, 'img-two.jpg', async () => Buffer.from('two'));
+    await unlink(made.path);
+    expect(await hasCachedFile(made.path)).toBe(false); // so a post pointing at it is prepared again…
+    const again = await cachedFile(dir, 'img-two.jpg', async () => {
+      throw new Error('not produced twice');
+    });
+    expect(again.hit).toBe(true); // …from memory, and the disk copy is back
+    expect(await hasCachedFile(made.path)).toBe(true);
+    expect((await readFile(made.path)).toString()).toBe('two');
   });
 
   it('should read any other path from disk, and say a missing one is not at hand', async () => {
