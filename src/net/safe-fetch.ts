@@ -79,8 +79,13 @@ export function guardedLookup(resolve: Resolve = resolveWithSystem) {
   };
 }
 
-/** Connections to the outside world: every one through the guarded lookup. Kept alive and shared. */
-const guarded = new Agent({ connect: { lookup: guardedLookup() } });
+/** Connections to the outside world, per resolver (one in production): every one through the guarded lookup. Kept alive and shared. */
+const guarded = new WeakMap<Resolve, Agent>();
+function guardedAgent(resolve: Resolve): Agent {
+  let agent = guarded.get(resolve);
+  if (agent === undefined) guarded.set(resolve, (agent = new Agent({ connect: { lookup: guardedLookup(resolve) } })));
+  return agent;
+}
 /** Connections allowed to reach private addresses (tests, trusted hosts). */
 const unguarded = new Agent();
 
@@ -192,18 +197,17 @@ export async function safeFetch(rawUrl: string, opts: SafeFetchOptions = {}): Pr
   const timer = new AbortController();
   const timeout = setTimeout(() => timer.abort(new Error('timeout')), timeoutMs);
   const signal = opts.signal === undefined ? timer.signal : AbortSignal.any([timer.signal, opts.signal]);
+  const resolve = opts.resolve ?? resolveWithSystem;
   let current = parseUrl(rawUrl);
   try {
     for (let hop = 0; ; hop++) {
       const exempt = opts.allowHosts?.includes(current.hostname.toLowerCase()) === true;
       const open = opts.allowPrivateNetwork === true || exempt;
-      if (!open) await checkHost(current, signal, opts.resolve ?? resolveWithSystem);
+      if (!open) await checkHost(current, signal, resolve);
       const headers: Record<string, string> = { ...opts.headers, 'user-agent': opts.userAgent ?? DEFAULT_USER_AGENT };
       if (opts.accept !== undefined) headers.accept = opts.accept;
-      const dispatcher = open ? unguarded : opts.resolve === undefined ? guarded : new Agent({ connect: { lookup: guardedLookup(opts.resolve) } });
-      const response = await fetch(current, { redirect: 'manual', signal, headers, dispatcher }).finally(() => {
-        if (dispatcher !== guarded && dispatcher !== unguarded) void dispatcher.close();
-      });
+      const dispatcher = open ? unguarded : guardedAgent(resolve);
+      const response = await fetch(current, { redirect: 'manual', signal, headers, dispatcher });
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location !== null) {
         await response.body?.cancel().catch(() => undefined);
