@@ -179,6 +179,9 @@ async function measureAtLatency(options: BenchOptions, concurrency: number, targ
     const send = (p: TelegramParams) => telegram.callApi('sendMessage', p as never);
     const rates = { baseline: [] as number[], crier: [] as number[] };
     const ratios: number[] = [];
+    // A short warm-up of both outside the clock (JIT, connections, scripts).
+    await bareRun(options, 'latwarm', 100, concurrency, send, (i) => texts[i] as TelegramParams);
+    await crierRun(options, fake, `${run}w`, 100, concurrency);
     for (let r = 0; r < rounds; r++) {
       // Alternating which goes first, as in the main figure.
       const baselineFirst = r % 2 === 0;

@@ -80,7 +80,15 @@ describe('Telegram fake: requests', () => {
     expect(answered).toBe(false);
     expect((await pending).body).toMatchObject({ ok: true, result: { text: 'held' } });
     // A refusal is held too, and still says what is wrong.
-    expect((await call(f, 'sendMessage', { chat_id: '@news_room', text: '' })).body).toMatchObject({ ok: false, error_code: 400 });
+    let refused = false;
+    const refusal = call(f, 'sendMessage', { chat_id: '@news_room', text: '' }).then((answer) => {
+      refused = true;
+      return answer;
+    });
+    while (f.requests < 2) await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(refused).toBe(false);
+    expect((await refusal).body).toMatchObject({ ok: false, error_code: 400 });
   });
 });
 
