@@ -65,10 +65,8 @@ export function guardedLookup(resolve: Resolve = resolveWithSystem) {
     const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : Number(options.family ?? 0);
     resolve(hostname, { all: true, family, ...(options.hints === undefined ? {} : { hints: options.hints }) }).then(
       (addresses) => {
-        for (const { address } of addresses) {
-          const why = addressRefusal(address);
-          if (why !== undefined) return callback(Object.assign(new Error(`refused: ${why} (${hostname} resolves to it)`), { code: REFUSED }), []);
-        }
+        const refused = hostRefusal(hostname, addresses.map((a) => a.address));
+        if (refused !== undefined) return callback(Object.assign(new Error(refused), { code: REFUSED }), []);
         const first = addresses[0];
         if (first === undefined) return callback(Object.assign(new Error(`${hostname} has no addresses`), { code: 'ENOTFOUND' }), []);
         if (options.all === true) callback(null, addresses);
@@ -130,6 +128,15 @@ export function addressRefusal(address: string): string | undefined {
   return `${ip.toString()} is ${name} address`;
 }
 
+/** Why a host with these addresses may not be fetched ("refused: … (host resolves to it)"), or undefined. */
+function hostRefusal(host: string, addresses: readonly string[]): string | undefined {
+  for (const address of addresses) {
+    const why = addressRefusal(address);
+    if (why !== undefined) return `refused: ${why}${address === host ? '' : ` (${host} resolves to it)`}`;
+  }
+  return undefined;
+}
+
 function parseUrl(raw: string): URL {
   let url: URL;
   try {
@@ -158,13 +165,8 @@ async function checkHost(url: URL, signal: AbortSignal, resolve: Resolve): Promi
     if (signal.aborted) throw signal.reason;
   }
   if (addresses.length === 0) throw new FetchError('network', `network: ${host} has no addresses`, { url: url.href });
-  for (const address of addresses) {
-    const why = addressRefusal(address);
-    if (why !== undefined) {
-      const via = address === host ? '' : ` (${host} resolves to it)`;
-      throw new FetchError('private_address', `refused: ${why}${via}`, { url: url.href });
-    }
-  }
+  const refused = hostRefusal(host, addresses);
+  if (refused !== undefined) throw new FetchError('private_address', refused, { url: url.href });
 }
 
 async function readCapped(response: Response, maxBytes: number, url: string): Promise<Buffer> {
