@@ -110,15 +110,8 @@ export async function measureThroughput(options: BenchOptions): Promise<Throughp
   const fake = { url: fakes.urls.telegram };
   try {
     const target = benchConfig(options, 'tp-format', [telegramTarget(fake)]).targets[0] as TargetOf<'telegram'>;
-    const telegram = new Telegram(SANDBOX_CREDENTIALS.telegramToken, { apiRoot: `${fake.url}/` });
     const run = `tp${Date.now().toString(36)}`;
-    // The same text crier would send, formatted before the clock starts.
-    const texts = Array.from({ length: perRound }, (_, i): TelegramParams => {
-      const post = formatTelegram(benchArticle(`${run}b`, i), target);
-      return { chat_id: target.chat, text: post.text, parse_mode: post.parse_mode, link_preview_options: post.link_preview_options, reply_markup: post.reply_markup };
-    });
-    const sameSend = (i: number): TelegramParams => texts[i] as TelegramParams;
-    const send = (p: TelegramParams) => telegram.callApi('sendMessage', p as never);
+    const { send, sameSend } = sameSendBaseline(fake, target, run, perRound);
     const systems = {
       bare: (r: number) => bareRun(options, `noop${r}`, perRound, concurrency, async () => undefined, () => ({})),
       baseline: (r: number) => bareRun(options, `base${r}`, perRound, concurrency, send, sameSend),
@@ -160,6 +153,22 @@ export async function measureThroughput(options: BenchOptions): Promise<Throughp
   }
 }
 
+/**
+ * The baseline's side of a same-send comparison: the telegraf call and, per job, the text
+ * crier would send for the same article, formatted before any clock starts.
+ */
+function sameSendBaseline(fake: { url: string }, target: TargetOf<'telegram'>, run: string, count: number) {
+  const telegram = new Telegram(SANDBOX_CREDENTIALS.telegramToken, { apiRoot: `${fake.url}/` });
+  const texts = Array.from({ length: count }, (_, i): TelegramParams => {
+    const post = formatTelegram(benchArticle(`${run}b`, i), target);
+    return { chat_id: target.chat, text: post.text, parse_mode: post.parse_mode, link_preview_options: post.link_preview_options, reply_markup: post.reply_markup };
+  });
+  return {
+    send: (p: TelegramParams) => telegram.callApi('sendMessage', p as never),
+    sameSend: (i: number): TelegramParams => texts[i] as TelegramParams,
+  };
+}
+
 /** A Bot API round trip as seen from a server in Europe (tens of ms; sendMessage often more). */
 const PLATFORM_LATENCY_MS = 50;
 
@@ -170,24 +179,20 @@ async function measureAtLatency(options: BenchOptions, concurrency: number, targ
   const fakes = await startFakesProcess({ telegram: { perChatPerMinute: 0, globalPerSecond: 0, latencyMs: PLATFORM_LATENCY_MS } });
   const fake = { url: fakes.urls.telegram };
   try {
-    const telegram = new Telegram(SANDBOX_CREDENTIALS.telegramToken, { apiRoot: `${fake.url}/` });
     const run = `tl${Date.now().toString(36)}`;
-    const texts = Array.from({ length: perRound }, (_, i): TelegramParams => {
-      const post = formatTelegram(benchArticle(`${run}b`, i), target);
-      return { chat_id: target.chat, text: post.text, parse_mode: post.parse_mode, link_preview_options: post.link_preview_options, reply_markup: post.reply_markup };
-    });
-    const send = (p: TelegramParams) => telegram.callApi('sendMessage', p as never);
+    const { send, sameSend } = sameSendBaseline(fake, target, run, perRound);
+    const baselineRound = async (name: string, jobs: number) => (await bareRun(options, name, jobs, concurrency, send, sameSend)).perS;
     const rates = { baseline: [] as number[], crier: [] as number[] };
     const ratios: number[] = [];
     // A short warm-up of both outside the clock (JIT, connections, scripts).
-    await bareRun(options, 'latwarm', 100, concurrency, send, (i) => texts[i] as TelegramParams);
+    await baselineRound('latwarm', 100);
     await crierRun(options, fake, `${run}w`, 100, concurrency);
     for (let r = 0; r < rounds; r++) {
       // Alternating which goes first, as in the main figure.
       const baselineFirst = r % 2 === 0;
-      if (baselineFirst) rates.baseline.push((await bareRun(options, `lat${r}`, perRound, concurrency, send, (i) => texts[i] as TelegramParams)).perS);
+      if (baselineFirst) rates.baseline.push(await baselineRound(`lat${r}`, perRound));
       rates.crier.push((await crierRun(options, fake, `${run}r${r}`, perRound, concurrency)).perS);
-      if (!baselineFirst) rates.baseline.push((await bareRun(options, `lat${r}`, perRound, concurrency, send, (i) => texts[i] as TelegramParams)).perS);
+      if (!baselineFirst) rates.baseline.push(await baselineRound(`lat${r}`, perRound));
       ratios.push((rates.crier[r] as number) / (rates.baseline[r] as number));
       await fakes.reset();
     }
