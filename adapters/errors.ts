@@ -10,21 +10,32 @@ export interface DeliveryErrorInit {
   /** Platform's own code (HTTP status, error_code, error subcode…). */
   code?: number | string;
   cause?: unknown;
+  /**
+   * The request was (or may have been) written and no answer came: the platform may have
+   * acted on it. Such a send is never retried blindly (see queues/deliver.ts).
+   */
+  maybeSent?: boolean;
 }
 
 export abstract class DeliveryError extends Error {
   abstract readonly kind: DeliveryErrorKind;
   readonly platform: string;
   readonly code: number | string | undefined;
+  /** The platform may have acted on the request whose answer was lost. */
+  readonly maybeSent: boolean;
 
   constructor(message: string, init: DeliveryErrorInit) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.platform = init.platform;
     this.code = init.code;
+    this.maybeSent = init.maybeSent === true;
   }
 }
 
-/** Worth retrying later with backoff: 5xx, timeouts, connection errors. */
+/**
+ * Worth retrying later with backoff: 5xx, timeouts, connection errors. With `maybeSent`
+ * the platform may already have the post, so the next attempt looks it up first.
+ */
 export class TransientError extends DeliveryError {
   override readonly name = 'TransientError';
   readonly kind = 'transient' as const;
@@ -70,4 +81,13 @@ export class PausedError extends DeliveryError {
 
 export function isDeliveryError(error: unknown): error is DeliveryError {
   return error instanceof DeliveryError;
+}
+
+/**
+ * The same error without the doubt: for a failure in a step that cannot publish anything
+ * (an upload, a login, a lookup), whose lost answer leaves nothing on the platform to find.
+ */
+export function withoutSendDoubt(error: DeliveryError): DeliveryError {
+  if (!error.maybeSent) return error;
+  return new TransientError(error.message, { platform: error.platform, ...(error.code !== undefined ? { code: error.code } : {}), cause: error.cause });
 }

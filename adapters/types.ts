@@ -120,6 +120,8 @@ export interface AdapterDeps {
 export interface Adapter<P extends Post = Post> {
   readonly platform: Platform;
   readonly target: TargetConfig;
+  /** Where a human can look at what was posted (the channel, the profile), for a send in doubt. */
+  readonly lookUrl?: string;
   format(article: Article): P;
   prepare?(post: P, ctx: PrepareContext): Promise<P>;
   send(post: P, ctx: SendContext): Promise<SendResult>;

@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Adapter, Post, SendResult } from '../adapters/types.js';
-import { isDeliveryError, PermanentError, TransientError } from '../adapters/errors.js';
+import { isDeliveryError, PermanentError, TransientError, type DeliveryError } from '../adapters/errors.js';
 import type { TargetConfig } from '../config/schema.js';
 import { FINAL_STATES, type DeliveryState, type Ledger, type Slot } from './ledger.js';
 import type { SlidingWindowLimiter } from './limits.js';
@@ -71,20 +71,29 @@ export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | u
   }
 
   if (!started) {
-    // A previous attempt died between calling the platform and recording the result.
-    const reconciled = await reconcile(adapter, post, ctxSignal);
-    if (reconciled !== undefined && reconciled !== 'absent') {
-      await ledger.markDelivered(articleId, target.id, reconciled);
-      deps.logger.info({ target: target.id, articleId, remoteId: reconciled.remoteId }, 'reconciled delivery after crash');
-      return { state: 'delivered', remoteId: reconciled.remoteId, ...(reconciled.url ? { url: reconciled.url } : {}) };
+    // In doubt: an earlier attempt died between calling the platform and recording the
+    // result, or the platform's answer to it was lost. Never send blindly: look it up first.
+    const doubt = record.lastError?.startsWith(ANSWER_LOST) === true ? record.lastError : 'a worker stopped while sending';
+    const found = await reconcile(adapter, post, ctxSignal, job);
+    if (typeof found === 'object') {
+      const result: SendResult = { ...found, notes: [...(found.notes ?? []), `found on ${target.platform} after a send in doubt (${doubt})`] };
+      await ledger.markDelivered(articleId, target.id, result);
+      observer.reconciled?.({ ...base, result: 'found' });
+      deps.logger.info({ target: target.id, articleId, remoteId: found.remoteId }, 'reconciled a send in doubt: the post is there');
+      return { state: 'delivered', remoteId: found.remoteId, ...(found.url ? { url: found.url } : {}) };
     }
-    if (reconciled === undefined) {
-      const reason = 'a worker stopped while sending and the platform cannot be asked whether the post went out';
+    if (found === 'cannot-tell') {
+      const reason =
+        adapter.reconcile === undefined
+          ? `${target.platform} may have published it and cannot be asked (${doubt}): look at the channel`
+          : `${target.platform} may have published it and could not be asked whether it did (${doubt})`;
       await ledger.markState(articleId, target.id, 'unknown', reason);
-      await observer.unknown?.({ ...base, reason });
+      observer.reconciled?.({ ...base, result: 'unknown' });
+      await observer.unknown?.({ ...base, reason, ...(adapter.lookUrl !== undefined ? { lookAt: adapter.lookUrl } : {}) });
       throw new UnrecoverableError(reason);
     }
     // Surely absent: send it now, within the budgets.
+    observer.reconciled?.({ ...base, result: 'absent' });
     for (const budget of deps.budgets) {
       const wait = await budget.acquire();
       if (wait > 0) return budgetFull(wait, deps);
@@ -107,6 +116,9 @@ export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | u
   recordDelivered(deps, job, base, result, slot);
   return { state: duplicate ? 'duplicate' : 'delivered', remoteId: result.remoteId, ...(result.url ? { url: result.url } : {}) };
 }
+
+/** How `lastError` begins when a send is in doubt because the platform's answer was lost (not a crash). */
+const ANSWER_LOST = 'answer lost:';
 
 /** Attempts at writing `delivered` when Redis refuses it (the first one included), 0.2 s, 0.4 s, … apart. */
 const RECORD_ATTEMPTS = 6;
@@ -157,13 +169,21 @@ async function budgetFull(waitMs: number, deps: DeliverDeps): Promise<never> {
   throw Worker.RateLimitError();
 }
 
-/** 'absent' when the platform surely lacks the post; undefined when nobody can tell. */
-async function reconcile(adapter: Adapter, post: Post, signal: AbortSignal): Promise<SendResult | 'absent' | undefined> {
-  if (adapter.reconcile === undefined) return undefined;
+/**
+ * Look a post in doubt up on the platform: the result when it is there, 'absent' when it
+ * surely is not, 'cannot-tell' when the platform cannot be asked (Telegram) or asking kept
+ * failing until the last attempt. A lookup that fails for now throws, leaving the delivery
+ * `sending`, so a later attempt asks again.
+ */
+async function reconcile(adapter: Adapter, post: Post, signal: AbortSignal, job: Job<DeliveryJobData>): Promise<SendResult | 'absent' | 'cannot-tell'> {
+  if (adapter.reconcile === undefined) return 'cannot-tell';
   try {
     return (await adapter.reconcile(post, { signal })) ?? 'absent';
-  } catch {
-    return undefined;
+  } catch (error) {
+    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const passing = isDeliveryError(error) && (error.kind === 'transient' || error.kind === 'rate_limited');
+    if (!passing || last) return 'cannot-tell';
+    throw new TransientError(`could not look up a send in doubt yet: ${error.message}`, { platform: adapter.platform, cause: error });
   }
 }
 
@@ -182,7 +202,7 @@ async function handleError(
   base: { target: string; platform: string; article: Article },
   phase: 'prepare' | 'send',
 ): Promise<DeliverOutcome> {
-  const { target, ledger, observer, queue } = deps;
+  const { target, ledger, observer, queue, adapter } = deps;
   const articleId = job.data.articleId;
   const mapped = isDeliveryError(error)
     ? error
@@ -209,7 +229,7 @@ async function handleError(
     if (kept === 'sending') {
       const reason = `a worker stopped while sending, and preparing the post again failed: ${message}`;
       await ledger.markState(articleId, target.id, 'unknown', reason);
-      await observer.unknown?.({ ...base, reason });
+      await observer.unknown?.({ ...base, reason, ...(adapter.lookUrl !== undefined ? { lookAt: adapter.lookUrl } : {}) });
       throw new UnrecoverableError(reason);
     }
     throw new UnrecoverableError(`delivery is ${kept}; use retry to send it again`);
@@ -239,10 +259,51 @@ async function handleError(
       throw new UnrecoverableError(message);
     }
     case 'transient': {
+      if (mapped.maybeSent && phase === 'send') return inDoubt(mapped, job, deps, base, last);
       if ((settled = await mark(last ? 'failed' : 'retrying'))) return settled;
       if (last) await observer.failed?.({ ...base, reason: `gave up after ${attempt} attempts: ${message}` });
       else observer.retrying?.({ ...base, error: message, attempt });
       throw mapped;
     }
   }
+}
+
+/**
+ * The platform may have acted on a send whose answer was lost (reset, timeout, gateway
+ * error). It is never retried blindly: the delivery stays `sending`, as after a crash
+ * mid-send, and the next attempt looks the post up first. Where nobody can look (no
+ * reconcile: Telegram) or this was the last attempt, it is `unknown` and the editors decide.
+ */
+async function inDoubt(
+  error: DeliveryError,
+  job: Job<DeliveryJobData>,
+  deps: DeliverDeps,
+  base: { target: string; platform: string; article: Article },
+  last: boolean,
+): Promise<DeliverOutcome> {
+  const { target, ledger, observer, adapter } = deps;
+  const articleId = job.data.articleId;
+  observer.answerLost?.({ ...base, error: error.message });
+  deps.logger.warn({ target: target.id, articleId, err: error.message }, 'the platform may have published this post: its answer was lost');
+  const doubt = `${ANSWER_LOST} ${error.message}`;
+  if (adapter.reconcile !== undefined && !last) {
+    const kept = await ledger.markState(articleId, target.id, 'sending', doubt);
+    if (kept !== undefined) return settledAs(kept, articleId, target.id, ledger);
+    throw new TransientError(`${doubt}; the next attempt looks the post up before sending`, { platform: target.platform, cause: error });
+  }
+  const reason =
+    adapter.reconcile === undefined
+      ? `${target.platform} may have published it, but its answer was lost (${error.message}); ${target.platform} cannot be asked: look at the channel`
+      : `${target.platform} may have published it, but its answer was lost on the last attempt (${error.message})`;
+  const kept = await ledger.markState(articleId, target.id, 'unknown', reason);
+  if (kept !== undefined) return settledAs(kept, articleId, target.id, ledger);
+  observer.reconciled?.({ ...base, result: 'unknown' });
+  await observer.unknown?.({ ...base, reason, ...(adapter.lookUrl !== undefined ? { lookAt: adapter.lookUrl } : {}) });
+  throw new UnrecoverableError(reason);
+}
+
+/** A record another attempt already made final: report it as it stands. */
+async function settledAs(state: DeliveryState, articleId: string, targetId: string, ledger: Ledger): Promise<DeliverOutcome> {
+  const record = await ledger.get(articleId, targetId);
+  return { state, ...(record?.remoteId ? { remoteId: record.remoteId } : {}) };
 }

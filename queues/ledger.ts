@@ -215,12 +215,23 @@ export class Ledger {
     return kept === null ? undefined : (kept as DeliveryState);
   }
 
-  /** Compare-and-set on state, for handing a record back to the queue (retry). */
-  async transition(articleId: string, targetId: string, from: readonly DeliveryState[], to: DeliveryState): Promise<boolean> {
-    const script = `local s = redis.call('HGET', KEYS[1], 'state')
-for i = 2, #ARGV do if s == ARGV[i] then redis.call('HSET', KEYS[1], 'state', ARGV[1], 'updatedAt', ARGV[#ARGV]) return 1 end end
+  /**
+   * Compare-and-set on state, for handing a record back to the queue (retry) or settling it
+   * by hand; `fields` are written with the new state.
+   */
+  async transition(articleId: string, targetId: string, from: readonly DeliveryState[], to: DeliveryState, fields: Record<string, string> = {}): Promise<boolean> {
+    const script = `local n = tonumber(ARGV[1])
+local s = redis.call('HGET', KEYS[1], 'state')
+for i = n + 4, #ARGV do
+  if s == ARGV[i] then
+    redis.call('HSET', KEYS[1], 'state', ARGV[2], 'updatedAt', ARGV[3])
+    for j = 4, n + 2, 2 do redis.call('HSET', KEYS[1], ARGV[j], ARGV[j + 1]) end
+    return 1
+  end
+end
 return 0`;
-    const ok = await this.redis.eval(script, 1, this.key(articleId, targetId), to, ...from, new Date().toISOString());
+    const extra = Object.entries(fields).flat();
+    const ok = await this.redis.eval(script, 1, this.key(articleId, targetId), String(extra.length), to, new Date().toISOString(), ...extra, ...from);
     return ok === 1;
   }
 

@@ -10,8 +10,12 @@ export interface DeliveryObserver {
   rateLimited?(e: { target: string; platform: string; waitMs: number; source: 'platform' | 'budget' }): void;
   /** The account needs a human; the target's queue is paused. */
   paused?(e: { target: string; platform: string; article: Article; reason: string; action: string }): void | Promise<void>;
-  /** A crash left a send in doubt and the platform cannot be asked: a human decides. */
-  unknown?(e: { target: string; platform: string; article: Article; reason: string }): void | Promise<void>;
+  /** A send in doubt (crash or lost answer) and the platform cannot be asked, or asking failed: a human decides. */
+  unknown?(e: { target: string; platform: string; article: Article; reason: string; lookAt?: string }): void | Promise<void>;
+  /** The platform may have acted on a send whose answer was lost (reset, timeout, gateway error). */
+  answerLost?(e: { target: string; platform: string; article: Article; error: string }): void;
+  /** How a send in doubt was settled: found on the platform, surely absent (sent now), or left to an editor. */
+  reconciled?(e: { target: string; platform: string; article: Article; result: 'found' | 'absent' | 'unknown' }): void;
 }
 
 /** Fan one event out to several observers; an observer that throws never breaks a delivery. */
@@ -35,5 +39,7 @@ export function combineObservers(...observers: Array<DeliveryObserver | undefine
     rateLimited: call('rateLimited'),
     paused: call('paused'),
     unknown: call('unknown'),
+    answerLost: call('answerLost'),
+    reconciled: call('reconciled'),
   };
 }

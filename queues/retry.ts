@@ -55,3 +55,11 @@ export async function retryDeliveries(
 export async function skipDelivery(articleId: string, targetId: string, ledger: Ledger): Promise<boolean> {
   return ledger.transition(articleId, targetId, ['unknown', 'failed'], 'skipped');
 }
+
+/**
+ * An editor saw the post of a delivery in doubt on the platform: record it as delivered
+ * (without a remote id, which only the platform knows), noting who confirmed it.
+ */
+export async function confirmPosted(articleId: string, targetId: string, ledger: Ledger, by: string): Promise<boolean> {
+  return ledger.transition(articleId, targetId, ['unknown'], 'delivered', { notes: JSON.stringify([`confirmed posted by ${by}`]), deliveredAt: new Date().toISOString() });
+}

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { InstagramTarget } from '../../config/targets/instagram.js';
-import { PermanentError, RateLimitedError, TransientError } from '../errors.js';
+import { PermanentError, RateLimitedError, TransientError, withoutSendDoubt } from '../errors.js';
+import { maybeReached } from '../send-outcome.js';
 import type { SendContext, SendResult } from '../types.js';
+import { comparableCaption } from './caption-match.js';
 import { mapGraphError } from './map-error.js';
 
 /**
@@ -27,6 +29,8 @@ export interface GraphPhoto {
 }
 
 const QUOTA_RETRY_MS = 60 * 60 * 1000;
+/** Pages of the account's media a reconcile looks through (25 posts each). */
+const RECONCILE_PAGES = 4;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -67,11 +71,16 @@ export class InstagramGraphClient {
     return `${this.target.graph.apiRoot.replace(/\/+$/, '')}/${this.target.graph.version}/${path}`;
   }
 
-  /** One Graph API call; non-2xx answers and network failures become delivery errors. */
-  private async call(method: 'GET' | 'POST', path: string, params: Record<string, string>, token: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+  /**
+   * One Graph API call; non-2xx answers and network failures become delivery errors. Only
+   * `publishes` calls (media_publish) can leave a post behind a lost answer: their network
+   * failures and gateway answers are `maybeSent`, every other call's are not.
+   */
+  private async call(method: 'GET' | 'POST', path: string, params: Record<string, string>, token: string, signal: AbortSignal, publishes = false): Promise<Record<string, unknown>> {
     const query = new URLSearchParams(method === 'GET' ? { ...params, access_token: token } : {});
     const url = this.url(path) + (method === 'GET' ? `?${query}` : '');
     let response: Response;
+    let text: string;
     try {
       response = await fetch(url, {
         method,
@@ -80,17 +89,21 @@ export class InstagramGraphClient {
           ? { body: new URLSearchParams({ ...params, access_token: token }), headers: { 'content-type': 'application/x-www-form-urlencoded' } }
           : {}),
       });
+      text = await response.text();
     } catch (error) {
-      throw new TransientError(`instagram graph: ${method} ${path.split('?')[0]} failed (${(error as Error).message})`, { platform: 'instagram', cause: error });
+      const maybeSent = publishes && maybeReached(error);
+      throw new TransientError(`instagram graph: ${method} ${path.split('?')[0]} ${maybeSent ? 'gave no answer' : 'failed'} (${(error as Error).message})`, { platform: 'instagram', cause: error, maybeSent });
     }
-    const text = await response.text().catch(() => '');
     let payload: unknown;
     try {
       payload = text === '' ? {} : JSON.parse(text);
     } catch {
       payload = { raw: text.slice(0, 200) };
     }
-    if (!response.ok) throw mapGraphError(response.status, payload);
+    if (!response.ok) {
+      const mapped = mapGraphError(response.status, payload);
+      throw publishes ? mapped : withoutSendDoubt(mapped);
+    }
     return (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
   }
 
@@ -144,7 +157,7 @@ export class InstagramGraphClient {
         notes.push('container was already published by an earlier attempt; media id unknown');
         return { remoteId: container, status: 'delivered', notes };
       }
-      const published = await this.call('POST', `${userId}/media_publish`, { creation_id: container }, accessToken, ctx.signal);
+      const published = await this.call('POST', `${userId}/media_publish`, { creation_id: container }, accessToken, ctx.signal, true);
       mediaId = String(published.id ?? '');
       if (mediaId === '') throw new TransientError('instagram graph: no media id in the publish answer', { platform: 'instagram' });
       await ctx.saveProgress('media', mediaId);
@@ -159,5 +172,33 @@ export class InstagramGraphClient {
     }
     if (notes.length > 0) result.notes = notes;
     return result;
+  }
+
+  /**
+   * After a send left in doubt: the account's recent media (`GET /{ig-user-id}/media`, newest
+   * first, up to RECONCILE_PAGES pages of 25), looked through for this caption. The result
+   * when found, undefined when surely not among them; throws DeliveryError when Meta cannot
+   * be asked.
+   */
+  async findPost(caption: string, signal: AbortSignal): Promise<SendResult | undefined> {
+    const { userId, accessToken } = this.config();
+    const wanted = comparableCaption(caption);
+    let after: string | undefined;
+    for (let page = 0; page < RECONCILE_PAGES; page++) {
+      const params: Record<string, string> = { fields: 'id,caption,timestamp,permalink', limit: '25' };
+      if (after !== undefined) params.after = after;
+      const answer = await this.call('GET', `${userId}/media`, params, accessToken, signal);
+      const items = (Array.isArray(answer.data) ? answer.data : []) as Array<{ id?: unknown; caption?: unknown; permalink?: unknown }>;
+      const found = items.find((item) => typeof item.caption === 'string' && comparableCaption(item.caption) === wanted);
+      if (found !== undefined) {
+        const result: SendResult = { remoteId: String(found.id), status: 'delivered' };
+        if (typeof found.permalink === 'string') result.url = found.permalink;
+        return result;
+      }
+      const paging = answer.paging as { next?: unknown; cursors?: { after?: unknown } } | undefined;
+      if (typeof paging?.next !== 'string' || typeof paging.cursors?.after !== 'string') return undefined;
+      after = paging.cursors.after;
+    }
+    return undefined;
   }
 }

@@ -2,8 +2,9 @@ import { IgApiClient } from 'instagram-private-api';
 import type { Logger } from 'pino';
 import type { InstagramTarget } from '../../config/targets/instagram.js';
 import { jpegInfo } from '../../src/media/jpeg-info.js';
-import { PermanentError, TransientError } from '../errors.js';
+import { PermanentError, TransientError, withoutSendDoubt } from '../errors.js';
 import type { SendResult } from '../types.js';
+import { comparableCaption } from './caption-match.js';
 import { isLoginRequired, mapPrivateError } from './map-error.js';
 import type { SessionStore } from './session-store.js';
 
@@ -51,10 +52,6 @@ interface FeedItem {
   caption?: { text?: string } | null;
 }
 
-/** A caption as Instagram may hand it back (NFC, runs of whitespace collapsed, trimmed). */
-function comparableCaption(text: string): string {
-  return text.normalize('NFC').replace(/\s+/gu, ' ').trim();
-}
 
 function resultOf(item: FeedItem): SendResult {
   const result: SendResult = { remoteId: String(item.pk ?? item.id), status: 'delivered' };
@@ -128,7 +125,7 @@ export class InstagramPrivateClient {
     try {
       await ig.account.login(username, password);
     } catch (error) {
-      throw mapPrivateError(error, this.account);
+      throw withoutSendDoubt(mapPrivateError(error, this.account));
     }
     await this.flush();
   }
@@ -197,11 +194,19 @@ export class InstagramPrivateClient {
     }
   }
 
-  /** What `ig.publish.photo` does (upload, then configure), with an upload id of our own. */
+  /**
+   * What `ig.publish.photo` does (upload, then configure), with an upload id of our own.
+   * Only `configure` makes a post: a lost answer to the upload leaves nothing to find.
+   */
   private async publish(ig: IgApiClient, jpeg: Buffer, caption: string) {
     const uploadId = await this.uploadId();
     const size = jpegInfo(jpeg);
-    await ig.upload.photo({ file: jpeg, uploadId });
+    try {
+      await ig.upload.photo({ file: jpeg, uploadId });
+    } catch (error) {
+      if (isLoginRequired(error)) throw error;
+      throw withoutSendDoubt(mapPrivateError(error, this.account));
+    }
     return ig.media.configure({ upload_id: uploadId, caption, ...(size ? { width: size.width, height: size.height } : {}) });
   }
 

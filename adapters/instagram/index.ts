@@ -68,11 +68,16 @@ export function createInstagramAdapter(target: TargetOf<'instagram'>, deps: Adap
     return { post: ready, jpeg };
   };
 
+  const graphBackend = async (): Promise<InstagramGraphClient> => {
+    const { InstagramGraphClient } = await import('./client-graph.js');
+    graphClient ??= new InstagramGraphClient({ target, logger: deps.logger, publicMediaUrl: deps.publicMediaUrl });
+    return graphClient;
+  };
+
   const send = async (post: InstagramPost, ctx: SendContext): Promise<SendResult> => {
     const { post: ready, jpeg } = await readValidated(post, ctx.signal);
     if (target.backend === 'graph') {
-      const { InstagramGraphClient } = await import('./client-graph.js');
-      graphClient ??= new InstagramGraphClient({ target, logger: deps.logger, publicMediaUrl: deps.publicMediaUrl });
+      const graphClient = await graphBackend();
       const photo = { path: ready.image.path as string, caption: ready.caption, ...(ready.alt === undefined ? {} : { alt: ready.alt }) };
       return graphClient.publish(photo, ctx);
     }
@@ -92,11 +97,13 @@ export function createInstagramAdapter(target: TargetOf<'instagram'>, deps: Adap
   return {
     platform: 'instagram',
     target,
+    ...(target.username !== undefined && target.backend === 'private' ? { lookUrl: `https://www.instagram.com/${target.username}/` } : {}),
     format: (article) => formatInstagram(article, target),
     prepare: async (post, ctx) => (await media()).prepareInstagramPost(post, target, deps, ctx.signal),
     send,
-    // The private API can list the account's own recent posts; the Graph backend has no reconcile (yet).
-    ...(target.backend === 'private' ? { reconcile: async (post: InstagramPost, ctx: PrepareContext) => (await privateBackend()).client.findPost(post.caption, ctx.signal) } : {}),
+    // Both backends can list the account's own recent posts: a send in doubt is looked up there.
+    reconcile: async (post: InstagramPost, ctx: PrepareContext) =>
+      target.backend === 'graph' ? (await graphBackend()).findPost(post.caption, ctx.signal) : (await privateBackend()).client.findPost(post.caption, ctx.signal),
     async close() {
       await privateClient?.close();
     },

@@ -20,6 +20,7 @@ import {
   TransientError,
   type DeliveryError,
 } from '../errors.js';
+import { isGatewayAnswer, maybeReached } from '../send-outcome.js';
 
 /**
  * The one place Instagram failures become delivery errors: `mapPrivateError` for the
@@ -97,7 +98,9 @@ export function mapPrivateError(error: unknown, account = 'the account', now = D
     return new PermanentError('instagram: session rejected (login_required) even after a fresh login', { ...init, code: 'login_required' });
   }
   if (error instanceof IgRequestsLimitError) return new RateLimitedError('instagram: too many requests', PLEASE_WAIT_MS, { ...init, code: 429 });
-  if (error instanceof IgNetworkError) return new TransientError(`instagram: network error (${(error as { message?: string }).message ?? 'no detail'})`, init);
+  if (error instanceof IgNetworkError) {
+    return new TransientError(`instagram: network error (${(error as { message?: string }).message ?? 'no detail'})`, { ...init, maybeSent: maybeReached(error) });
+  }
   if (error instanceof IgResponseError) {
     const status = statusOf(error);
     const message = typeof body(error).message === 'string' ? (body(error).message as string) : '';
@@ -105,7 +108,10 @@ export function mapPrivateError(error: unknown, account = 'the account', now = D
     if (status === 429 || /please wait a few minutes/i.test(message)) {
       return new RateLimitedError(`instagram: rate limited (${message || status})`, PLEASE_WAIT_MS, { ...init, code });
     }
-    if (status !== undefined && status >= 500) return new TransientError(`instagram: server error ${status}`, { ...init, code });
+    if (status !== undefined && status >= 500) {
+      const fromInstagram = typeof (error.response as { body?: unknown } | undefined)?.body === 'object';
+      return new TransientError(`instagram: server error ${status}`, { ...init, code, maybeSent: isGatewayAnswer(status, fromInstagram) });
+    }
     return new PermanentError(`instagram: request refused (${status ?? '?'}${message === '' ? '' : `: ${message}`})`, { ...init, code });
   }
   const text = error instanceof Error ? error.message : String(error);
@@ -129,7 +135,8 @@ export function graphErrorOf(payload: unknown): GraphErrorBody | undefined {
 
 /** Map a failed Graph API response (HTTP status + parsed body) to a delivery error. */
 export function mapGraphError(status: number, payload: unknown): DeliveryError {
-  const e = graphErrorOf(payload) ?? {};
+  const body = graphErrorOf(payload);
+  const e = body ?? {};
   const code = e.code;
   const sub = e.error_subcode;
   const what = `instagram graph: ${e.message ?? `HTTP ${status}`}${code === undefined ? '' : ` (code ${code}${sub === undefined ? '' : `/${sub}`})`}`;
@@ -141,6 +148,6 @@ export function mapGraphError(status: number, payload: unknown): DeliveryError {
   if (code === 4 || code === 17 || code === 32 || code === 613 || code === 80002 || status === 429) return new RateLimitedError(what, GRAPH_RATE_LIMIT_MS, init);
   if (code === 9007 || sub === 2207027 || code === 9004 || sub === 2207052) return new TransientError(what, init);
   if (code === 36003 || sub === 2207009 || code === 36004 || sub === 2207010) return new PermanentError(what, init);
-  if (e.is_transient === true || code === 1 || code === 2 || status >= 500) return new TransientError(what, init);
+  if (e.is_transient === true || code === 1 || code === 2 || status >= 500) return new TransientError(what, { ...init, maybeSent: isGatewayAnswer(status, body !== undefined) });
   return new PermanentError(what, init);
 }

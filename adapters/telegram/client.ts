@@ -9,7 +9,7 @@
  */
 import { Telegram } from 'telegraf';
 import type { TelegramTarget } from '../../config/targets/telegram.js';
-import { PermanentError } from '../errors.js';
+import { PermanentError, TransientError } from '../errors.js';
 import type { AdapterDeps, SendResult, TelegramPost } from '../types.js';
 import { mapTelegramError, migratedChatId } from './map-error.js';
 
@@ -81,6 +81,8 @@ export class TelegramClient {
   }
 
   async send(post: TelegramPost, signal: AbortSignal): Promise<SendResult> {
+    // Nothing has been written yet: an abort here is certainly not sent.
+    if (signal.aborted) throw new TransientError('telegram: aborted before sending', { platform: 'telegram', code: 'ABORTED', cause: signal.reason });
     // One controller per request, its timer cleared when the request ends: AbortSignal.timeout
     // would keep a timer alive for the whole timeout after every send.
     const controller = new AbortController();

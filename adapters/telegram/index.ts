@@ -13,9 +13,11 @@ export { validateTelegramTemplate } from './template.js';
  */
 export function createTelegramAdapter(target: TargetOf<'telegram'>, deps: AdapterDeps): Adapter<TelegramPost> {
   let client: TelegramClient | undefined;
+  const username = target.chat?.startsWith('@') === true ? target.chat.slice(1) : undefined;
   return {
     platform: 'telegram',
     target,
+    ...(username !== undefined && username !== '' ? { lookUrl: `https://t.me/${username}` } : {}),
     format: (article) => formatTelegram(article, target),
     async send(post, ctx) {
       client ??= new TelegramClient(target, deps);

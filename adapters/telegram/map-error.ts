@@ -9,9 +9,15 @@
  *   401 Unauthorized, 403 blocked / not a member / kicked, 404 → PermanentError with
  *   Telegram's description as the message
  * - 5xx, network errors (ECONNREFUSED, ECONNRESET, ETIMEDOUT, …) and timeouts → TransientError
+ *
+ * Transient errors after which Telegram may have posted are marked `maybeSent`
+ * (./send-outcome.ts): a timeout or abort in flight, a reset after writing, an answer that
+ * is not the Bot API's JSON, and 502/504 — telegraf keeps no body for a 5xx, so a gateway
+ * status cannot be told apart from the proxy in front of the Bot API giving up on it.
  */
 import { TelegramError } from 'telegraf';
 import { isDeliveryError, PermanentError, RateLimitedError, TransientError, type DeliveryError } from '../errors.js';
+import { isGatewayAnswer, maybeReached } from '../send-outcome.js';
 
 /** Wait when a 429 comes without parameters.retry_after (a proxy's, not Telegram's). */
 export const DEFAULT_RETRY_AFTER_MS = 5000;
@@ -66,17 +72,23 @@ export function mapTelegramError(error: unknown, platform = 'telegram', context:
     const migrated = tg.parameters?.migrate_to_chat_id;
     if (migrated !== undefined) return new TransientError(`${tg.description}: retrying in chat ${migrated}`, init);
     if (tg.code >= 400 && tg.code < 500) return new PermanentError(tg.description, init);
-    return new TransientError(`Telegram answered ${tg.code}: ${tg.description}`, init);
+    // telegraf keeps only the status line of a 5xx, never its body.
+    return new TransientError(`Telegram answered ${tg.code}: ${tg.description}`, { ...init, maybeSent: isGatewayAnswer(tg.code, undefined) });
   }
 
   const e = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; code?: unknown; type?: unknown; message?: unknown };
   const message = typeof e.message === 'string' ? e.message : String(error);
   if (e.name === 'AbortError' || e.type === 'aborted') {
     const reason = context.timedOut === true ? `request timed out after ${context.timeoutMs ?? '?'} ms` : 'request aborted';
-    return new TransientError(reason, { platform, code: context.timedOut === true ? 'ETIMEDOUT' : 'ABORTED', cause: error });
+    // The request was in flight: Telegram may have posted before the answer was given up on.
+    return new TransientError(reason, { platform, code: context.timedOut === true ? 'ETIMEDOUT' : 'ABORTED', cause: error, maybeSent: true });
+  }
+  if (e.type === 'invalid-json') {
+    // Something answered that is not the Bot API's JSON (a proxy's page, a cut body): the request got through.
+    return new TransientError(`unreadable answer: ${message}`, { platform, code: 'invalid-json', cause: error, maybeSent: true });
   }
   if (e.name === 'FetchError' || (typeof e.code === 'string' && NETWORK_CODES.has(e.code))) {
-    return new TransientError(`network error: ${message}`, { platform, ...(typeof e.code === 'string' ? { code: e.code } : {}), cause: error });
+    return new TransientError(`network error: ${message}`, { platform, ...(typeof e.code === 'string' ? { code: e.code } : {}), cause: error, maybeSent: maybeReached(error) });
   }
   return new TransientError(`unexpected error: ${message}`, { platform, cause: error });
 }

@@ -4,7 +4,7 @@ import { TwitterApi, type ITwitterApiClientPlugin, type SendTweetV2Params, type 
 import type { Logger } from 'pino';
 import type { TwitterTarget } from '../../config/targets/twitter.js';
 import { readCachedFile } from '../../src/media/cache.js';
-import { PermanentError, RateLimitedError, TransientError } from '../errors.js';
+import { PermanentError, RateLimitedError, TransientError, withoutSendDoubt } from '../errors.js';
 import type { PrepareContext, SendContext, SendResult, TweetMedia, TwitterPost } from '../types.js';
 import { isDuplicateContent, mapTwitterError } from './map-error.js';
 import type { TwitterLimits } from './limits.js';
@@ -164,6 +164,8 @@ export async function sendPost(post: TwitterPost, ctx: SendContext, deps: Twitte
   const client = createClient(deps, ctx.signal, seen);
   const notes: string[] = [];
   const ids: string[] = [];
+  /** Only POST /2/tweets publishes: a lost answer anywhere else leaves nothing to find. */
+  let posting = false;
   try {
     checkSignal(ctx.signal);
     const mediaIds = ctx.progress['tweet:0'] === undefined ? await uploadMedia(client, post, ctx, deps, notes) : [];
@@ -182,8 +184,11 @@ export async function sendPost(post: TwitterPost, ctx: SendContext, deps: Twitte
       let id: string;
       delete seen.rateLimit;
       try {
+        posting = true;
         id = (await client.v2.tweet(payload)).data.id;
+        posting = false;
       } catch (error) {
+        posting = posting && !isDuplicateContent(error);
         await deps.limits.observe(seen.rateLimit);
         if (!isDuplicateContent(error)) throw error;
         // Posted by an attempt that died before recording it? In a thread, find it and go on.
@@ -200,7 +205,7 @@ export async function sendPost(post: TwitterPost, ctx: SendContext, deps: Twitte
       ids.push(id);
     }
   } catch (error) {
-    const mapped = mapTwitterError(error, deps.now());
+    const mapped = posting ? mapTwitterError(error, deps.now()) : withoutSendDoubt(mapTwitterError(error, deps.now()));
     // Tell every worker of this account, so none of them hits the 429 again.
     if (mapped instanceof RateLimitedError && mapped.code === 429) await deps.limits.block(deps.now() + mapped.retryAfterMs);
     throw mapped;

@@ -1,12 +1,15 @@
 import { ApiPartialResponseError, ApiRequestError, ApiResponseError } from 'twitter-api-v2';
 import { isDeliveryError, PausedError, PermanentError, RateLimitedError, TransientError, type DeliveryError } from '../errors.js';
+import { isGatewayAnswer, maybeReached } from '../send-outcome.js';
 
 /**
  * twitter-api-v2 errors → delivery errors, here and nowhere else.
  *  429 → rate limited until `x-rate-limit-reset`, or the 24-hour reset when a daily cap is spent
  *        (usage cap of the plan → paused: a human must raise the plan);
  *  401 / auth errors, 400, 403 and other 4xx → permanent, with X's `detail`;
- *  5xx, network errors (ApiRequestError) and cut responses → transient.
+ *  5xx, network errors (ApiRequestError) and cut responses → transient; `maybeSent` where X may
+ *        have acted (./send-outcome.ts): a cut response, a timeout or reset in flight, a gateway
+ *        502/504 that is not X's own problem JSON.
  * A 403 for duplicate content is not an error for crier: see isDuplicateContent.
  */
 
@@ -77,21 +80,25 @@ export function mapTwitterError(error: unknown, now: number = Date.now()): Deliv
     const init = { platform: PLATFORM, code: error.code, cause: error };
     if (error.code === 429 || error.rateLimitError) return rateLimited(error, now);
     if (error.code === 401 || error.isAuthError) return new PermanentError(`X rejected the credentials: ${errorDetail(error)}`, init);
-    if (error.code >= 500) return new TransientError(`X server error ${error.code}: ${errorDetail(error)}`, init);
+    if (error.code >= 500) {
+      const fromX = typeof error.data === 'object' && error.data !== null && ('title' in error.data || 'detail' in error.data || 'errors' in error.data);
+      return new TransientError(`X server error ${error.code}: ${errorDetail(error)}`, { ...init, maybeSent: isGatewayAnswer(error.code, fromX) });
+    }
     if (error.code === 400) return new PermanentError(`X refused the request: ${errorDetail(error)}`, init);
     if (error.code === 403) return new PermanentError(`X forbade it: ${errorDetail(error)}`, init);
     if (error.code === 408) return new TransientError(`X timed out: ${errorDetail(error)}`, init);
     return new PermanentError(`X answered ${error.code}: ${errorDetail(error)}`, init);
   }
   if (error instanceof ApiPartialResponseError) {
-    return new TransientError(`X response cut short: ${error.message}`, { platform: PLATFORM, cause: error });
+    return new TransientError(`X response cut short: ${error.message}`, { platform: PLATFORM, cause: error, maybeSent: true });
   }
   if (error instanceof ApiRequestError) {
     // twitter-api-v2 stores the socket error as `_options.error`; its `requestError` getter reads another name.
     const options = (error as unknown as { _options?: { error?: unknown } })._options;
     const cause = (options?.error ?? error.requestError) as (Error & { code?: string }) | undefined;
     const why = cause?.code ?? cause?.message ?? error.message;
-    return new TransientError(`X unreachable: ${why}`, { platform: PLATFORM, cause: error });
+    const reached = maybeReached(error);
+    return new TransientError(`X ${reached ? 'gave no answer' : 'unreachable'}: ${why}`, { platform: PLATFORM, cause: error, maybeSent: reached });
   }
   const message = error instanceof Error ? error.message : String(error);
   return new TransientError(`X client error: ${message}`, { platform: PLATFORM, cause: error });

@@ -25,8 +25,8 @@ export type BotAction =
       settledBy?: string;
     };
 
-/** Button verbs: p = publish, x = cancel, r = retry, s = skip. */
-export type ButtonVerb = 'p' | 'x' | 'r' | 's';
+/** Button verbs: p = publish, x = cancel, r = retry (send again), s = skip, k = the post is there (confirmed by an editor). */
+export type ButtonVerb = 'p' | 'x' | 'r' | 's' | 'k';
 
 export const PENDING_TTL_SECONDS = 24 * 3600;
 export const ALERT_TTL_SECONDS = 30 * 24 * 3600;
@@ -37,7 +37,7 @@ export function callbackData(verb: ButtonVerb, key: string): string {
 
 /** `p:Ab3…` → {verb, key}; undefined for anything else. */
 export function parseCallbackData(data: string): { verb: ButtonVerb; key: string } | undefined {
-  const m = /^([pxrs]):([A-Za-z0-9_-]{8,32})$/.exec(data);
+  const m = /^([pxrsk]):([A-Za-z0-9_-]{8,32})$/.exec(data);
   return m ? { verb: m[1] as ButtonVerb, key: m[2] as string } : undefined;
 }
 

@@ -1,8 +1,9 @@
 /**
  * Telling the editors' chat when a delivery needs a human: a permanent failure, a
  * paused target, or a send left in doubt by a crash (`unknown`). One message per event
- * — article title and link, target, reason — with Retry / Skip buttons where an editor
- * can settle it (failed and unknown deliveries; see commands/alert-actions.ts).
+ * — article title and link, target, reason — with buttons where an editor can settle it:
+ * Retry / Skip for a failed delivery, Posted / Not posted — send again for one in doubt
+ * (see commands/alert-actions.ts).
  *
  * Order of construction: the observer goes into the App before the bot exists, so it
  * starts unconnected (events are only logged) and createEditorsBot connects it to the
@@ -23,7 +24,7 @@ export interface AlertSink {
   actions: ActionStore;
 }
 
-type AlertEvent = { target: string; platform: string; article: Article; reason: string; action?: string };
+type AlertEvent = { target: string; platform: string; article: Article; reason: string; action?: string; lookAt?: string };
 
 export class EditorAlerts implements DeliveryObserver {
   private sink: AlertSink | undefined;
@@ -74,10 +75,17 @@ export class EditorAlerts implements DeliveryObserver {
       if (kind !== 'paused') {
         const key = await sink.actions.put({ kind: 'alert', articleId: e.article.id, target: e.target, alertHtml: html }, ALERT_TTL_SECONDS);
         reply_markup = {
-          inline_keyboard: [[
-            { text: 'Retry', callback_data: callbackData('r', key) },
-            { text: 'Skip', callback_data: callbackData('s', key) },
-          ]],
+          inline_keyboard: [
+            kind === 'unknown'
+              ? [
+                  { text: '✅ Posted', callback_data: callbackData('k', key) },
+                  { text: '🔁 Not posted — send again', callback_data: callbackData('r', key) },
+                ]
+              : [
+                  { text: 'Retry', callback_data: callbackData('r', key) },
+                  { text: 'Skip', callback_data: callbackData('s', key) },
+                ],
+          ],
         };
       }
       await sink.telegram.sendMessage(sink.chatId, html, {

@@ -104,7 +104,7 @@ export function renderQueued(result: PublishResult, by: string): string {
 export type AlertKind = 'failed' | 'paused' | 'unknown';
 
 /** One message for the alert chat: article title + link, target, reason. */
-export function renderAlert(kind: AlertKind, e: { target: string; platform: string; article: Article; reason: string; action?: string }): string {
+export function renderAlert(kind: AlertKind, e: { target: string; platform: string; article: Article; reason: string; action?: string; lookAt?: string }): string {
   const head =
     kind === 'failed'
       ? '❌ <b>Delivery failed</b>'
@@ -119,7 +119,10 @@ export function renderAlert(kind: AlertKind, e: { target: string; platform: stri
     `Reason: ${safe(e.reason, 800)}`,
   ];
   if (e.action !== undefined) lines.push(`What to do: ${safe(e.action, 400)}`);
-  if (kind === 'unknown') lines.push('Check the account, then press <b>Retry</b> to send it again or <b>Skip</b> if it is already there.');
+  if (kind === 'unknown') {
+    if (e.lookAt !== undefined) lines.push(`Look here: ${link(e.lookAt)}`);
+    lines.push('Check the account, then press <b>Posted</b> if the post is there, or <b>Not posted — send again</b>.');
+  }
   if (kind === 'paused') lines.push(`When fixed: /resume ${escapeHtml(e.target)}`);
   lines.push(`id: <code>${safe(e.article.id, 200)}</code>`);
   return fitMessage(lines.join('\n'));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jpegInfo } from '../media/jpeg-info.js';
-import { applyFault, FaultPlan, listen, readBody, sendJson } from './http.js';
+import { FaultPlan, listen, readBody, sendJson } from './http.js';
 
 /**
  * A loopback Instagram Graph API (content publishing): `POST /{ig-user-id}/media` downloads
@@ -36,6 +36,8 @@ export interface GraphPublished extends ContainerContent {
   id: string;
   containerId: string;
   permalink: string;
+  /** When it was published, as Meta writes it (2026-05-04T08:00:00+0000). */
+  timestamp: string;
 }
 
 interface Container extends ContainerContent {
@@ -132,11 +134,34 @@ export async function startInstagramGraphFake(options: InstagramGraphFakeOptions
       height: container.height,
       jpegBytes: container.jpegBytes,
       permalink: `https://www.instagram.com/p/G${id.slice(-9)}/`,
+      timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, '+0000'),
     };
     if (container.altText !== undefined) item.altText = container.altText;
     media.set(id, item);
     state.published.push(item);
     sendJson(res, 200, { id });
+  }
+
+  /**
+   * `GET /{ig-user-id}/media`: the account's media, newest first, `limit` a page (default 25,
+   * at most 100) with cursor paging, each item with the `fields` asked for (default `id`).
+   */
+  function list(res: ServerResponse, p: Record<string, string>): void {
+    const fields = (p.fields ?? 'id').split(',').map((f) => f.trim());
+    const limit = Math.min(100, Math.max(1, Number(p.limit ?? 25) || 25));
+    const newest = [...state.published].reverse();
+    const start = p.after === undefined ? 0 : Number(Buffer.from(p.after, 'base64url').toString('utf8')) || 0;
+    const page = newest.slice(start, start + limit);
+    const data = page.map((item) => {
+      const row: Record<string, unknown> = { id: item.id };
+      for (const f of fields) if (f in item && f !== 'id') row[f] = item[f as keyof GraphPublished];
+      if (fields.includes('media_type')) row.media_type = 'IMAGE';
+      return row;
+    });
+    const cursor = (n: number) => Buffer.from(String(n)).toString('base64url');
+    const paging: Record<string, unknown> = { cursors: { before: cursor(start), after: cursor(start + page.length) } };
+    if (start + limit < newest.length) paging.next = `${server.url}/v23.0/${userId}/media?after=${cursor(start + page.length)}`;
+    sendJson(res, 200, { data, paging });
   }
 
   function read(res: ServerResponse, id: string): void {
@@ -158,14 +183,14 @@ export async function startInstagramGraphFake(options: InstagramGraphFakeOptions
     const path = url.pathname.replace(/^\/v\d+\.\d+/, '');
     const method = req.method ?? 'GET';
     state.requests.push({ method, path });
-    const fault = state.faults.next();
-    if (fault !== undefined) return applyFault(res, fault);
+    if ((await state.faults.intercept(res)) !== undefined) return;
     const p = await params(req, url);
     if (p.access_token !== accessToken) return graphError(res, 400, 190, 'Invalid OAuth access token - Cannot parse access token');
     const parts = path.split('/').filter((s) => s !== '');
     if (parts[0] === userId && parts.length === 2) {
       if (method === 'POST' && parts[1] === 'media') return createContainer(res, p);
       if (method === 'POST' && parts[1] === 'media_publish') return publish(res, p);
+      if (method === 'GET' && parts[1] === 'media') return list(res, p);
       if (method === 'GET' && parts[1] === 'content_publishing_limit') {
         return sendJson(res, 200, { data: [{ quota_usage: state.quotaUsage, config: { quota_total: state.quotaTotal, quota_duration: 86400 } }] });
       }

@@ -1,7 +1,7 @@
 import { createDecipheriv, generateKeyPairSync, privateDecrypt, constants as cryptoConstants, randomBytes, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jpegInfo } from '../media/jpeg-info.js';
-import { applyFault, FaultPlan, listen, readBody, sendJson } from './http.js';
+import { FaultPlan, listen, readBody, sendJson } from './http.js';
 
 /**
  * A loopback Instagram private API, faithful to what instagram-private-api 1.46 sends and
@@ -248,8 +248,7 @@ export async function startInstagramFake(options: InstagramFakeOptions = {}) {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const method = req.method ?? 'GET';
     state.requests.push({ method, path });
-    const fault = state.faults.next();
-    if (fault !== undefined) return applyFault(res, fault);
+    if ((await state.faults.intercept(res)) !== undefined) return;
     if (state.mode === 'server_error') {
       res.writeHead(500, { 'content-type': 'text/html' });
       res.end('<html><body>Oops, an error occurred.</body></html>');

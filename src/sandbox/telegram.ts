@@ -15,7 +15,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import { applyFault, FaultPlan, listen, sendJson } from './http.js';
+import { FaultPlan, listen, sendJson } from './http.js';
 import { ChatRegistry } from './telegram-chats.js';
 import { parseTelegramHtml, type ParsedHtml } from './telegram-html.js';
 import { retryAfterSeconds, SlidingWindow } from './telegram-limits.js';
@@ -204,10 +204,9 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     fake.requests++;
-    const fault = fake.faults.next();
-    if (fault !== undefined) {
-      if (fault.status === 429) fake.rateLimited++;
-      await applyFault(res, fault);
+    const refused = await fake.faults.intercept(res);
+    if (refused !== undefined) {
+      if (refused.status === 429) fake.rateLimited++;
       return;
     }
     const path = new URL(req.url ?? '/', 'http://fake.invalid').pathname;

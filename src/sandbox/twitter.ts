@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import twitterText from 'twitter-text';
-import { applyFault, FaultPlan, listen, readBody, sendJson, type RunningServer } from './http.js';
+import { FaultPlan, listen, readBody, sendJson, type RunningServer } from './http.js';
 import { FakeMediaStore, invalidRequest, type FakeMedia } from './twitter-media.js';
 
 /**
@@ -164,8 +164,7 @@ export class TwitterFake {
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';
     this.calls.push({ method, path: url.pathname });
-    const fault = this.faults.next();
-    if (fault !== undefined) return applyFault(res, fault);
+    if ((await this.faults.intercept(res)) !== undefined) return;
 
     const oauth = oauthParams(req);
     const creds = this.options.credentials;

@@ -61,45 +61,50 @@ describe('editors bot: alerts', () => {
     expect(channelPosts(a)).toHaveLength(1);
   });
 
-  it('should ask about an unknown delivery with Retry / Skip, and Retry sends it once', async () => {
+  it('should ask about an unknown delivery with Posted / Not posted, and Not posted sends it once', async () => {
     const a = article(2);
     await crashedWhileSending(a, 'telegram');
     await state(a.id, 'telegram', ['unknown']);
     const alert: SentRecord = await eventually(() => alertsAbout(a)[0], 5000, 'an alert');
     expect(alert.text).toContain('Delivery in doubt');
     expect(alert.text).toContain('Target: telegram (telegram)');
+    // The channel, so the editor can look.
+    expect(alert.text).toContain('Look here: https://t.me/crier_sandbox');
     expect(channelPosts(a)).toHaveLength(0);
+    const sendAgain = button(alert, '🔁 Not posted — send again');
 
     // A non-editor in the alert chat cannot press it.
-    await h.bot.handleUpdate(callbackUpdate(STRANGER, alert, button(alert, 'Retry')));
+    await h.bot.handleUpdate(callbackUpdate(STRANGER, alert, sendAgain));
     expect(lastAnswer()).toMatch(/only for the newsroom's editors/);
     expect((await h.app.ledger.get(a.id, 'telegram'))?.state).toBe('unknown');
 
-    await h.bot.handleUpdate(callbackUpdate(EDITOR, alert, button(alert, 'Retry')));
+    await h.bot.handleUpdate(callbackUpdate(EDITOR, alert, sendAgain));
     await state(a.id, 'telegram', ['delivered']);
     expect(channelPosts(a)).toHaveLength(1);
     const edit = h.sandbox.telegram.calls.filter((c) => c.method === 'editMessageText' && Number(c.params.message_id) === alert.message_id);
     expect(String(edit.at(-1)?.params.text)).toContain('Queued again');
 
     // Pressing again settles nothing twice.
-    await h.bot.handleUpdate(callbackUpdate(EDITOR, alert, button(alert, 'Retry')));
+    await h.bot.handleUpdate(callbackUpdate(EDITOR, alert, button(alert, '✅ Posted')));
     expect(lastAnswer()).toMatch(/^Already settled by @edda_editor/);
     await new Promise((r) => setTimeout(r, 300));
     expect(channelPosts(a)).toHaveLength(1);
   });
 
-  it('should mark an unknown delivery skipped on Skip and send nothing', async () => {
+  it('should record an unknown delivery as delivered on Posted, with who confirmed it, and send nothing', async () => {
     const a = article(3);
     await crashedWhileSending(a, 'telegram');
     const alert: SentRecord = await eventually(() => alertsAbout(a)[0], 20_000, 'an alert');
-    await h.bot.handleUpdate(callbackUpdate(EDITOR, alert, button(alert, 'Skip')));
-    expect(lastAnswer()).toBe('Skipped.');
-    expect((await h.app.ledger.get(a.id, 'telegram'))?.state).toBe('skipped');
-    await h.bot.handleUpdate(callbackUpdate(EDITOR, alert, button(alert, 'Retry')));
+    await h.bot.handleUpdate(callbackUpdate(EDITOR, alert, button(alert, '✅ Posted')));
+    expect(lastAnswer()).toBe('Recorded as posted.');
+    const record = await h.app.ledger.get(a.id, 'telegram');
+    expect(record?.state).toBe('delivered');
+    expect(record?.notes).toEqual(['confirmed posted by @edda_editor (7001)']);
+    await h.bot.handleUpdate(callbackUpdate(EDITOR, alert, button(alert, '🔁 Not posted — send again')));
     expect(lastAnswer()).toMatch(/^Already settled/);
     await new Promise((r) => setTimeout(r, 300));
     expect(channelPosts(a)).toHaveLength(0);
-    expect((await h.app.ledger.get(a.id, 'telegram'))?.state).toBe('skipped');
+    expect((await h.app.ledger.get(a.id, 'telegram'))?.state).toBe('delivered');
   });
 
   it('should keep working when the alert cannot be sent', async () => {

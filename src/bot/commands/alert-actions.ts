@@ -1,11 +1,12 @@
 /**
- * The Retry / Skip buttons under an alert. Retry re-enqueues the delivery through
- * retryDeliveries (failed/unknown only — a delivered post is never sent again); Skip
- * marks it settled by a human (skipDelivery). Either way the alert is edited to say
- * who did what, and its buttons go away.
+ * The buttons under an alert. Retry / "Not posted — send again" re-enqueues the delivery
+ * through retryDeliveries (failed/unknown only — a delivered post is never sent again);
+ * Skip marks it settled by a human (skipDelivery); Posted records that an editor saw the
+ * post on the platform (confirmPosted: unknown → delivered). Either way the alert is
+ * edited to say who did what, and its buttons go away.
  */
 import type { Context } from 'telegraf';
-import { retryDeliveries, skipDelivery } from '../../../queues/retry.js';
+import { confirmPosted, retryDeliveries, skipDelivery } from '../../../queues/retry.js';
 import type { BotAction } from '../actions.js';
 import { renderAlertSettled } from '../render.js';
 import { who, type BotServices } from '../services.js';
@@ -56,5 +57,17 @@ export function onSkip(ctx: Context, key: string, s: BotServices): Promise<void>
     }
     const record = await s.app.ledger.get(action.articleId, action.target);
     return `Cannot skip: the delivery is ${record?.state ?? 'unknown to the ledger'}.`;
+  });
+}
+
+export function onPosted(ctx: Context, key: string, s: BotServices): Promise<void> {
+  return withAlert(ctx, key, s, async (action, by) => {
+    if (await confirmPosted(action.articleId, action.target, s.app.ledger, by)) {
+      s.logger.info({ articleId: action.articleId, target: action.target, by }, 'editors bot: confirmed a delivery in doubt as posted');
+      await settleAlert(ctx, s, key, action, '✅ Posted: confirmed on the platform', by);
+      return 'Recorded as posted.';
+    }
+    const record = await s.app.ledger.get(action.articleId, action.target);
+    return `Not changed: the delivery is ${record?.state ?? 'unknown to the ledger'}.`;
   });
 }
