@@ -79,6 +79,7 @@ export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | u
       const result: SendResult = { ...found, notes: [...(found.notes ?? []), `found on ${target.platform} after a send in doubt (${doubt})`] };
       await ledger.markDelivered(articleId, target.id, result);
       observer.reconciled?.({ ...base, result: 'found' });
+      observer.delivered?.({ ...base, latencyMs: Date.now() - job.timestamp, remoteId: found.remoteId, duplicate: false, ...(found.url ? { url: found.url } : {}) });
       deps.logger.info({ target: target.id, articleId, remoteId: found.remoteId }, 'reconciled a send in doubt: the post is there');
       return { state: 'delivered', remoteId: found.remoteId, ...(found.url ? { url: found.url } : {}) };
     }

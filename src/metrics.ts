@@ -32,6 +32,8 @@ export class Metrics {
   readonly feedPolls: Counter<'feed' | 'result'>;
   readonly feedErrors: Counter<'feed' | 'kind'>;
   readonly feedItems: Counter<'feed'>;
+  readonly answersLost: Counter<'platform' | 'target'>;
+  readonly inDoubt: Counter<'platform' | 'target' | 'result'>;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -46,6 +48,18 @@ export class Metrics {
       help: 'Time from enqueue to the platform accepting the post',
       labelNames: ['platform', 'target'],
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
+      registers,
+    });
+    this.answersLost = new Counter({
+      name: 'crier_answers_lost_total',
+      help: 'Sends the platform may have acted on whose answer was lost (reset, timeout, gateway error): never retried blindly',
+      labelNames: ['platform', 'target'],
+      registers,
+    });
+    this.inDoubt = new Counter({
+      name: 'crier_sends_in_doubt_total',
+      help: 'Sends in doubt (lost answer or crash mid-send) by how they were settled: found on the platform, absent (sent now), unknown (left to an editor)',
+      labelNames: ['platform', 'target', 'result'],
       registers,
     });
     this.retries = new Counter({
@@ -126,6 +140,8 @@ export class Metrics {
       paused: (e) => void this.deliveries.inc({ platform: e.platform, target: e.target, outcome: 'paused' }),
       unknown: (e) => void this.deliveries.inc({ platform: e.platform, target: e.target, outcome: 'unknown' }),
       retrying: (e) => void this.retries.inc({ platform: e.platform, target: e.target }),
+      answerLost: (e) => void this.answersLost.inc({ platform: e.platform, target: e.target }),
+      reconciled: (e) => void this.inDoubt.inc({ platform: e.platform, target: e.target, result: e.result }),
       rateLimited: (e) => {
         const labels = { platform: e.platform, target: e.target, source: e.source };
         this.rateLimitWaits.inc(labels);

@@ -86,17 +86,20 @@ export function isLostAnswer(fault: Fault): fault is LostAnswer {
   return 'lose' in fault;
 }
 
+/** Which requests a scripted fault is for (default: the next request, whatever it is). */
+export type FaultMatch = (request: { method: string; path: string }) => boolean;
+
 export class FaultPlan {
-  private queue: Fault[] = [];
+  private queue: Array<{ fault: Fault; when: FaultMatch | undefined }> = [];
   /** Chance (0..1) that a request gets `random()` instead of the normal answer. */
   rate = 0;
   random: (() => Fault) | undefined;
   /** Lost answers served so far (the request was handled, its answer lost), by kind. */
   readonly lost = { reset: 0, late: 0, gateway: 0 };
 
-  /** Answer the next `times` requests with `fault`. */
-  push(fault: Fault, times = 1): void {
-    for (let i = 0; i < times; i++) this.queue.push(fault);
+  /** Answer the next `times` requests (those `when` matches, if given) with `fault`. */
+  push(fault: Fault, times = 1, when?: FaultMatch): void {
+    for (let i = 0; i < times; i++) this.queue.push({ fault, when });
   }
 
   clear(): void {
@@ -106,9 +109,9 @@ export class FaultPlan {
   }
 
   /** The fault for this request, if any. */
-  next(): Fault | undefined {
-    const scripted = this.queue.shift();
-    if (scripted !== undefined) return scripted;
+  next(request: { method: string; path: string } = { method: 'GET', path: '/' }): Fault | undefined {
+    const i = this.queue.findIndex((q) => q.when === undefined || q.when(request));
+    if (i >= 0) return this.queue.splice(i, 1)[0]?.fault;
     if (this.rate > 0 && this.random !== undefined && Math.random() < this.rate) return this.random();
     return undefined;
   }
@@ -118,8 +121,8 @@ export class FaultPlan {
    * answered with one: the fake must not handle it. Undefined when the fake handles it as
    * usual — with a lost answer, what it answers is then cut, held or replaced.
    */
-  async intercept(res: ServerResponse): Promise<Refusal | undefined> {
-    const fault = this.next();
+  async intercept(req: IncomingMessage, res: ServerResponse): Promise<Refusal | undefined> {
+    const fault = this.next({ method: req.method ?? 'GET', path: new URL(req.url ?? '/', 'http://fake.invalid').pathname });
     if (fault === undefined) return undefined;
     if (!isLostAnswer(fault)) {
       await applyFault(res, fault);

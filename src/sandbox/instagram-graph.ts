@@ -183,7 +183,7 @@ export async function startInstagramGraphFake(options: InstagramGraphFakeOptions
     const path = url.pathname.replace(/^\/v\d+\.\d+/, '');
     const method = req.method ?? 'GET';
     state.requests.push({ method, path });
-    if ((await state.faults.intercept(res)) !== undefined) return;
+    if ((await state.faults.intercept(req, res)) !== undefined) return;
     const p = await params(req, url);
     if (p.access_token !== accessToken) return graphError(res, 400, 190, 'Invalid OAuth access token - Cannot parse access token');
     const parts = path.split('/').filter((s) => s !== '');

@@ -248,7 +248,7 @@ export async function startInstagramFake(options: InstagramFakeOptions = {}) {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const method = req.method ?? 'GET';
     state.requests.push({ method, path });
-    if ((await state.faults.intercept(res)) !== undefined) return;
+    if ((await state.faults.intercept(req, res)) !== undefined) return;
     if (state.mode === 'server_error') {
       res.writeHead(500, { 'content-type': 'text/html' });
       res.end('<html><body>Oops, an error occurred.</body></html>');

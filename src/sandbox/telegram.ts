@@ -204,7 +204,7 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     fake.requests++;
-    const refused = await fake.faults.intercept(res);
+    const refused = await fake.faults.intercept(req, res);
     if (refused !== undefined) {
       if (refused.status === 429) fake.rateLimited++;
       return;

@@ -164,7 +164,7 @@ export class TwitterFake {
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';
     this.calls.push({ method, path: url.pathname });
-    if ((await this.faults.intercept(res)) !== undefined) return;
+    if ((await this.faults.intercept(req, res)) !== undefined) return;
 
     const oauth = oauthParams(req);
     const creds = this.options.credentials;

@@ -114,8 +114,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const countFault = () => void faultsServed++;
   for (const plan of [telegram.faults, twitter.faults, instagram.faults]) {
     const next = plan.next.bind(plan);
-    plan.next = () => {
-      const fault = next();
+    plan.next = (request) => {
+      const fault = next(request);
       if (fault !== undefined) countFault();
       return fault;
     };

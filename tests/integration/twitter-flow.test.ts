@@ -77,8 +77,8 @@ describe('X deliveries through the queues', () => {
     // Let the first two tweets through, then fail the third once.
     let seen = 0;
     const original = fake.faults.next.bind(fake.faults);
-    fake.faults.next = () => {
-      const scripted = original();
+    fake.faults.next = (request) => {
+      const scripted = original(request);
       if (scripted) return scripted;
       return ++seen === 3 ? { status: 500, body: { title: 'Internal Server Error', status: 500 } } : undefined;
     };

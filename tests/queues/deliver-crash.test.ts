@@ -23,11 +23,15 @@ class CrashAdapter implements Adapter<TelegramPost> {
   prepareError: Error | undefined;
   /** How many times prepare throws prepareError (then it succeeds). */
   prepareFailures = Number.POSITIVE_INFINITY;
+  /** How many lookups throw reconcileError first. */
+  reconcileFailures = 0;
+  reconcileError: Error = new TransientError('X timeline: 503', { platform: 'telegram' });
   reconcile?: (post: TelegramPost, ctx: PrepareContext) => Promise<SendResult | undefined>;
   constructor(readonly target: TargetConfig, canReconcile: boolean) {
     if (canReconcile) {
       this.reconcile = async () => {
         this.reconciles++;
+        if (this.reconcileFailures-- > 0) throw this.reconcileError;
         return this.found;
       };
     }
@@ -142,5 +146,33 @@ describe('a delivery found in doubt after a crash', () => {
     expect(adapter.reconciles).toBe(1);
     expect(adapter.sends).toBe(0);
     expect((await completedJob(queues.get(target), jobId(a.id))).attemptsMade).toBe(2);
+  });
+
+  it('should ask the platform again later when the lookup fails for now, never sending meanwhile', async () => {
+    const adapter = new CrashAdapter(target, true);
+    adapter.reconcileFailures = 1;
+    adapter.found = { remoteId: 'found-6' };
+    await start(adapter);
+    const a = article(6);
+    await crashed(a);
+    const record = await settled(a.id, ['delivered', 'unknown', 'failed']);
+    expect(record).toMatchObject({ state: 'delivered', remoteId: 'found-6' });
+    expect(adapter.reconciles).toBe(2);
+    expect(adapter.sends).toBe(0);
+    expect(unknown).toEqual([]);
+  });
+
+  it('should leave it unknown for an editor when the lookup still fails on the last attempt', async () => {
+    const adapter = new CrashAdapter(target, true);
+    adapter.reconcileFailures = 10;
+    await start(adapter);
+    const a = article(7);
+    await crashed(a);
+    const record = await settled(a.id, ['delivered', 'unknown', 'failed']);
+    expect(record.state).toBe('unknown');
+    expect(record.lastError).toMatch(/could not be asked whether it did/);
+    expect(adapter.reconciles).toBe(3);
+    expect(adapter.sends).toBe(0);
+    expect(unknown).toEqual([a.id]);
   });
 });
