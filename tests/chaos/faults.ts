@@ -6,6 +6,10 @@ import type { Fault, FaultPlan } from '../../src/sandbox/http.js';
  * a 429 in the platform's own words — Telegram's `parameters.retry_after`, X's
  * `x-rate-limit-*` headers. Instagram gets no 429: its answer ("Please wait a few
  * minutes") makes crier wait 15 minutes, longer than a chaos run.
+ *
+ * And a share of failures happen *after* the platform accepted: the fake handles the
+ * request (the post exists), then loses the answer — the connection is reset, the answer
+ * comes only after the client's timeout, or a proxy answers 502 in its place.
  */
 
 export type Platform = 'telegram' | 'twitter' | 'instagram';
@@ -19,6 +23,8 @@ export interface StormOptions {
   rateLimitedShare?: number;
   /** Share of failures that hang before their 5xx. */
   hangShare?: number;
+  /** Share of failures that lose the answer after the platform acted (reset, late, gateway). */
+  lostShare?: number;
   random?: () => number;
 }
 
@@ -53,10 +59,15 @@ export function stormFault(platform: Platform, options: StormOptions, now = Date
   const random = options.random ?? Math.random;
   const roll = random();
   const limited = options.rateLimitedShare ?? 0.1;
-  const hang = options.hangShare ?? 0.25;
+  const hang = options.hangShare ?? 0.2;
+  const lost = options.lostShare ?? 0.25;
   if (roll < limited) {
     const fault = tooMany(platform, now);
     if (fault !== undefined) return fault;
+  }
+  if (roll >= 1 - lost) {
+    const kinds = ['reset', 'late', 'gateway'] as const;
+    return { lose: kinds[Math.floor(random() * kinds.length)] ?? 'reset', delayMs: options.hangMs };
   }
   const status = random() < 0.5 ? 500 : random() < 0.5 ? 502 : 503;
   const fault = serverError(platform, status);

@@ -22,8 +22,9 @@ import { WorkerPool } from './workers.js';
  * The chaos scenario: real `crier worker` processes, a Redis of its own with AOF on a spare
  * port, the sandbox fakes in this process. Articles × 3 targets are published while workers
  * are SIGKILLed at random moments and restarted, Redis is restarted, and every fake fails a
- * share of requests (5xx, hangs past the client timeout, 429s). An editor settles deliveries
- * left `unknown`. At the end the fakes' records are compared with what was published.
+ * share of requests (5xx, hangs past the client timeout, 429s) — some *after* accepting
+ * them (the post exists, the answer is reset, late or a proxy's 502). An editor settles
+ * deliveries left `unknown`. At the end the fakes' records are compared with what was published.
  */
 
 export interface ChaosOptions {
@@ -33,6 +34,8 @@ export interface ChaosOptions {
   redisRestarts: number;
   /** Share of requests each fake fails while the storm lasts. */
   faultRate: number;
+  /** Besides the storm's random ones: answers each fake loses after accepting a post (reset, late, gateway in turn). */
+  lostAnswersPerPlatform?: number;
   publishPerSecond: number;
   /** Give up waiting for deliveries to settle after this long (from the start). */
   deadlineMs: number;
@@ -43,7 +46,12 @@ export interface ChaosOptions {
 
 export interface ChaosReport extends Tally {
   unknown: number;
-  skipped: number;
+  /** Unknown deliveries the editor found on the platform and confirmed as posted. */
+  posted: number;
+  /** Per target: sends in doubt crier settled by finding the post, and those left to the editor. */
+  inDoubt: Record<string, { reconciled: number; unknown: number }>;
+  /** Answers the fakes lost after accepting a request, by kind. */
+  lostAnswers: { reset: number; late: number; gateway: number };
   retried: number;
   failed: number;
   kills: number;
@@ -128,6 +136,16 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     for (const [plan, platform] of [[telegram.faults, 'telegram'], [twitter.faults, 'twitter'], [instagram.faults, 'instagram']] as const) {
       storm(plan, platform, { rate: o.faultRate, hangMs: TIMEOUT_MS + 500 });
     }
+    const posting: Record<string, (r: { method: string; path: string }) => boolean> = {
+      telegram: (r) => /\/send(Photo|Message)$/.test(r.path),
+      twitter: (r) => r.method === 'POST' && r.path === '/2/tweets',
+      instagram: (r) => r.path === '/api/v1/media/configure/',
+    };
+    for (const [plan, platform] of [[telegram.faults, 'telegram'], [twitter.faults, 'twitter'], [instagram.faults, 'instagram']] as const) {
+      for (let i = 0; i < (o.lostAnswersPerPlatform ?? 0); i++) {
+        plan.push({ lose: (['reset', 'late', 'gateway'] as const)[i % 3] ?? 'reset', delayMs: TIMEOUT_MS + 500 }, 1, posting[platform]);
+      }
+    }
 
     const publishMs = (o.articles / o.publishPerSecond) * 1000;
     const t0 = Date.now();
@@ -209,7 +227,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   return {
     ...result,
     unknown: editor.decisions.length,
-    skipped: editor.decisions.filter((d) => d.action === 'skip').length,
+    posted: editor.decisions.filter((d) => d.action === 'posted').length,
+    inDoubt: editor.byTarget(),
+    lostAnswers: lostAnswers([telegram.faults, twitter.faults, instagram.faults]),
     retried: editor.decisions.filter((d) => d.action === 'retry').length,
     failed: editor.count('failed'),
     kills: pool.kills,
@@ -230,4 +250,10 @@ async function waitForWorkers(app: App, count: number, timeoutMs: number): Promi
     if (Date.now() > deadline) throw new Error(`workers did not come up: ${counts.join(', ')} of ${count}`);
     await sleep(250);
   }
+}
+
+function lostAnswers(plans: ReadonlyArray<{ lost: { reset: number; late: number; gateway: number } }>): ChaosReport['lostAnswers'] {
+  const out = { reset: 0, late: 0, gateway: 0 };
+  for (const p of plans) for (const k of ['reset', 'late', 'gateway'] as const) out[k] += p.lost[k];
+  return out;
 }
