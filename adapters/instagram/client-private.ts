@@ -122,6 +122,10 @@ export class InstagramPrivateClient {
 
   private async login(ig: IgApiClient, username: string, password: string): Promise<void> {
     this.logger.info({ username }, 'instagram: logging in');
+    // A key kept from an earlier session may have been rotated since: without one, the SDK
+    // asks for the current key first (qe/sync), as the app does before logging in.
+    delete ig.state.passwordEncryptionPubKey;
+    delete ig.state.passwordEncryptionKeyId;
     try {
       await ig.account.login(username, password);
     } catch (error) {

@@ -46,7 +46,7 @@ export function createInstagramAdapter(target: TargetOf<'instagram'>, deps: Adap
     privateClient ??= new InstagramPrivateClient({
       target,
       logger: deps.logger,
-      sessions: redis === undefined ? memorySessionStore() : redisSessionStore(redis, keyPrefix, target.id),
+      sessions: redis === undefined ? memorySessionStore() : redisSessionStore(redis, keyPrefix, target.id, target.apiRoot),
       ...(redis === undefined ? {} : { uploadId: () => redisUploadId(redis, `${keyPrefix}:ig:upload-id:${target.id}`) }),
     });
     const options = { dailyCap: target.dailyCap, jitterMs: target.jitterMs };

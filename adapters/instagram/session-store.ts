@@ -6,11 +6,16 @@ import type { Redis } from 'ioredis';
  * being `ig.state.serialize()` minus `constants` (the app constants come from the
  * installed SDK, not from an old snapshot). The value holds session cookies and the
  * authorization token: treat it as a secret and never log it.
+ *
+ * A session belongs to the server that issued it (`server`, the API root): one stored
+ * for another server (a sandbox fake from an earlier run, a proxy) is not restored.
  */
 
 export interface StoredSession {
   username: string;
   savedAt: string;
+  /** The API root that issued the session. */
+  server?: string;
   state: Record<string, unknown>;
 }
 
@@ -30,7 +35,7 @@ export function withoutConstants(state: Record<string, unknown>): Record<string,
   return rest;
 }
 
-export function redisSessionStore(redis: Redis, keyPrefix: string, targetId: string): SessionStore {
+export function redisSessionStore(redis: Redis, keyPrefix: string, targetId: string, server: string): SessionStore {
   const key = sessionKey(keyPrefix, targetId);
   return {
     async load() {
@@ -39,13 +44,14 @@ export function redisSessionStore(redis: Redis, keyPrefix: string, targetId: str
       try {
         const parsed = JSON.parse(raw) as Partial<StoredSession>;
         if (typeof parsed.username !== 'string' || typeof parsed.state !== 'object' || parsed.state === null) return undefined;
+        if (parsed.server !== undefined && parsed.server !== server) return undefined;
         return parsed as StoredSession;
       } catch {
         return undefined;
       }
     },
     async save(username, state) {
-      const value: StoredSession = { username, savedAt: new Date().toISOString(), state: withoutConstants(state) };
+      const value: StoredSession = { username, savedAt: new Date().toISOString(), server, state: withoutConstants(state) };
       await redis.set(key, JSON.stringify(value));
     },
     async clear() {

@@ -114,8 +114,13 @@ const shortcode = (n: number) => 'C' + [...Array(10)].map((_, i) => SHORTCODE[(n
 export async function startInstagramFake(options: InstagramFakeOptions = {}) {
   const username = options.username ?? 'crier_sandbox';
   const password = options.password ?? 'sandbox-password-1';
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  // The password-encryption key pair (Instagram rotates it; rotatePasswordKey does too).
+  let keyId = KEY_ID;
+  const newKey = () => {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    return { privateKey: pair.privateKey, publicPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+  };
+  let { privateKey, publicPem } = newKey();
   const userPk = '17841400000000001';
   const sessions = new Set<string>();
   const uploads = new Map<string, Buffer>();
@@ -257,7 +262,7 @@ export async function startInstagramFake(options: InstagramFakeOptions = {}) {
     if (method === 'POST' && path === '/api/v1/qe/sync/') {
       await readBody(req);
       return sendJson(res, 200, { experiments: [], status: 'ok' }, {
-        'ig-set-password-encryption-key-id': String(KEY_ID),
+        'ig-set-password-encryption-key-id': String(keyId),
         'ig-set-password-encryption-pub-key': Buffer.from(publicPem).toString('base64'),
       });
     }
@@ -272,6 +277,11 @@ export async function startInstagramFake(options: InstagramFakeOptions = {}) {
   return Object.assign(state, {
     url: server.url,
     close: () => server.close(),
+    /** A new password-encryption key (as Instagram rotates it): passwords encrypted with the old one no longer decrypt. */
+    rotatePasswordKey(): void {
+      keyId++;
+      ({ privateKey, publicPem } = newKey());
+    },
     /** Expire every session (as Instagram does): the next authenticated call gets login_required. */
     revokeSessions(): void {
       sessions.clear();

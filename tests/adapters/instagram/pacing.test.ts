@@ -68,12 +68,14 @@ describe('memoryPacing', () => {
 describe('session stores', () => {
   it('should store the state without constants and read it back', async () => {
     const prefix = fresh();
-    const store = redisSessionStore(redis, prefix, 'ig');
+    const store = redisSessionStore(redis, prefix, 'ig', 'https://i.instagram.com');
     expect(await store.load()).toBeUndefined();
     await store.save('quay', { constants: { APP_VERSION: '1' }, authorization: 'Bearer IGT:2:abc', deviceId: 'android-1' });
     const loaded = await store.load();
     expect(loaded).toMatchObject({ username: 'quay', state: { authorization: 'Bearer IGT:2:abc', deviceId: 'android-1' } });
     expect(loaded?.state).not.toHaveProperty('constants');
+    // A session belongs to the server that issued it.
+    expect(await redisSessionStore(redis, prefix, 'ig', 'http://127.0.0.1:40001').load()).toBeUndefined();
     await redis.set(sessionKey(prefix, 'ig'), 'not json');
     expect(await store.load()).toBeUndefined();
     await store.clear();

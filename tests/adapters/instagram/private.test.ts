@@ -182,4 +182,37 @@ describe('Instagram private backend (instagram-private-api against the fake)', (
     await expect(a.send(post, ctx())).rejects.toThrow('Missing Instagram username.');
     expect(fake.requests).toHaveLength(0);
   });
+
+  it('should log in afresh, not fail, when the stored session belongs to another server (a second sandbox run)', async () => {
+    const first = adapter();
+    await first.send(await prepared(first, 31), ctx());
+    await first.close?.();
+    expect(await redis.get(sessionKey(prefix, 'ig-harbour'))).not.toBeNull();
+    // The same prefix, a new fake (new port, new password-encryption key): what `crier serve --sandbox` run twice does.
+    const other = await startInstagramFake({ username: USER, password: PASSWORD });
+    try {
+      const target = InstagramTarget.parse({ id: 'ig-harbour', platform: 'instagram', username: USER, password: PASSWORD, apiRoot: other.url, jitterMs: 0 });
+      const second = createInstagramAdapter(target, { logger: silentLogger, redis, keyPrefix: prefix, mediaDir, allowPrivateNetwork: true });
+      const result = await second.send(await prepared(second, 32), ctx());
+      expect(result.remoteId).toBeTruthy();
+      expect(other.posts).toHaveLength(1);
+      expect(other.logins).toBe(1);
+      await second.close?.();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('should fall back to a fresh login when Instagram rejects the stored session and its password key went stale', async () => {
+    const first = adapter();
+    await first.send(await prepared(first, 33), ctx());
+    await first.close?.();
+    // Instagram expires the session and rotates its password-encryption key.
+    fake.revokeSessions();
+    fake.rotatePasswordKey();
+    const again = adapter();
+    await again.send(await prepared(again, 34), ctx());
+    expect(fake.posts).toHaveLength(2);
+    expect(fake.lastPasswordOk).toBe(true);
+  });
 });
