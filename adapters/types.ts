@@ -92,6 +92,11 @@ export interface PrepareContext {
   signal: AbortSignal;
 }
 
+export interface ReconcileContext extends PrepareContext {
+  /** The post cannot be older than this (its job was created then, less a margin for clock skew). */
+  since: Date;
+}
+
 /** Services an adapter may use; built once by the composition root. */
 export interface AdapterDeps {
   logger: Logger;
@@ -126,9 +131,11 @@ export interface Adapter<P extends Post = Post> {
   prepare?(post: P, ctx: PrepareContext): Promise<P>;
   send(post: P, ctx: SendContext): Promise<SendResult>;
   /**
-   * After a crash between sending and recording, look the post up on the platform.
-   * Returns the result when found, undefined when surely absent; throws when it cannot tell.
+   * After a send in doubt (a crash between sending and recording, or a lost answer), look
+   * the post up on the platform among what the account posted since `ctx.since`. Returns
+   * the result when found, undefined when surely absent; throws when it cannot tell (a
+   * transient DeliveryError when asking may work later).
    */
-  reconcile?(post: P, ctx: PrepareContext): Promise<SendResult | undefined>;
+  reconcile?(post: P, ctx: ReconcileContext): Promise<SendResult | undefined>;
   close?(): Promise<void>;
 }

@@ -118,6 +118,9 @@ export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | u
   return { state: duplicate ? 'duplicate' : 'delivered', remoteId: result.remoteId, ...(result.url ? { url: result.url } : {}) };
 }
 
+/** How far before a job's creation a lookup of its post starts (the platform's clock may differ from ours). */
+const RECONCILE_CLOCK_MARGIN_MS = 10 * 60_000;
+
 /** How `lastError` begins when a send is in doubt because the platform's answer was lost (not a crash). */
 const ANSWER_LOST = 'answer lost:';
 
@@ -179,7 +182,9 @@ async function budgetFull(waitMs: number, deps: DeliverDeps): Promise<never> {
 async function reconcile(adapter: Adapter, post: Post, signal: AbortSignal, job: Job<DeliveryJobData>): Promise<SendResult | 'absent' | 'cannot-tell'> {
   if (adapter.reconcile === undefined) return 'cannot-tell';
   try {
-    return (await adapter.reconcile(post, { signal })) ?? 'absent';
+    // Nothing of this delivery can predate its job; the margin covers the platform's clock.
+    const since = new Date(job.timestamp - RECONCILE_CLOCK_MARGIN_MS);
+    return (await adapter.reconcile(post, { signal, since })) ?? 'absent';
   } catch (error) {
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const passing = isDeliveryError(error) && (error.kind === 'transient' || error.kind === 'rate_limited');

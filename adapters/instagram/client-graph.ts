@@ -29,8 +29,8 @@ export interface GraphPhoto {
 }
 
 const QUOTA_RETRY_MS = 60 * 60 * 1000;
-/** Pages of the account's media a reconcile looks through (25 posts each). */
-const RECONCILE_PAGES = 4;
+/** At most this many pages of the account's media (25 posts each) are read to look a post up. */
+const RECONCILE_PAGES = 20;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -175,17 +175,17 @@ export class InstagramGraphClient {
   }
 
   /**
-   * After a send left in doubt: the account's recent media (`GET /{ig-user-id}/media`, newest
-   * first, up to RECONCILE_PAGES pages of 25), looked through for this caption. The result
+   * After a send in doubt: the account's media since `since` (`GET /{ig-user-id}/media`
+   * with `since`, newest first, pages of 25), looked through for this caption. The result
    * when found, undefined when surely not among them; throws DeliveryError when Meta cannot
-   * be asked.
+   * be asked, or when there are more than RECONCILE_PAGES pages to read (crier cannot tell).
    */
-  async findPost(caption: string, signal: AbortSignal): Promise<SendResult | undefined> {
+  async findPost(caption: string, signal: AbortSignal, since: Date): Promise<SendResult | undefined> {
     const { userId, accessToken } = this.config();
     const wanted = comparableCaption(caption);
     let after: string | undefined;
     for (let page = 0; page < RECONCILE_PAGES; page++) {
-      const params: Record<string, string> = { fields: 'id,caption,timestamp,permalink', limit: '25' };
+      const params: Record<string, string> = { fields: 'id,caption,timestamp,permalink', limit: '25', since: String(Math.floor(since.getTime() / 1000)) };
       if (after !== undefined) params.after = after;
       const answer = await this.call('GET', `${userId}/media`, params, accessToken, signal);
       const items = (Array.isArray(answer.data) ? answer.data : []) as Array<{ id?: unknown; caption?: unknown; permalink?: unknown }>;
@@ -199,6 +199,6 @@ export class InstagramGraphClient {
       if (typeof paging?.next !== 'string' || typeof paging.cursors?.after !== 'string') return undefined;
       after = paging.cursors.after;
     }
-    return undefined;
+    throw new PermanentError(`instagram graph: cannot tell: the account published more than ${RECONCILE_PAGES * 25} posts since ${since.toISOString()}`, { platform: 'instagram', code: 'lookup_window' });
   }
 }

@@ -42,13 +42,15 @@ export function localUploadId(): Promise<string> {
 
 type SendFn = IgApiClient['request']['send'];
 
-/** How many pages of the account's feed a reconcile looks through (about 12–18 posts each). */
-const RECONCILE_PAGES = 5;
+/** At most this many pages of the account's feed (about 12–18 posts each) are read to look a post up. */
+const RECONCILE_PAGES = 20;
 
 interface FeedItem {
   pk?: string | number;
   id?: string;
   code?: string;
+  /** Epoch seconds. */
+  taken_at?: number;
   caption?: { text?: string } | null;
 }
 
@@ -215,25 +217,28 @@ export class InstagramPrivateClient {
   }
 
   /**
-   * After a crash between posting and recording: the account's recent posts (its own
-   * feed, newest first, up to RECONCILE_PAGES pages), looked through for this caption.
-   * The result when found, undefined when it is surely not among them; throws
-   * DeliveryError when Instagram cannot be asked.
+   * After a send in doubt: the account's posts since `since` (its own feed, newest first,
+   * page by page until a post older than `since`), looked through for this caption. The
+   * result when found, undefined when it is surely not among them; throws DeliveryError
+   * when Instagram cannot be asked, or when the account posted more than RECONCILE_PAGES
+   * pages since then (crier cannot tell).
    */
-  findPost(caption: string, signal: AbortSignal): Promise<SendResult | undefined> {
+  findPost(caption: string, signal: AbortSignal, since: Date): Promise<SendResult | undefined> {
     return this.exclusive(async () => {
       this.signal = signal;
       try {
         const ig = await this.session();
         const feed = ig.feed.user(ig.state.cookieUserId);
         const wanted = comparableCaption(caption);
+        const sinceS = since.getTime() / 1000;
         for (let page = 0; page < RECONCILE_PAGES; page++) {
           const items = (await feed.items()) as FeedItem[];
           const found = items.find((item) => comparableCaption(item.caption?.text ?? '') === wanted);
           if (found !== undefined) return resultOf(found);
-          if (!feed.isMoreAvailable()) break;
+          // Newest first: once a post is older than `since`, nothing further down can be ours.
+          if (!feed.isMoreAvailable() || items.some((item) => typeof item.taken_at === 'number' && item.taken_at < sinceS)) return undefined;
         }
-        return undefined;
+        throw new PermanentError(`instagram: cannot tell: the account posted more than ${RECONCILE_PAGES} pages since ${since.toISOString()}`, { platform: 'instagram', code: 'lookup_window' });
       } catch (error) {
         throw mapPrivateError(error, this.account);
       } finally {

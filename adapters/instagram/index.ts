@@ -3,7 +3,7 @@ import type { TargetOf } from '../../config/schema.js';
 import { readCachedFile } from '../../src/media/cache.js';
 import { instagramImageProblem } from '../../src/media/jpeg-info.js';
 import { PermanentError } from '../errors.js';
-import type { Adapter, AdapterDeps, InstagramPost, PrepareContext, SendContext, SendResult } from '../types.js';
+import type { Adapter, AdapterDeps, InstagramPost, ReconcileContext, SendContext, SendResult } from '../types.js';
 import type { InstagramGraphClient } from './client-graph.js';
 import type { InstagramPrivateClient } from './client-private.js';
 import { CAPTION_LIMIT, captionLength, formatInstagram } from './format.js';
@@ -102,8 +102,8 @@ export function createInstagramAdapter(target: TargetOf<'instagram'>, deps: Adap
     prepare: async (post, ctx) => (await media()).prepareInstagramPost(post, target, deps, ctx.signal),
     send,
     // Both backends can list the account's own recent posts: a send in doubt is looked up there.
-    reconcile: async (post: InstagramPost, ctx: PrepareContext) =>
-      target.backend === 'graph' ? (await graphBackend()).findPost(post.caption, ctx.signal) : (await privateBackend()).client.findPost(post.caption, ctx.signal),
+    reconcile: async (post: InstagramPost, ctx: ReconcileContext) =>
+      target.backend === 'graph' ? (await graphBackend()).findPost(post.caption, ctx.signal, ctx.since) : (await privateBackend()).client.findPost(post.caption, ctx.signal, ctx.since),
     async close() {
       await privateClient?.close();
     },

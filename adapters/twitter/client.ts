@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { TwitterTarget } from '../../config/targets/twitter.js';
 import { readCachedFile } from '../../src/media/cache.js';
 import { PermanentError, RateLimitedError, TransientError, withoutSendDoubt } from '../errors.js';
-import type { PrepareContext, SendContext, SendResult, TweetMedia, TwitterPost } from '../types.js';
+import type { ReconcileContext, SendContext, SendResult, TweetMedia, TwitterPost } from '../types.js';
 import { isDuplicateContent, mapTwitterError } from './map-error.js';
 import type { TwitterLimits } from './limits.js';
 import { ImageSkipped, loadTweetImage, setAltText, toTweetImage, uploadTweetImage, type TweetImage } from './media.js';
@@ -99,10 +99,24 @@ export function comparableText(text: string): string {
   return out.replace(/\s+/gu, ' ').trim();
 }
 
-/** The ids of the account's recent tweets whose text matches each wanted text (undefined when absent). */
-async function findRecent(client: TwitterApi, texts: readonly string[]): Promise<Array<string | undefined>> {
+/** Pages of 100 tweets a lookup reads at most: an account that posted more since then cannot be looked through. */
+const LOOKUP_PAGES = 10;
+
+/**
+ * The ids of the account's recent tweets whose text matches each wanted text (undefined
+ * when absent): with `since`, every tweet posted from then on (X's `start_time`, all
+ * pages, up to LOOKUP_PAGES — past that, crier cannot tell and says so); without, the last 100.
+ */
+async function findRecent(client: TwitterApi, texts: readonly string[], since?: Date): Promise<Array<string | undefined>> {
   const me = await client.v2.me();
-  const timeline = await client.v2.userTimeline(me.data.id, { max_results: 100 });
+  const start_time = since?.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const timeline = await client.v2.userTimeline(me.data.id, { max_results: 100, ...(start_time !== undefined ? { start_time } : {}) });
+  for (let pages = 1; since !== undefined && !timeline.done; pages++) {
+    if (pages >= LOOKUP_PAGES) {
+      throw new PermanentError(`cannot tell: the account posted more than ${LOOKUP_PAGES * 100} tweets since ${start_time ?? ''}`, { platform: 'twitter', code: 'lookup_window' });
+    }
+    await timeline.fetchNext();
+  }
   const recent = timeline.tweets.map((t) => ({ id: t.id, text: comparableText(t.text) }));
   return texts.map((text) => {
     const wanted = comparableText(text);
@@ -218,15 +232,14 @@ export async function sendPost(post: TwitterPost, ctx: SendContext, deps: Twitte
 }
 
 /**
- * After a crash between posting and recording: look for the post among the account's
- * recent tweets. A result when every tweet of it is there; undefined when some is not
+ * After a send in doubt: look for the post among the account's tweets since `ctx.since`. A result when every tweet of it is there; undefined when some is not
  * (a resend resumes from the recorded progress); throws when X cannot be asked.
  */
-export async function findPost(post: TwitterPost, ctx: PrepareContext, deps: TwitterClientDeps): Promise<SendResult | undefined> {
+export async function findPost(post: TwitterPost, ctx: ReconcileContext, deps: TwitterClientDeps): Promise<SendResult | undefined> {
   const client = createClient(deps, ctx.signal, {});
   let found: Array<string | undefined>;
   try {
-    found = await findRecent(client, post.tweets.map((t) => t.text));
+    found = await findRecent(client, post.tweets.map((t) => t.text), ctx.since);
   } catch (error) {
     throw mapTwitterError(error, deps.now());
   }

@@ -144,12 +144,15 @@ export async function startInstagramGraphFake(options: InstagramGraphFakeOptions
 
   /**
    * `GET /{ig-user-id}/media`: the account's media, newest first, `limit` a page (default 25,
-   * at most 100) with cursor paging, each item with the `fields` asked for (default `id`).
+   * at most 100) with cursor paging, each item with the `fields` asked for (default `id`);
+   * `since` (Unix seconds) keeps media published from then on.
    */
   function list(res: ServerResponse, p: Record<string, string>): void {
     const fields = (p.fields ?? 'id').split(',').map((f) => f.trim());
     const limit = Math.min(100, Math.max(1, Number(p.limit ?? 25) || 25));
-    const newest = [...state.published].reverse();
+    // `since` (Unix seconds): only media published at or after it.
+    const since = p.since === undefined ? undefined : Number(p.since);
+    const newest = [...state.published].reverse().filter((item) => since === undefined || Date.parse(item.timestamp.replace('+0000', 'Z')) / 1000 >= since);
     const start = p.after === undefined ? 0 : Number(Buffer.from(p.after, 'base64url').toString('utf8')) || 0;
     const page = newest.slice(start, start + limit);
     const data = page.map((item) => {

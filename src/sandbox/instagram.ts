@@ -29,6 +29,8 @@ export interface InstagramFakePost {
   user: string;
   pk: string;
   code: string;
+  /** When it was posted, epoch seconds (the feed's `taken_at`). */
+  takenAt: number;
 }
 
 const CAPTION_LIMIT = 2200;
@@ -209,7 +211,7 @@ export async function startInstagramFake(options: InstagramFakeOptions = {}) {
     const pk = String(3_100_000_000_000_000 + mediaCounter);
     const code = shortcode(mediaCounter);
     uploads.delete(String(fields.upload_id));
-    state.posts.push({ caption, jpegBytes: jpeg.length, width: info.width, height: info.height, user: username, pk, code });
+    state.posts.push({ caption, jpegBytes: jpeg.length, width: info.width, height: info.height, user: username, pk, code, takenAt: Math.floor(Date.now() / 1000) });
     sendJson(res, 200, {
       media: {
         pk: Number(pk),
@@ -239,6 +241,7 @@ export async function startInstagramFake(options: InstagramFakeOptions = {}) {
         id: `${p.pk}_${userPk}`,
         code: p.code,
         media_type: 1,
+        taken_at: p.takenAt,
         caption: { text: p.caption },
         user: { pk: Number(userPk), username },
       })),

@@ -246,13 +246,19 @@ export class TwitterFake {
   private timeline(res: ServerResponse, userId: string, query: URLSearchParams): void {
     const max = Number(query.get('max_results') ?? '10');
     if (!Number.isInteger(max) || max < 5 || max > 100) return invalidRequest(res, `The \`max_results\` query parameter value [${String(query.get('max_results'))}] is not between 5 and 100`, { max_results: [String(max)] });
-    const mine = this.tweets.filter((t) => t.authorId === userId).reverse();
+    const startTime = query.get('start_time');
+    const since = startTime === null ? undefined : Date.parse(startTime);
+    if (since !== undefined && (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/.test(startTime ?? '') || !Number.isFinite(since))) {
+      return invalidRequest(res, `Invalid 'start_time':'${startTime}'. 'start_time' must be a valid ISO 8601 UTC timestamp.`, { start_time: [String(startTime)] });
+    }
+    const mine = this.tweets.filter((t) => t.authorId === userId && (since === undefined || Date.parse(t.createdAt) >= since)).reverse();
+    const fields = (query.get('tweet.fields') ?? '').split(',');
     const offset = Number(query.get('pagination_token') ?? '0') || 0;
     const page = mine.slice(offset, offset + max);
     if (page.length === 0) return sendJson(res, 200, { meta: { result_count: 0 } });
     const meta: Record<string, unknown> = { result_count: page.length, newest_id: page[0]?.id, oldest_id: page[page.length - 1]?.id };
     if (offset + max < mine.length) meta.next_token = String(offset + max);
-    sendJson(res, 200, { data: page.map((t) => ({ id: t.id, text: this.displayText(t), edit_history_tweet_ids: [t.id] })), meta });
+    sendJson(res, 200, { data: page.map((t) => ({ id: t.id, text: this.displayText(t), edit_history_tweet_ids: [t.id], ...(fields.includes('created_at') ? { created_at: t.createdAt } : {}) })), meta });
   }
 }
 

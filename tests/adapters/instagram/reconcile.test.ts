@@ -1,3 +1,4 @@
+import { PermanentError } from '../../../adapters/errors.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,17 +70,37 @@ describe('Instagram reconcile and concurrent posts', () => {
     const a = adapter();
     const first = await a.send(post(a, 0), ctx());
     for (let n = 1; n <= 40; n++) await a.send(post(a, n), ctx());
-    const found = await a.reconcile?.(post(a, 0), { signal: signal() });
+    const found = await a.reconcile?.(post(a, 0), { signal: signal(), since: new Date(Date.now() - 60_000) });
     expect(found).toEqual({ remoteId: first.remoteId, url: first.url, status: 'delivered' });
-    const recent = await a.reconcile?.(post(a, 40), { signal: signal() });
+    const recent = await a.reconcile?.(post(a, 40), { signal: signal(), since: new Date(Date.now() - 60_000) });
     expect(recent?.remoteId).toBe(fake.posts.at(-1)?.pk);
     expect(fake.requests.filter((r) => r.path.startsWith('/api/v1/feed/user/')).length).toBe(4);
+  });
+
+  it('should read the feed only down to posts older than the send in doubt', async () => {
+    const a = adapter();
+    for (let n = 0; n < 40; n++) await a.send(post(a, n), ctx());
+    const before = fake.requests.length;
+    // Every post is older than `since`: the first page shows it, no need to read on.
+    expect(await a.reconcile?.(post(a, 99), { signal: signal(), since: new Date(Date.now() + 5000) })).toBeUndefined();
+    expect(fake.requests.slice(before).filter((r) => r.path.startsWith('/api/v1/feed/user/'))).toHaveLength(1);
+  });
+
+  it('should not claim a post is absent when the account posted more since then than it can read', async () => {
+    const a = adapter();
+    await a.send(post(a, 0), ctx());
+    const template = fake.posts[0]!;
+    const now = Math.floor(Date.now() / 1000);
+    for (let n = 0; n < 400; n++) fake.posts.push({ ...template, caption: `Filler ${n}`, pk: String(4_000_000 + n), takenAt: now });
+    const error = await a.reconcile?.(post(a, 99), { signal: signal(), since: new Date(Date.now() - 60_000) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as PermanentError).message).toMatch(/cannot tell: the account posted more than 20 pages/);
   });
 
   it('should say a post is absent when the account does not have it', async () => {
     const a = adapter();
     await a.send(post(a, 1), ctx());
-    expect(await a.reconcile?.(post(a, 2), { signal: signal() })).toBeUndefined();
+    expect(await a.reconcile?.(post(a, 2), { signal: signal(), since: new Date(Date.now() - 60_000) })).toBeUndefined();
   });
 
   it('should post many at once from one worker and from two, each exactly once with its own picture slot', async () => {

@@ -205,9 +205,28 @@ describe('X adapter against the fake X API', () => {
     const post = adapter.format(article({ title: 'Ferry & bikes', tags: ['Climate'] }));
     const sent = await adapter.send(post, context());
     const signal = new AbortController().signal;
-    await expect(adapter.reconcile?.(post, { signal })).resolves.toMatchObject({ remoteId: sent.remoteId, status: 'delivered' });
+    const since = new Date(now - 60_000);
+    await expect(adapter.reconcile?.(post, { signal, since })).resolves.toMatchObject({ remoteId: sent.remoteId, status: 'delivered' });
     const absent: TwitterPost = { ...post, tweets: [{ text: 'Never posted' }] };
-    await expect(adapter.reconcile?.(absent, { signal })).resolves.toBeUndefined();
+    await expect(adapter.reconcile?.(absent, { signal, since })).resolves.toBeUndefined();
+    // Only tweets from `since` on are looked at (X's start_time): one posted before cannot be this delivery's.
+    await expect(adapter.reconcile?.(post, { signal, since: new Date(now + 60_000) })).resolves.toBeUndefined();
+  });
+
+  it('should read every page since the send in doubt, and not claim absence past what it can read', async () => {
+    const adapter = adapterFor();
+    const post = adapter.format(article({ title: 'Deep in the timeline' }));
+    await adapter.send(post, context());
+    const signal = new AbortController().signal;
+    const since = new Date(now - 60_000);
+    const mine = fake.tweets.at(-1)!;
+    const filler = (n: number) => ({ ...mine, id: String(9_000_000 + n), text: `Filler ${n}`, createdAt: new Date(now).toISOString() });
+    for (let n = 0; n < 250; n++) fake.tweets.push(filler(n));
+    await expect(adapter.reconcile?.(post, { signal, since })).resolves.toMatchObject({ remoteId: mine.id });
+    for (let n = 250; n < 1001; n++) fake.tweets.push(filler(n));
+    const error = await adapter.reconcile?.(post, { signal, since }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as PermanentError).message).toMatch(/^cannot tell: the account posted more than 1000 tweets since/);
   });
 
   it('should fail permanently without credentials or with rejected ones, and for an invalid tweet', async () => {
