@@ -42,9 +42,9 @@ export const DEFAULT_BOILERPLATE = [
 ];
 
 export const Config = z
-  .object({
+  .strictObject({
     redis: z
-      .object({
+      .strictObject({
         url: z.string().default('redis://127.0.0.1:6379'),
         /** BullMQ/ledger key prefix; use "{crier}" for Redis Cluster. */
         prefix: z.string().min(1).default('crier'),
@@ -52,7 +52,7 @@ export const Config = z
       .strict()
       .prefault({}),
     http: z
-      .object({
+      .strictObject({
         port: z.number().int().min(0).max(65535).default(8080),
         host: z.string().default('0.0.0.0'),
         webhookSecret: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -63,7 +63,7 @@ export const Config = z
       .strict()
       .prefault({}),
     bot: z
-      .object({
+      .strictObject({
         /** Editors' bot token; defaults to the first Telegram target's. */
         token: z.string().min(1).optional(),
         apiRoot: z.string().url().optional(),
@@ -81,7 +81,7 @@ export const Config = z
       .strict()
       .prefault({}),
     extract: z
-      .object({
+      .strictObject({
         /** Paragraphs matching any of these (case-insensitive regexes) are site boilerplate and dropped. */
         boilerplate: z.array(z.string()).default(DEFAULT_BOILERPLATE),
         /** Extra patterns added to the defaults. */
@@ -90,7 +90,7 @@ export const Config = z
       .strict()
       .prefault({}),
     media: z
-      .object({
+      .strictObject({
         dir: z.string().default('.cache/media'),
         maxBytes: z.number().int().positive().default(20 * 1024 * 1024),
         timeoutMs: z.number().int().positive().default(5000),
@@ -99,7 +99,7 @@ export const Config = z
       .strict()
       .prefault({}),
     worker: z
-      .object({
+      .strictObject({
         concurrency: z.number().int().min(1).max(1000).default(10),
         /** Seconds to finish in-flight jobs on SIGTERM before giving them back. */
         shutdownGraceSeconds: z.number().min(0).default(30),
@@ -114,7 +114,7 @@ export const Config = z
     telegramGlobalPerSecond: z.number().int().min(0).default(30),
     feeds: z
       .array(
-        z.object({
+        z.strictObject({
           url: z.string().url(),
           intervalSeconds: z.number().int().min(10).default(300),
           backfill: z.number().int().min(0).default(0),

@@ -65,11 +65,13 @@ export class App {
     readonly config: Config,
     private readonly options: AppOptions,
   ) {
+    // Targets first: a config that cannot send fails here, before a connection is opened
+    // that would keep the process alive.
+    this.targets = activeTargets(config, options.requireCredentials ?? true);
     this.redis = createRedis(config.redis.url, 'producer');
     this.redis.on('error', (error) => options.logger.debug({ err: error.message }, 'redis error'));
     this.ledger = new Ledger(this.redis, config.redis.prefix);
     this.queues = new QueueSet(this.redis, config.redis.prefix);
-    this.targets = activeTargets(config, options.requireCredentials ?? true);
   }
 
   get logger(): Logger {

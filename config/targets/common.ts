@@ -8,14 +8,14 @@ export const CommonTargetFields = {
   /** Query parameters added to the article URL for this platform, e.g. {utm_source: telegram}. Off by default. */
   tracking: z.record(z.string(), z.string()).default({}),
   hashtags: z
-    .object({
+    .strictObject({
       /** Tag → hashtag overrides for this site ("Russia and FSU": "Russia"); "" drops a tag. */
       map: z.record(z.string(), z.string()).default({}),
       max: z.number().int().min(0).max(30).optional(),
     })
     .prefault({}),
   /** BullMQ limiter for this target's queue: at most `max` jobs per `duration` ms. 0 disables it. */
-  limiter: z.object({ max: z.number().int().min(0), duration: z.number().int().positive() }).optional(),
+  limiter: z.strictObject({ max: z.number().int().min(0), duration: z.number().int().positive() }).optional(),
   /** Parallel deliveries per worker process for this target. */
   concurrency: z.number().int().min(1).max(1000).optional(),
   /** Delivery attempts for transient errors (rate limits do not count). */

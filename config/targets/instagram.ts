@@ -18,12 +18,12 @@ export const INSTAGRAM_DAILY_CAP_DEFAULT = 25;
 export const INSTAGRAM_TEMPLATE_DEFAULT = '{title}\n\n{deck}\n\n{lead}\n\n{source}\n{link_in_bio}\n{url}\n\n{hashtags}';
 
 export const InstagramTarget = z
-  .object({
+  .strictObject({
     ...CommonTargetFields,
     platform: z.literal('instagram'),
     /** BullMQ limiter; Instagram default is conservative: 1 post per 10 minutes. `max: 0` disables it. */
     limiter: z
-      .object({ max: z.number().int().min(0), duration: z.number().int().positive() })
+      .strictObject({ max: z.number().int().min(0), duration: z.number().int().positive() })
       .default({ ...INSTAGRAM_LIMITER_DEFAULT }),
     /** Posts per rolling 24 h for this account (private backend; the Graph backend reads Meta's own quota). 0 = no cap. */
     dailyCap: z.number().int().min(0).default(INSTAGRAM_DAILY_CAP_DEFAULT),
@@ -40,7 +40,7 @@ export const InstagramTarget = z
     /** Private API root (INSTAGRAM_API_ROOT); default https://i.instagram.com. */
     apiRoot: z.string().url().default(INSTAGRAM_API_ROOT_DEFAULT),
     graph: z
-      .object({
+      .strictObject({
         userId: z.string().min(1).optional(),
         accessToken: z.string().min(1).optional(),
         apiRoot: z.string().url().default(INSTAGRAM_GRAPH_ROOT_DEFAULT),
@@ -53,7 +53,7 @@ export const InstagramTarget = z
       .prefault({}),
     /** Title card used when the article has no usable image. */
     card: z
-      .object({
+      .strictObject({
         width: z.number().int().min(320).max(1440).default(1080),
         height: z.number().int().min(320).max(1800).default(1350),
         background: z.string().default('#14213d'),

@@ -5,7 +5,7 @@ import { validateTelegramTemplate } from '../../adapters/telegram/template.js';
 export const TELEGRAM_API_ROOT_DEFAULT = 'https://api.telegram.org';
 
 export const TelegramTarget = z
-  .object({
+  .strictObject({
     ...CommonTargetFields,
     platform: z.literal('telegram'),
     /** Post layout in Telegram HTML with placeholders ({title} {subtitle} {summary} {byline} {authors} {source} {hashtags} {url} {link}); checked here. See adapters/telegram/template.ts. */

@@ -4,7 +4,7 @@ import { CommonTargetFields } from './common.js';
 export const TWITTER_API_ROOT_DEFAULT = 'https://api.x.com';
 
 export const TwitterTarget = z
-  .object({
+  .strictObject({
     ...CommonTargetFields,
     platform: z.literal('twitter'),
     appKey: z.string().min(1).optional(),
@@ -21,14 +21,14 @@ export const TwitterTarget = z
     media: z.boolean().default(true),
     /** Posting caps for this account (PLATFORMS.md); crier slows down before a 429. */
     caps: z
-      .object({
+      .strictObject({
         per15min: z.number().int().positive().default(100),
         per24h: z.number().int().positive().default(10_000),
       })
       .prefault({}),
     /** Pay-per-use prices in USD for the cost estimate in the ledger. */
     pricing: z
-      .object({ post: z.number().min(0).default(0.015), postWithUrl: z.number().min(0).default(0.2) })
+      .strictObject({ post: z.number().min(0).default(0.015), postWithUrl: z.number().min(0).default(0.2) })
       .prefault({}),
   })
   .strict();

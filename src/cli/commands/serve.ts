@@ -98,7 +98,7 @@ export interface Service {
   stop(): Promise<ShutdownReport>;
 }
 
-/** Start workers, the feed poller, the HTTP server and the editors' bot. Cleans up after itself if a step fails. */
+/** Bind the HTTP server, then start workers, the feed poller and the editors' bot. Cleans up after itself if a step fails. */
 export async function startService(options: ServiceOptions): Promise<Service> {
   const { config, logger } = options;
   const live = { app: undefined as App | undefined, poller: undefined as FeedPoller | undefined };
@@ -140,9 +140,10 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const feedQueue = poller?.queue;
     server = await buildServer({ app, metrics, secrets: secretsOf(config), extraQueues: () => (feedQueue ? [feedQueue] : []) });
     await bot?.mount(server);
+    // Bind first: a port in use must stop the service before any worker has taken a job.
+    const address = await server.listen({ port: config.http.port, host: config.http.host });
     await app.startWorkers();
     await poller?.start();
-    const address = await server.listen({ port: config.http.port, host: config.http.host });
     botRunning = await bot?.start(app);
     logger.info({ address, targets: app.targets.map((t) => t.id), feeds: config.feeds.length, bot: botRunning !== undefined }, 'crier serve running');
     return { app, server, poller, metrics, address, botRunning: botRunning !== undefined, stop };
