@@ -1,9 +1,10 @@
-import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Adapter, Post, SendResult } from '../adapters/types.js';
 import { isDeliveryError, PermanentError, TransientError, type DeliveryError } from '../adapters/errors.js';
 import type { TargetConfig } from '../config/schema.js';
-import { FINAL_STATES, type DeliveryState, type Ledger, type Slot } from './ledger.js';
+import { FINAL_STATES, type Begun, type DeliveryState, type Ledger, type Slot } from './ledger.js';
+import { leaseToken, type LeaseKeeper } from './lease.js';
 import type { SlidingWindowLimiter } from './limits.js';
 import type { DeliveryObserver } from './observer.js';
 import type { DeliveryJobData } from './queue-set.js';
@@ -18,6 +19,10 @@ export interface DeliverDeps {
   observer: DeliveryObserver;
   /** Budgets shared with other targets (Telegram per-token messages/second). */
   budgets: readonly SlidingWindowLimiter[];
+  /** Keeps the lease of each send in flight (queues/lease.ts). */
+  leases: LeaseKeeper;
+  /** Cancel this attempt (fires its AbortSignal): its lease could not be kept. */
+  cancel(reason: string): void;
 }
 
 export interface DeliverOutcome {
@@ -38,12 +43,38 @@ export interface DeliverOutcome {
  * rate limited → queue.rateLimit + RateLimitError (no attempt spent), permanent →
  * UnrecoverableError, paused → pause the queue and put the job back, transient → rethrow.
  */
-export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | undefined, deps: DeliverDeps): Promise<DeliverOutcome> {
+export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | undefined, deps: DeliverDeps, lockToken: string | undefined): Promise<DeliverOutcome> {
+  const { target, ledger } = deps;
+  const { articleId } = job.data;
+  const lease = { token: leaseToken(), ms: deps.leases.ms };
+  const takenAt = Date.now();
+  const begun = await ledger.begin(articleId, target.id, target.platform, deps.budgets, lease);
+  if (begun.heldMs !== undefined) return heldElsewhere(job, lockToken, begun.heldMs, deps);
+  // The lease is this attempt's when begin marked the record sending or took over one in doubt.
+  if (!(begun.started || begun.record.state === 'sending')) return proceed(job, signal, deps, begun);
+  const release = deps.leases.hold(articleId, target.id, lease.token, takenAt, (reason) => deps.cancel(reason));
+  try {
+    return await proceed(job, signal, deps, begun);
+  } catch (error) {
+    // The record may still say `sending` (in doubt, for a later attempt): let that attempt in at once.
+    await ledger.lease(articleId, target.id, lease.token, 0).catch(() => undefined);
+    throw error;
+  } finally {
+    release();
+  }
+}
+
+/** Another attempt holds the lease of this delivery's send, still in flight: look again once it runs out. */
+async function heldElsewhere(job: Job<DeliveryJobData>, lockToken: string | undefined, heldMs: number, deps: DeliverDeps): Promise<never> {
+  deps.logger.info({ target: deps.target.id, articleId: job.data.articleId, heldMs }, 'another attempt is sending this delivery; looking again when its lease runs out');
+  await job.moveToDelayed(Date.now() + heldMs + 50, lockToken);
+  throw new DelayedError();
+}
+
+async function proceed(job: Job<DeliveryJobData>, signal: AbortSignal | undefined, deps: DeliverDeps, begun: Begun): Promise<DeliverOutcome> {
   const { target, adapter, ledger, observer } = deps;
   const { articleId } = job.data;
   const ctxSignal = signal ?? new AbortController().signal;
-
-  const begun = await ledger.begin(articleId, target.id, target.platform, deps.budgets);
   const { started, record, waitMs, slot } = begun;
   if (waitMs !== undefined) return budgetFull(waitMs, deps);
   if (!started && FINAL_STATES.has(record.state)) return { state: record.state, ...(record.remoteId ? { remoteId: record.remoteId } : {}) };

@@ -44,20 +44,24 @@ return found`;
 
 /**
  * Before a send. KEYS: record, article's target set, the article, then one sorted set per
- * budget (sliding windows). ARGV: target id, platform, now, slot member, then max and
- * window (ms) per budget → {outcome, fields, wait ms, article JSON or false}:
- * outcome 1 when marked sending (attempts + 1) and a slot taken in every budget (fields as
- * they were before); 0 when left alone: final (delivered/duplicate/skipped), held
- * (failed/unknown) or in doubt (sending); 2 when a budget is full (nothing taken). The
+ * budget (sliding windows). ARGV: target id, platform, now, slot member, lease token, lease
+ * (ms), then max and window (ms) per budget → {outcome, fields, wait ms, article JSON or false}:
+ * outcome 1 when marked sending (attempts + 1), the lease taken and a slot taken in every
+ * budget (fields as they were before); 0 when left alone: final (delivered/duplicate/
+ * skipped), held (failed/unknown) or in doubt (sending, its lease expired: taken over, so
+ * this attempt alone reconciles); 2 when a budget is full (nothing taken); 3 when another
+ * attempt still holds the lease of a send in flight (wait ms: until it expires). The
  * article comes back unless the record is final, so the delivery job need not carry it.
- * Slots are all taken or none, at Redis's clock, so every worker process agrees.
+ * Slots and leases are at Redis's clock, so every worker process agrees.
  */
 const BEGIN = `
 local h = redis.call('HGETALL', KEYS[1])
-local state, attempts
+local state, attempts, leaseUntil
 for i = 1, #h, 2 do
-  if h[i] == 'state' then state = h[i + 1] elseif h[i] == 'attempts' then attempts = h[i + 1] end
+  if h[i] == 'state' then state = h[i + 1] elseif h[i] == 'attempts' then attempts = h[i + 1] elseif h[i] == 'leaseUntil' then leaseUntil = tonumber(h[i + 1]) end
 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if not state then
   h = {'state', 'queued', 'createdAt', ARGV[3], 'updatedAt', ARGV[3], 'platform', ARGV[2], 'attempts', '0'}
   redis.call('HSET', KEYS[1], unpack(h))
@@ -67,16 +71,20 @@ end
 if state == 'delivered' or state == 'duplicate' or state == 'skipped' then
   return {0, h, 0, false}
 end
+if state == 'sending' and leaseUntil and leaseUntil > now then
+  return {3, h, leaseUntil - now, false}
+end
 local article = redis.call('GET', KEYS[3])
+if state == 'sending' then
+  redis.call('HSET', KEYS[1], 'lease', ARGV[5], 'leaseUntil', now + tonumber(ARGV[6]))
+end
 if state == 'failed' or state == 'unknown' or state == 'sending' then
   return {0, h, 0, article}
 end
 if #KEYS > 3 then
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
   local wait = 0
   for i = 4, #KEYS do
-    local max, window = tonumber(ARGV[2 * i - 3]), tonumber(ARGV[2 * i - 2])
+    local max, window = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
     redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
     local count = redis.call('ZCARD', KEYS[i])
     if count >= max then
@@ -89,11 +97,26 @@ if #KEYS > 3 then
   if wait > 0 then return {2, h, wait, false} end
   for i = 4, #KEYS do
     redis.call('ZADD', KEYS[i], now, ARGV[4])
-    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2 * i - 2]) + 1000)
+    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2 * i]) + 1000)
   end
 end
-redis.call('HSET', KEYS[1], 'state', 'sending', 'updatedAt', ARGV[3], 'attempts', (tonumber(attempts) or 0) + 1)
+redis.call('HSET', KEYS[1], 'state', 'sending', 'updatedAt', ARGV[3], 'attempts', (tonumber(attempts) or 0) + 1, 'lease', ARGV[5], 'leaseUntil', now + tonumber(ARGV[6]))
 return {1, h, 0, article}`;
+
+/**
+ * The lease of a send in flight. KEYS: record. ARGV: lease token, lease (ms) → 1 when this
+ * token holds the lease of a `sending` record and it now runs `lease` ms from Redis's
+ * clock (0 ms: released, so the next attempt need not wait for it), else 0 (lost).
+ */
+const LEASE = `
+if redis.call('HGET', KEYS[1], 'lease') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'state') ~= 'sending' then return 0 end
+local until_ = 0
+if tonumber(ARGV[2]) > 0 then
+  local t = redis.call('TIME')
+  until_ = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[2])
+end
+redis.call('HSET', KEYS[1], 'leaseUntil', until_)
+return 1`;
 
 /**
  * KEYS: record. ARGV: states that protect the record (space-separated), then field, value, … →
@@ -112,6 +135,7 @@ export interface LedgerScripts {
   crierLedgerBegin(numberOfKeys: number, ...keysAndArgs: string[]): Promise<[number, string[], number, string | null]>;
   crierLedgerSettle(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
   crierLedgerMark(record: string, protectedStates: string, ...fieldsAndValues: string[]): Promise<string | null>;
+  crierLedgerLease(record: string, token: string, leaseMs: string): Promise<number>;
 }
 
 /** Register the scripts on a connection (once) and return it typed with them. */
@@ -122,6 +146,7 @@ export function defineLedgerScripts(redis: Redis): LedgerScripts {
     redis.defineCommand('crierLedgerBegin', { lua: BEGIN });
     redis.defineCommand('crierLedgerMark', { numberOfKeys: 1, lua: MARK });
     redis.defineCommand('crierLedgerSettle', { lua: SETTLE });
+    redis.defineCommand('crierLedgerLease', { numberOfKeys: 1, lua: LEASE });
   }
   return redis as unknown as LedgerScripts;
 }

@@ -56,8 +56,19 @@ export interface Begun {
   article?: Article;
   /** A budget is full: nothing was taken; try again after this long. */
   waitMs?: number;
+  /** Another attempt holds the lease of this send, in flight: look again after this long. */
+  heldMs?: number;
   slot?: Slot;
 }
+
+/** The lease an attempt takes on a delivery while it sends (or reconciles): token and length. */
+export interface LeaseRequest {
+  token: string;
+  ms: number;
+}
+
+/** Lease length when none is given: as long as BullMQ's default job lock. */
+export const DEFAULT_LEASE_MS = 30_000;
 
 export class Ledger {
   private readonly scripts: LedgerScripts;
@@ -130,12 +141,13 @@ export class Ledger {
     targetId: string,
     platform: string,
     budgets: readonly SlidingWindow[] = [],
+    lease: LeaseRequest = { token: slotMember(), ms: DEFAULT_LEASE_MS },
   ): Promise<Begun> {
     const windows = budgets.filter((b) => b.max > 0).map((b) => ({ key: b.key, max: b.max, windowMs: b.periodMs + settledMargin(b.periodMs) }));
     // A slot's member is only needed when there is a budget to take it in.
     const member = windows.length > 0 ? slotMember() : '';
     const keys = [this.key(articleId, targetId), this.targetsKey(articleId), this.articleKey(articleId)];
-    const args = [targetId, platform, new Date().toISOString(), member];
+    const args = [targetId, platform, new Date().toISOString(), member, lease.token, String(lease.ms)];
     for (const b of windows) {
       keys.push(b.key);
       args.push(String(b.max), String(b.windowMs));
@@ -146,10 +158,19 @@ export class Ledger {
     const record = parseRecord(articleId, targetId, hash) as DeliveryRecord;
     const article = typeof json === 'string' ? { article: JSON.parse(json) as Article } : {};
     if (outcome === 2) return { started: false, record, waitMs: Number(wait) };
+    if (outcome === 3) return { started: false, record, heldMs: Number(wait) };
     if (outcome !== 1) return { started: false, record, ...article };
     record.state = 'sending';
     record.attempts += 1;
     return { started: true, record, ...article, ...(windows.length > 0 ? { slot: { member, windows } } : {}) };
+  }
+
+  /**
+   * Renew (`ms` > 0) or release (`ms` 0) the lease `token` holds on a delivery being sent.
+   * False when the token no longer holds it (another attempt took the delivery over).
+   */
+  async lease(articleId: string, targetId: string, token: string, ms: number): Promise<boolean> {
+    return (await this.scripts.crierLedgerLease(this.key(articleId, targetId), token, String(ms))) === 1;
   }
 
   /** The platform answered (or the send failed): the slot counts from now on, not from when it was taken. */

@@ -5,7 +5,8 @@ import type { Adapter } from '../adapters/types.js';
 import type { TargetConfig } from '../config/schema.js';
 import { deliver, type DeliverOutcome } from './deliver.js';
 import { coalesceWrites } from './connection.js';
-import { Ledger } from './ledger.js';
+import { DEFAULT_LEASE_MS, Ledger } from './ledger.js';
+import { LeaseKeeper } from './lease.js';
 import { SlidingWindowLimiter, telegramBudgetKey } from './limits.js';
 import { queueName } from './names.js';
 import type { DeliveryObserver } from './observer.js';
@@ -60,6 +61,8 @@ export class DeliveryWorkers {
     const o = this.options;
     coalesceWrites(o.connection);
     const ledger = new Ledger(o.connection, o.prefix);
+    // A send's lease runs as long as a job's lock: both say "this worker is still at it".
+    const leases = new LeaseKeeper(ledger, o.lockDurationMs ?? DEFAULT_LEASE_MS, o.logger);
     const budgets = new Map<string, SlidingWindowLimiter>();
     for (const target of o.targets) {
       const adapter = o.adapters.get(target.id);
@@ -85,10 +88,25 @@ export class DeliveryWorkers {
       // BullMQ honours queue.rateLimit() (our 429 handling) only on workers that have a
       // limiter, so a target without a limit still gets one that never binds.
       limiter ??= UNLIMITED;
-      const worker = new Worker<DeliveryJobData, DeliverOutcome>(
+      const worker: Worker<DeliveryJobData, DeliverOutcome> = new Worker<DeliveryJobData, DeliverOutcome>(
         queueName(target.id),
-        (job, _token, signal) =>
-          deliver(job, signal, { target, adapter, ledger, queue, logger: o.logger, observer: o.observer ?? {}, budgets: targetBudgets }),
+        (job, token, signal) =>
+          deliver(
+            job,
+            signal,
+            {
+              target,
+              adapter,
+              ledger,
+              queue,
+              logger: o.logger,
+              observer: o.observer ?? {},
+              budgets: targetBudgets,
+              leases,
+              cancel: (reason) => void worker.cancelJob(job.id ?? '', reason),
+            },
+            token,
+          ),
         {
           connection: o.connection,
           prefix: o.prefix,

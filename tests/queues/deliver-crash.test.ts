@@ -60,10 +60,10 @@ describe('a delivery found in doubt after a crash', () => {
     await h.start(adapter as Adapter, { concurrency: 1, observer: { unknown: (e) => void unknown.push(e.article.id) } });
   }
 
-  /** The state a crash leaves: the record marked sending, the job back in the queue. */
-  async function crashed(a: Article, state: 'sending' | 'unknown' = 'sending'): Promise<void> {
+  /** The state a crash leaves: the record marked sending (its lease run out, or still running for `leaseMs`), the job back in the queue. */
+  async function crashed(a: Article, state: 'sending' | 'unknown' = 'sending', leaseMs = 1): Promise<void> {
     await ledger.saveAndClaim(a, [target]);
-    await ledger.begin(a.id, target.id, 'telegram');
+    await ledger.begin(a.id, target.id, 'telegram', [], { token: 'the-crashed-worker', ms: leaseMs });
     if (state === 'unknown') await ledger.markState(a.id, target.id, 'unknown', 'in doubt');
     await queues.get(target).add('deliver', { articleId: a.id, article: a }, { ...jobOptions(target), jobId: jobId(a.id) });
   }
@@ -174,5 +174,21 @@ describe('a delivery found in doubt after a crash', () => {
     expect(adapter.reconciles).toBe(3);
     expect(adapter.sends).toBe(0);
     expect(unknown).toEqual([a.id]);
+  });
+
+  it('should wait while another attempt still holds the lease of the send, then look it up once', async () => {
+    const adapter = new CrashAdapter(target, true);
+    adapter.found = { remoteId: 'found-8' };
+    await start(adapter);
+    const a = article(8);
+    // Another worker is still sending (its lease runs 2 s more): this attempt must not look it up or send meanwhile.
+    await crashed(a, 'sending', 2000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(adapter.reconciles + adapter.sends).toBe(0);
+    expect((await ledger.get(a.id, target.id))?.state).toBe('sending');
+    const record = await settled(a.id, ['delivered', 'unknown', 'failed']);
+    expect(record).toMatchObject({ state: 'delivered', remoteId: 'found-8' });
+    expect(adapter.reconciles).toBe(1);
+    expect(adapter.sends).toBe(0);
   });
 });
