@@ -5,7 +5,12 @@ import type { z } from 'zod';
 import { Config, PLATFORMS, type TargetConfig } from './schema.js';
 
 export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+  override readonly name: string = 'ConfigError';
+}
+
+/** The `--config` file named on the command line does not exist: a usage error, like a missing article file. */
+export class ConfigFileNotFoundError extends ConfigError {
+  override readonly name = 'ConfigFileNotFoundError';
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -24,7 +29,7 @@ export function configPath(options: LoadOptions): string | undefined {
   const cwd = options.cwd ?? process.cwd();
   if (options.file !== undefined) {
     const path = resolve(cwd, options.file);
-    if (!existsSync(path)) throw new ConfigError(`config file not found: ${options.file}`);
+    if (!existsSync(path)) throw new ConfigFileNotFoundError(`config file not found: ${options.file}`);
     return path;
   }
   const fallback = resolve(cwd, DEFAULT_CONFIG_FILE);

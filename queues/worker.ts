@@ -6,6 +6,7 @@ import type { TargetConfig } from '../config/schema.js';
 import { deliver, type DeliverOutcome } from './deliver.js';
 import { coalesceWrites } from './connection.js';
 import { DEFAULT_LEASE_MS, Ledger } from './ledger.js';
+import { Heartbeat } from './heartbeat.js';
 import { LeaseKeeper } from './lease.js';
 import { SlidingWindowLimiter, telegramBudgetKey } from './limits.js';
 import { queueName } from './names.js';
@@ -54,12 +55,15 @@ const UNLIMITED = { max: 1e12, duration: 1000 };
 /** One BullMQ worker per target, in this process. */
 export class DeliveryWorkers {
   private readonly workers: Worker<DeliveryJobData, DeliverOutcome>[] = [];
+  private heartbeat: Heartbeat | undefined;
 
   constructor(private readonly options: WorkersOptions) {}
 
   start(): void {
     const o = this.options;
     coalesceWrites(o.connection);
+    this.heartbeat = new Heartbeat(o.connection, o.prefix);
+    this.heartbeat.start();
     const ledger = new Ledger(o.connection, o.prefix);
     // A send's lease runs as long as a job's lock: both say "this worker is still at it".
     const leases = new LeaseKeeper(ledger, o.lockDurationMs ?? DEFAULT_LEASE_MS, o.logger);
@@ -139,6 +143,7 @@ export class DeliveryWorkers {
    * (their AbortSignal fires) so BullMQ hands the jobs back for another worker.
    */
   async close(graceMs = 30_000): Promise<void> {
+    await this.heartbeat?.stop();
     const closing = Promise.all(this.workers.map((w) => w.close()));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {

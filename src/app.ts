@@ -134,11 +134,14 @@ export class App {
     return this.workers?.running ?? false;
   }
 
-  /** Resume a paused target's queue (after a human fixed the account). */
-  async resume(targetId: string): Promise<void> {
+  /** Resume a paused target's queue (after a human fixed the account); false when it was not paused. */
+  async resume(targetId: string): Promise<boolean> {
     const target = this.target(targetId);
     if (target === undefined) throw new SetupError(`unknown target "${targetId}"`);
-    await this.queues.get(target).resume();
+    const queue = this.queues.get(target);
+    if (!(await queue.isPaused())) return false;
+    await queue.resume();
+    return true;
   }
 
   async close(graceMs = this.config.worker.shutdownGraceSeconds * 1000): Promise<void> {

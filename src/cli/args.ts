@@ -73,6 +73,7 @@ Usage:
   crier status ARTICLE_ID [--json]   print the delivery ledger of an article
   crier retry ARTICLE_ID [TARGET]    send failed/unknown deliveries again (never delivered ones)
   crier resume TARGET                resume a target paused for a human (checkpoint, spam block)
+  crier health                       exit 0 when Redis answers and workers on this host run (container health check)
   crier help                         this text
 
 Options:
@@ -81,6 +82,8 @@ Options:
   --log-level LEVEL   trace|debug|info|warn|error (default: warn for CLI commands, info for services)
 
 FILE may be Markdown, HTML or Article JSON; "-" reads standard input.
+Exit codes: 0 done; 1 failed (or, for status, a delivery failed or in doubt); 2 usage error
+(bad option, unknown target, missing file); 3 publish --wait timed out waiting.
 Environment: REDIS_URL, REDIS_PREFIX, TELEGRAM_BOT_TOKEN, TELEGRAM_CHANNEL, TELEGRAM_EDITORS,
 TWITTER_APP_KEY, TWITTER_APP_SECRET, TWITTER_ACCESS_TOKEN, TWITTER_ACCESS_SECRET,
 INSTAGRAM_USERNAME, INSTAGRAM_PASSWORD, *_API_ROOT (see README).`;

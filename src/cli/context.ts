@@ -59,3 +59,9 @@ export async function readArticleInput(ctx: CliContext, config: Config): Promise
   if (text.trim() === '') throw new UsageError(`${file === '-' ? 'standard input' : file} is empty`);
   return loadArticle(text, options);
 }
+
+/** A usage error (exit 2) naming every target id given that the config does not have. */
+export function requireKnownTargets(known: ReadonlyArray<{ id: string }>, given: readonly string[] | undefined): void {
+  const unknown = given?.filter((id) => !known.some((t) => t.id === id)) ?? [];
+  if (unknown.length > 0) throw new UsageError(`unknown target(s): ${unknown.join(', ')} (known: ${known.map((t) => t.id).join(', ')})`);
+}

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../config/load.js';
+import { ConfigError, ConfigFileNotFoundError } from '../../config/load.js';
 import { ArticleError } from '../article/schema.js';
 import { SetupError } from '../app.js';
 import { redactText } from '../logging.js';
@@ -17,13 +17,23 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   resume: async () => (await import('./commands/retry.js')).resumeCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   serve: async () => (await import('./commands/serve.js')).serveCommand,
+  health: async () => (await import('./commands/health.js')).healthCommand,
 };
 
 /** Errors a user can act on: one line, no stack trace. */
 const EXPECTED = ['UsageError', 'ConfigError', 'ArticleError', 'SetupError', 'FetchError', 'RedisUnavailableError'];
 
+/** False once standard output's reader went away (`crier demo | head -3`): output stops, the command finishes and cleans up. */
+let stdoutOpen = true;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  stdoutOpen = false;
+});
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const out = (line: string) => void process.stdout.write(line + '\n');
+  const out = (line: string) => {
+    if (stdoutOpen) process.stdout.write(line + '\n');
+  };
   try {
     const args = parseCli(argv);
     if (args.command === undefined || args.command === 'help' || (args.help && args.command === undefined)) {
@@ -45,7 +55,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     const message = redactText(expected ? e.message : `unexpected error: ${e.message}`);
     process.stderr.write(`crier: ${message.split('\n')[0]}\n`);
     if (!expected && env.CRIER_DEBUG) process.stderr.write(redactText(String(e.stack)) + '\n');
-    return error instanceof UsageError ? 2 : 1;
+    return error instanceof UsageError || error instanceof ConfigFileNotFoundError ? 2 : 1;
   }
 }
 

@@ -1,35 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import twitterText from 'twitter-text';
 import { afterAll, describe, expect, it } from 'vitest';
+import { crier, ROOT } from '../helpers/cli.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin/crier.js');
 const FIXTURES = join(ROOT, 'tests/fixtures/articles');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run the real CLI in a child process with a clean environment (no credentials). */
-function crier(args: string[], options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'crier-cli-')), env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), ...options.env }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-    if (options.stdin !== undefined) child.stdin?.end(options.stdin);
-    else child.stdin?.end();
-  });
-}
 
 interface Preview {
   article: { id: string; url: string; title: string; tags: string[] };

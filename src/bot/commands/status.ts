@@ -63,11 +63,16 @@ async function resume(ctx: Context, args: string[], s: BotServices): Promise<voi
     await ctx.reply(`Send /resume followed by a target: ${known}.`);
     return;
   }
+  let resumed: boolean;
   try {
-    await s.app.resume(target);
+    resumed = await s.app.resume(target);
   } catch (error) {
     if (!(error instanceof SetupError)) throw error;
     await ctx.reply(`Unknown target <b>${safe(target, 64)}</b>. Targets: ${escapeHtml(known)}.`, HTML);
+    return;
+  }
+  if (!resumed) {
+    await ctx.reply(`<b>${escapeHtml(target)}</b> is not paused: nothing to resume.`, HTML);
     return;
   }
   s.logger.info({ target, by: who(ctx.from) }, 'editors bot: resumed target');

@@ -34,6 +34,8 @@ async function demoRedis(ctx: CliContext): Promise<{ url: string; local?: LocalR
 /**
  * `crier demo`: the whole flow on this machine with no credentials — sandbox platforms,
  * a worker in-process, the sample article published, each platform's post printed.
+ * It leaves nothing behind however it ends — done, failed, interrupted (SIGINT/SIGTERM:
+ * cleaned up, then exit 130/143), or its output closed early (`crier demo | head -3`).
  */
 export async function demoCommand(ctx: CliContext): Promise<number> {
   const redis = await demoRedis(ctx);
@@ -41,6 +43,23 @@ export async function demoCommand(ctx: CliContext): Promise<number> {
   const mediaDir = mkdtempSync(join(tmpdir(), 'crier-demo-media-'));
   const prefix = `crier-demo-${randomBytes(4).toString('hex')}`;
   let app: App | undefined;
+  let cleaning: Promise<void> | undefined;
+  const cleanup = (): Promise<void> =>
+    (cleaning ??= (async () => {
+      if (app !== undefined) {
+        await app.close(5000);
+        await deletePrefix(redis.url, prefix); // the demo leaves nothing behind in a shared Redis
+      }
+      await sandbox.close();
+      await redis.local?.stop();
+      rmSync(mediaDir, { recursive: true, force: true });
+    })());
+  const interrupted = (signal: NodeJS.Signals) => {
+    process.stderr.write(`crier demo: ${signal}: cleaning up\n`);
+    void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const config = buildConfig(
       {
@@ -56,7 +75,7 @@ export async function demoCommand(ctx: CliContext): Promise<number> {
     await app.startWorkers();
 
     const article = loadArticle(sampleArticleMarkdown(sandbox.site.url), { url: sampleArticleUrl(sandbox.site.url) });
-    ctx.out(`crier demo: sandbox platforms on 127.0.0.1 (nothing leaves this machine), Redis ${redis.local ? 'private' : redis.url}`);
+    ctx.out(`crier demo: sandbox platforms on 127.0.0.1 (nothing leaves this machine), Redis ${redis.local ? 'private' : redis.url}, keys under ${prefix} (removed when the demo ends)`);
     ctx.out(`\nArticle ${article.id}: ${article.title}`);
     ctx.out(`  tags: ${article.tags.join(', ')}; by ${article.authors.join(', ')}`);
 
@@ -74,12 +93,8 @@ export async function demoCommand(ctx: CliContext): Promise<number> {
     ctx.out(ok ? '\nOK: one delivery per platform.' : '\nNot every delivery succeeded (see the ledger above).');
     return ok ? 0 : 1;
   } finally {
-    if (app !== undefined) {
-      await app.close(5000);
-      await deletePrefix(redis.url, prefix); // the demo leaves nothing behind in a shared Redis
-    }
-    await sandbox.close();
-    await redis.local?.stop();
-    rmSync(mediaDir, { recursive: true, force: true });
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await cleanup();
   }
 }

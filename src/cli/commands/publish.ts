@@ -1,8 +1,7 @@
 import { App } from '../../app.js';
 import { SETTLED, waitForDeliveries } from '../../../queues/wait.js';
 import { formatLedger } from '../format-ledger.js';
-import { cliLogger, loadCliConfig, readArticleInput, type CliContext } from '../context.js';
-import { UsageError } from '../args.js';
+import { cliLogger, loadCliConfig, readArticleInput, requireKnownTargets, type CliContext } from '../context.js';
 import { requireRedis } from './redis-check.js';
 
 /** `crier publish`: enqueue one delivery per target; `--wait` waits and prints each result. */
@@ -13,8 +12,7 @@ export async function publishCommand(ctx: CliContext): Promise<number> {
   const app = new App(config, { logger: cliLogger(ctx, config) });
   try {
     const only = ctx.args.targets;
-    const unknown = only?.filter((id) => app.target(id) === undefined) ?? [];
-    if (unknown.length > 0) throw new UsageError(`unknown target(s): ${unknown.join(', ')} (known: ${app.targets.map((t) => t.id).join(', ')})`);
+    requireKnownTargets(app.targets, only);
     const result = await app.publish(article, only);
     if (!ctx.args.wait) {
       if (ctx.args.json) ctx.out(JSON.stringify(result));

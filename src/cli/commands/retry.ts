@@ -1,6 +1,6 @@
 import { App } from '../../app.js';
 import { retryDeliveries } from '../../../queues/retry.js';
-import { cliLogger, loadCliConfig, type CliContext } from '../context.js';
+import { cliLogger, loadCliConfig, requireKnownTargets, type CliContext } from '../context.js';
 import { UsageError } from '../args.js';
 import { requireRedis } from './redis-check.js';
 
@@ -12,6 +12,7 @@ export async function retryCommand(ctx: CliContext): Promise<number> {
   await requireRedis(config);
   const app = new App(config, { logger: cliLogger(ctx, config) });
   try {
+    requireKnownTargets(app.targets, target === undefined ? undefined : [target]);
     const outcomes = await retryDeliveries(articleId, app.targets, { ledger: app.ledger, queues: app.queues }, target);
     if (outcomes.length === 0) ctx.out(`nothing to retry for ${articleId}`);
     for (const o of outcomes) ctx.out(`${o.target}: ${o.result === 'retried' ? 'retried' : `not retried (${o.result})`}`);
@@ -21,7 +22,7 @@ export async function retryCommand(ctx: CliContext): Promise<number> {
   }
 }
 
-/** `crier resume TARGET`: resume a queue paused for a human. */
+/** `crier resume TARGET`: resume a queue paused for a human (saying so when it was not paused). */
 export async function resumeCommand(ctx: CliContext): Promise<number> {
   const [target] = ctx.args.positionals;
   if (target === undefined) throw new UsageError('usage: crier resume TARGET');
@@ -29,7 +30,11 @@ export async function resumeCommand(ctx: CliContext): Promise<number> {
   await requireRedis(config);
   const app = new App(config, { logger: cliLogger(ctx, config) });
   try {
-    await app.resume(target);
+    requireKnownTargets(app.targets, [target]);
+    if (!(await app.resume(target))) {
+      ctx.out(`${target}: not paused; nothing to resume`);
+      return 0;
+    }
     ctx.out(`${target}: resumed`);
     return 0;
   } finally {

@@ -4,7 +4,11 @@ import { cliLogger, loadCliConfig, type CliContext } from '../context.js';
 import { UsageError } from '../args.js';
 import { requireRedis } from './redis-check.js';
 
-/** `crier status ARTICLE_ID`: the ledger of one article. */
+/**
+ * `crier status ARTICLE_ID`: the ledger of one article. Exits 0 when every delivery is
+ * delivered or on its way, 1 when the article is unknown or a delivery failed or is in
+ * doubt (`failed`, `unknown`: a human must look).
+ */
 export async function statusCommand(ctx: CliContext): Promise<number> {
   const articleId = ctx.args.positionals[0];
   if (articleId === undefined) throw new UsageError('usage: crier status ARTICLE_ID');
@@ -21,7 +25,7 @@ export async function statusCommand(ctx: CliContext): Promise<number> {
       const cost = records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
       if (cost > 0) ctx.out(`estimated cost: $${cost.toFixed(3)}`);
     }
-    return records.length === 0 ? 1 : 0;
+    return records.length === 0 || records.some((r) => r.state === 'failed' || r.state === 'unknown') ? 1 : 0;
   } finally {
     await app.close();
   }
