@@ -31,6 +31,10 @@ export interface InstagramFakePost {
   code: string;
   /** When it was posted, epoch seconds (the feed's `taken_at`). */
   takenAt: number;
+  /** Set once deleted: gone from the feed. */
+  deleted?: boolean;
+  /** Captions it had before edits, oldest first. */
+  edits?: string[];
 }
 
 const CAPTION_LIMIT = 2200;
@@ -232,7 +236,7 @@ export async function startInstagramFake(options: InstagramFakeOptions = {}) {
     if (refuse(req, res)) return;
     if (pk !== userPk) return fail(res, 404, { message: 'User not found', status: 'fail' });
     const start = Number(new URL(req.url ?? '/', 'http://fake.invalid').searchParams.get('max_id') ?? '0') || 0;
-    const newest = [...state.posts].reverse();
+    const newest = state.posts.filter((p) => p.deleted !== true).reverse();
     const page = newest.slice(start, start + FEED_PAGE);
     const more = start + FEED_PAGE < newest.length;
     sendJson(res, 200, {
@@ -250,6 +254,37 @@ export async function startInstagramFake(options: InstagramFakeOptions = {}) {
       ...(more ? { next_max_id: String(start + FEED_PAGE) } : {}),
       status: 'ok',
     });
+  }
+
+  /** The account's own post a media id (`<pk>_<user pk>` or `<pk>`) names, if it still stands. */
+  function ownPost(mediaId: string): InstagramFakePost | undefined {
+    const [pk, owner] = mediaId.split('_');
+    if (owner !== undefined && owner !== userPk) return undefined;
+    return state.posts.find((p) => p.pk === pk && p.deleted !== true);
+  }
+
+  /** POST /api/v1/media/<id>/edit_media/: a new caption (checked as configure checks it). */
+  async function editMedia(req: IncomingMessage, res: ServerResponse, mediaId: string): Promise<void> {
+    const fields = formFields(await readBody(req));
+    if (refuse(req, res)) return;
+    const post = ownPost(mediaId);
+    if (post === undefined) return fail(res, 404, { message: 'Media not found or unavailable', status: 'fail' });
+    const caption = String(fields.caption_text ?? '');
+    if ([...caption].length > CAPTION_LIMIT) return fail(res, 400, { message: 'The caption is too long.', status: 'fail' });
+    if ((caption.match(/#[\p{L}\p{N}_]/gu) ?? []).length > 30) return fail(res, 400, { message: 'Too many hashtags.', status: 'fail' });
+    (post.edits ??= []).push(post.caption);
+    post.caption = caption;
+    sendJson(res, 200, { media: { pk: Number(post.pk), id: `${post.pk}_${userPk}`, code: post.code, media_type: 1, caption: { text: caption }, caption_is_edited: true }, status: 'ok' });
+  }
+
+  /** POST /api/v1/media/<id>/delete/?media_type=PHOTO. */
+  async function deleteMedia(req: IncomingMessage, res: ServerResponse, mediaId: string): Promise<void> {
+    await readBody(req);
+    if (refuse(req, res)) return;
+    const post = ownPost(mediaId);
+    if (post === undefined) return fail(res, 404, { message: 'Media not found or unavailable', status: 'fail' });
+    post.deleted = true;
+    sendJson(res, 200, { did_delete: true, status: 'ok' });
   }
 
   const server = await listen(async (req, res) => {
@@ -272,6 +307,10 @@ export async function startInstagramFake(options: InstagramFakeOptions = {}) {
     if (method === 'POST' && path === '/api/v1/accounts/login/') return login(req, res);
     if (method === 'POST' && path.startsWith('/rupload_igphoto/')) return upload(req, res);
     if (method === 'POST' && path === '/api/v1/media/configure/') return configure(req, res);
+    const edit = /^\/api\/v1\/media\/([^/]+)\/edit_media\/$/.exec(path);
+    if (method === 'POST' && edit !== null) return editMedia(req, res, edit[1] as string);
+    const removal = /^\/api\/v1\/media\/([^/]+)\/delete\/$/.exec(path);
+    if (method === 'POST' && removal !== null) return deleteMedia(req, res, removal[1] as string);
     const feed = /^\/api\/v1\/feed\/user\/([^/]+)\/$/.exec(path);
     if (method === 'GET' && feed !== null) return userFeed(req, res, feed[1] as string);
     return fail(res, 404, { message: 'Page not found', status: 'fail' });

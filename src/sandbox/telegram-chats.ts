@@ -86,4 +86,9 @@ export class ChatRegistry {
   message(chat: FakeChat, messageId: number): StoredMessage | undefined {
     return this.messages.get(chat.id)?.get(messageId);
   }
+
+  /** Remove a message; false when there was none. */
+  remove(chat: FakeChat, messageId: number): boolean {
+    return this.messages.get(chat.id)?.delete(messageId) ?? false;
+  }
 }

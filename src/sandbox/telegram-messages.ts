@@ -1,7 +1,9 @@
 /**
  * The Telegram fake's message methods (sendMessage, sendPhoto, editMessageText,
- * editMessageReplyMarkup): each checks its parameters the way the Bot API does, in the
- * same order, and answers with the same error descriptions.
+ * editMessageCaption, editMessageMedia, editMessageReplyMarkup, deleteMessage): each checks
+ * its parameters the way the Bot API does, in the same order, and answers with the same
+ * error descriptions ("message to edit not found", "message is not modified", "message
+ * can't be deleted for everyone" past 48 hours, "message to delete not found").
  */
 import { cleanTelegramText, codePointLength, hasLoneSurrogate, parseTelegramHtml, TelegramHtmlError, type TelegramEntity } from './telegram-html.js';
 import type { ChatRegistry } from './telegram-chats.js';
@@ -24,6 +26,8 @@ export interface MessageContext {
   /** False when Telegram could not fetch this photo URL. */
   fetchablePhoto(url: string): boolean;
   fileIds: Set<string>;
+  /** Messages deleted (deleteMessage), in order. */
+  deleted: Array<{ chat: number; message_id: number }>;
 }
 
 type Params = Record<string, unknown>;
@@ -200,4 +204,64 @@ export function editMessageReplyMarkup(ctx: MessageContext, params: Params): Sto
   if (markup !== undefined) message.reply_markup = markup;
   else delete message.reply_markup;
   return message;
+}
+
+export function editMessageCaption(ctx: MessageContext, params: Params): StoredMessage | true {
+  const caption = checkText(params.caption, params.parse_mode, 'caption', ctx.strict);
+  checkReplyMarkup(params.reply_markup);
+  const message = messageToEdit(ctx, params);
+  if (message === true) return true;
+  if (message.photo === undefined) throw bad('Bad Request: there is no caption in the message to edit');
+  const markup = params.reply_markup;
+  if ((message.caption ?? '') === (caption?.text ?? '') && JSON.stringify(message.reply_markup) === JSON.stringify(markup)) throw bad(NOT_MODIFIED);
+  if (caption !== undefined) message.caption = caption.text;
+  else delete message.caption;
+  if (caption !== undefined && caption.entities.length > 0) message.caption_entities = caption.entities;
+  else delete message.caption_entities;
+  if (markup !== undefined) message.reply_markup = markup;
+  else delete message.reply_markup;
+  return message;
+}
+
+/** `media`: an InputMediaPhoto (JSON) whose `media` is a URL or file_id; its caption replaces the message's. */
+export function editMessageMedia(ctx: MessageContext, params: Params): StoredMessage | true {
+  let media: Record<string, unknown>;
+  try {
+    media = (typeof params.media === 'string' ? JSON.parse(params.media) : params.media) as Record<string, unknown>;
+  } catch {
+    throw bad("Bad Request: can't parse InputMedia: Can't parse media JSON object");
+  }
+  if (typeof media !== 'object' || media === null || media.type !== 'photo') throw bad("Bad Request: can't parse InputMedia: media type is not supported");
+  const photo = photoSource(ctx, media.media);
+  const caption = checkText(media.caption, media.parse_mode, 'caption', ctx.strict);
+  checkReplyMarkup(params.reply_markup);
+  const message = messageToEdit(ctx, params);
+  if (message === true) return true;
+  if (message.photo === undefined) throw bad("Bad Request: message can't be edited");
+  const current = message.photo.at(-1)?.file_id;
+  if (photo === current && (message.caption ?? '') === (caption?.text ?? '')) throw bad(NOT_MODIFIED);
+  const fileId = `AgACAgFake${ctx.fileIds.size + 1}`;
+  ctx.fileIds.add(fileId);
+  message.photo = [
+    { file_id: `${fileId}s`, file_unique_id: `${fileId}us`, width: 90, height: 60, file_size: 1200 },
+    { file_id: fileId, file_unique_id: `${fileId}u`, width: 1280, height: 853, file_size: 98_000 },
+  ];
+  if (caption !== undefined) message.caption = caption.text;
+  else delete message.caption;
+  if (params.reply_markup !== undefined) message.reply_markup = params.reply_markup;
+  return message;
+}
+
+/** Bots may delete their messages for everyone only within 48 hours of sending them. */
+export const DELETE_WINDOW_SECONDS = 48 * 3600;
+
+export function deleteMessage(ctx: MessageContext, params: Params): true {
+  const { chat } = chatOf(ctx, params);
+  const id = Number(str(params.message_id));
+  const message = Number.isInteger(id) ? ctx.chats.message(chat, id) : undefined;
+  if (message === undefined) throw bad('Bad Request: message to delete not found');
+  if (Math.floor(ctx.now() / 1000) - message.date > DELETE_WINDOW_SECONDS) throw bad("Bad Request: message can't be deleted for everyone");
+  ctx.chats.remove(chat, id);
+  ctx.deleted.push({ chat: chat.id, message_id: id });
+  return true;
 }

@@ -21,7 +21,7 @@ import { parseTelegramHtml, type ParsedHtml } from './telegram-html.js';
 import { retryAfterSeconds, SlidingWindow } from './telegram-limits.js';
 import * as messages from './telegram-messages.js';
 import { readParams, str } from './telegram-params.js';
-import { BotApiFailure, type FakeChat, type FakeChatSpec, type SentRecord } from './telegram-types.js';
+import { BotApiFailure, type FakeChat, type FakeChatSpec, type SentRecord, type StoredMessage } from './telegram-types.js';
 
 export type { FakeChatSpec, SentRecord } from './telegram-types.js';
 
@@ -70,6 +70,9 @@ export interface TelegramFake {
   token: string;
   faults: FaultPlan;
   sent: SentRecord[];
+  deleted: Array<{ chat: number; message_id: number }>;
+  /** A message as it stands now (after edits), undefined once deleted. */
+  message(chatId: string, messageId: number): StoredMessage | undefined;
   calls: Array<{ method: string; params: Record<string, unknown> }>;
   requests: number;
   rateLimited: number;
@@ -110,6 +113,8 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     token,
     faults: new FaultPlan(),
     sent: [] as SentRecord[],
+    /** Messages deleted with deleteMessage. */
+    deleted: [] as Array<{ chat: number; message_id: number }>,
     calls: [] as Array<{ method: string; params: Params }>,
     requests: 0,
     rateLimited: 0,
@@ -124,6 +129,7 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     sent: fake.sent,
     now,
     fileIds: new Set(),
+    deleted: fake.deleted,
     fetchablePhoto: options.fetchablePhoto ?? (() => true),
     checkRateLimit(chat: FakeChat) {
       const key = String(chat.id);
@@ -164,6 +170,9 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     sendmessage: (p) => messages.sendMessage(ctx, p),
     sendphoto: (p) => messages.sendPhoto(ctx, p),
     editmessagetext: (p) => messages.editMessageText(ctx, p),
+    editmessagecaption: (p) => messages.editMessageCaption(ctx, p),
+    editmessagemedia: (p) => messages.editMessageMedia(ctx, p),
+    deletemessage: (p) => messages.deleteMessage(ctx, p),
     editmessagereplymarkup: (p) => messages.editMessageReplyMarkup(ctx, p),
     getupdates: getUpdates,
     answercallbackquery: (p) => {
@@ -247,8 +256,10 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
       return id;
     },
     parseHtml: (text: string) => parseTelegramHtml(text, { strict }),
+    message: (chatId: string, messageId: number) => chats.message(chats.resolve(chatId), messageId),
     reset() {
       fake.sent.length = 0;
+      fake.deleted.length = 0;
       fake.calls.length = 0;
       fake.requests = 0;
       fake.rateLimited = 0;

@@ -39,6 +39,8 @@ export interface FakeTweet {
   mediaIds: string[];
   replyTo?: string;
   createdAt: string;
+  /** Set once deleted (DELETE /2/tweets/:id): no longer in the timeline. */
+  deletedAt?: string;
 }
 
 interface Account {
@@ -187,6 +189,7 @@ export class TwitterFake {
     let m: RegExpExecArray | null;
 
     if (method === 'POST' && path === '/2/tweets') return this.postTweet(res, account, json());
+    if (method === 'DELETE' && (m = /^\/2\/tweets\/(\d+)$/.exec(path))) return this.deleteTweet(res, account, m[1] as string);
     if (method === 'GET' && path === '/2/users/me') return sendJson(res, 200, { data: { id: account.userId, name: 'Crier Sandbox', username: `crier_sandbox${account.userId === this.userId ? '' : `_${account.userId.slice(-3)}`}` } });
     if (method === 'GET' && (m = /^\/2\/users\/(\d+)\/tweets$/.exec(path))) return this.timeline(res, m[1] as string, url.searchParams);
     if (method === 'POST' && path === '/2/media/upload/initialize') return this.withJson(res, json(), (b) => this.store.initialize(res, b));
@@ -228,10 +231,10 @@ export class TwitterFake {
       if (parsed.weightedLength > 280) return invalidRequest(res, TOO_LONG, { text: [text] }, headers);
       if (!parsed.valid || REFUSED_CHARS.test(text)) return invalidRequest(res, 'Your Tweet text contains invalid characters.', { text: [text] }, headers);
     }
-    if (this.tweets.some((t) => t.authorId === a.userId && t.text === text)) {
+    if (this.tweets.some((t) => t.authorId === a.userId && t.text === text && t.deletedAt === undefined)) {
       return sendJson(res, 403, { detail: 'You are not allowed to create a Tweet with duplicate content.', type: 'about:blank', title: 'Forbidden', status: 403 }, headers);
     }
-    if (replyTo !== undefined && !this.tweets.some((t) => t.id === String(replyTo))) {
+    if (replyTo !== undefined && !this.tweets.some((t) => t.id === String(replyTo) && t.deletedAt === undefined)) {
       return invalidRequest(res, `The reply.in_reply_to_tweet_id [${String(replyTo)}] does not refer to a Tweet that exists.`, { 'reply.in_reply_to_tweet_id': [String(replyTo)] }, headers);
     }
     const badMedia = mediaIds.map(String).filter((id) => !this.store.usable(id));
@@ -243,6 +246,22 @@ export class TwitterFake {
     sendJson(res, 201, { data: { id: tweet.id, text: this.displayText(tweet), edit_history_tweet_ids: [tweet.id] } }, headers);
   }
 
+  /** `DELETE /2/tweets/:id`: `{data: {deleted: true}}`; an unknown or already deleted tweet `{deleted: false}`; another account's 403. */
+  private deleteTweet(res: ServerResponse, a: Account, id: string): void {
+    const tweet = this.tweets.find((t) => t.id === id);
+    if (tweet !== undefined && tweet.authorId !== a.userId) {
+      return sendJson(res, 403, problem(403, 'Forbidden', 'You are not allowed to delete this Tweet.'));
+    }
+    if (tweet === undefined || tweet.deletedAt !== undefined) return sendJson(res, 200, { data: { deleted: false } });
+    tweet.deletedAt = new Date(this.now()).toISOString();
+    sendJson(res, 200, { data: { deleted: true } });
+  }
+
+  /** Tweets still standing (not deleted). */
+  get visible(): FakeTweet[] {
+    return this.tweets.filter((t) => t.deletedAt === undefined);
+  }
+
   private timeline(res: ServerResponse, userId: string, query: URLSearchParams): void {
     const max = Number(query.get('max_results') ?? '10');
     if (!Number.isInteger(max) || max < 5 || max > 100) return invalidRequest(res, `The \`max_results\` query parameter value [${String(query.get('max_results'))}] is not between 5 and 100`, { max_results: [String(max)] });
@@ -251,7 +270,7 @@ export class TwitterFake {
     if (since !== undefined && (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/.test(startTime ?? '') || !Number.isFinite(since))) {
       return invalidRequest(res, `Invalid 'start_time':'${startTime}'. 'start_time' must be a valid ISO 8601 UTC timestamp.`, { start_time: [String(startTime)] });
     }
-    const mine = this.tweets.filter((t) => t.authorId === userId && (since === undefined || Date.parse(t.createdAt) >= since)).reverse();
+    const mine = this.tweets.filter((t) => t.authorId === userId && t.deletedAt === undefined && (since === undefined || Date.parse(t.createdAt) >= since)).reverse();
     const fields = (query.get('tweet.fields') ?? '').split(',');
     const offset = Number(query.get('pagination_token') ?? '0') || 0;
     const page = mine.slice(offset, offset + max);
