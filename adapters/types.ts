@@ -78,6 +78,8 @@ export interface SendResult {
   costUsd?: number;
   /** Things worth recording that did not stop the delivery ("image skipped: …"). */
   notes?: string[];
+  /** What the platform needs to find the post again for an update or a retraction (Telegram chat and kind, Instagram media id). */
+  remote?: Record<string, string>;
 }
 
 export interface SendContext {
@@ -90,6 +92,43 @@ export interface SendContext {
 
 export interface PrepareContext {
   signal: AbortSignal;
+}
+
+/** A post already on the platform, as the ledger knows it. */
+export interface RemotePost {
+  remoteId: string;
+  url?: string;
+  /** What the adapter recorded to find it again (Telegram chat and kind, Instagram media id). */
+  remote: Record<string, string>;
+  /** When it went out (ISO 8601). */
+  deliveredAt?: string;
+}
+
+/** An update or a retraction of a delivered post. */
+export interface OpContext extends SendContext {
+  /** An earlier attempt of this same operation died or lost its answer: look before acting again where acting twice would show. */
+  inDoubt: boolean;
+  /** Nothing this operation posted can be older than this. */
+  since: Date;
+  /** The revision being applied (updates), for naming progress steps. */
+  rev: number;
+}
+
+/**
+ * What an update or a retraction did: edited in place, not modified (nothing visible
+ * changed), replied (X correction), replaced (deleted and posted anew), ignored (policy),
+ * not_supported (the platform has no way), deleted, notice (edited to a retraction notice),
+ * gone (it was not there any more).
+ */
+export type OpAction = 'edited' | 'not_modified' | 'replied' | 'replaced' | 'ignored' | 'not_supported' | 'deleted' | 'notice' | 'gone';
+
+export interface OpResult {
+  action: OpAction;
+  note?: string;
+  /** What the adapter records to find the post again from now on, when it changed (a new photo). */
+  remote?: Record<string, string>;
+  /** A post that stands in for the old one from now on (replaced). */
+  replacement?: SendResult & { progress: Record<string, string> };
 }
 
 export interface ReconcileContext extends PrepareContext {
@@ -137,5 +176,9 @@ export interface Adapter<P extends Post = Post> {
    * transient DeliveryError when asking may work later).
    */
   reconcile?(post: P, ctx: ReconcileContext): Promise<SendResult | undefined>;
+  /** Bring a delivered post up to date with the article's newest revision (per the target's onUpdate). Idempotent, or safe under `ctx.inDoubt`. */
+  update?(article: Article, current: RemotePost, ctx: OpContext): Promise<OpResult>;
+  /** Take a delivered post down (per the target's onRetract). Idempotent. */
+  retract?(current: RemotePost, ctx: OpContext): Promise<OpResult>;
   close?(): Promise<void>;
 }

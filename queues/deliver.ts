@@ -65,7 +65,7 @@ export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | u
 }
 
 /** Another attempt holds the lease of this delivery's send, still in flight: look again once it runs out. */
-async function heldElsewhere(job: Job<DeliveryJobData>, lockToken: string | undefined, heldMs: number, deps: DeliverDeps): Promise<never> {
+export async function heldElsewhere(job: Job<DeliveryJobData>, lockToken: string | undefined, heldMs: number, deps: DeliverDeps): Promise<never> {
   deps.logger.info({ target: deps.target.id, articleId: job.data.articleId, heldMs }, 'another attempt is sending this delivery; looking again when its lease runs out');
   await job.moveToDelayed(Date.now() + heldMs + 50, lockToken);
   throw new DelayedError();
@@ -108,7 +108,7 @@ async function proceed(job: Job<DeliveryJobData>, signal: AbortSignal | undefine
     const found = await reconcile(adapter, post, ctxSignal, job);
     if (typeof found === 'object') {
       const result: SendResult = { ...found, notes: [...(found.notes ?? []), `found on ${target.platform} after a send in doubt (${doubt})`] };
-      await ledger.markDelivered(articleId, target.id, result);
+      await ledger.markDelivered(articleId, target.id, result, undefined, begun.rev);
       observer.reconciled?.({ ...base, result: 'found' });
       observer.delivered?.({ ...base, latencyMs: Date.now() - job.timestamp, remoteId: found.remoteId, duplicate: false, ...(found.url ? { url: found.url } : {}) });
       deps.logger.info({ target: target.id, articleId, remoteId: found.remoteId }, 'reconciled a send in doubt: the post is there');
@@ -145,12 +145,12 @@ async function proceed(job: Job<DeliveryJobData>, signal: AbortSignal | undefine
     return handleError(error, job, deps, base, 'send');
   }
   const duplicate = result.status === 'duplicate';
-  recordDelivered(deps, job, base, result, slot);
+  recordDelivered(deps, job, base, result, slot, begun.rev ?? 1);
   return { state: duplicate ? 'duplicate' : 'delivered', remoteId: result.remoteId, ...(result.url ? { url: result.url } : {}) };
 }
 
 /** How far before a job's creation a lookup of its post starts (the platform's clock may differ from ours). */
-const RECONCILE_CLOCK_MARGIN_MS = 10 * 60_000;
+export const RECONCILE_CLOCK_MARGIN_MS = 10 * 60_000;
 
 /** How `lastError` begins when a send is in doubt because the platform's answer was lost (not a crash). */
 const ANSWER_LOST = 'answer lost:';
@@ -168,11 +168,11 @@ const RECORD_ATTEMPTS = 6;
  * the job completes: then the write is tried again for a while, and if Redis keeps refusing,
  * the post's id and link are logged (they are also the job's return value).
  */
-function recordDelivered(deps: DeliverDeps, job: Job<DeliveryJobData>, base: { target: string; platform: string; article: Article }, result: SendResult, slot: Slot | undefined): void {
+function recordDelivered(deps: DeliverDeps, job: Job<DeliveryJobData>, base: { target: string; platform: string; article: Article }, result: SendResult, slot: Slot | undefined, rev: number): void {
   const { ledger, observer, logger } = deps;
   const articleId = job.data.articleId;
   const attempt = (n: number): void => {
-    ledger.markDelivered(articleId, base.target, result, slot).then(
+    ledger.markDelivered(articleId, base.target, result, slot, rev).then(
       () => {
         try {
           observer.delivered?.({ ...base, latencyMs: Date.now() - job.timestamp, remoteId: result.remoteId, duplicate: result.status === 'duplicate', ...(result.url ? { url: result.url } : {}) });

@@ -22,16 +22,49 @@ end
 return 0`;
 
 /**
- * Publishing. KEYS: article, article's target set, then one record per target.
- * ARGV: article JSON, its TTL (s), now, then target id and platform per target →
- * per target the state found, or '' when this call created the record (queued).
+ * Publishing. KEYS: article, article's target set, the article's meta (revision, rev,
+ * retracted, title hash per rev), its history list, then one record per target. ARGV:
+ * article JSON (carrying its rev), its TTL (s), now, the rev the caller read (0: unknown
+ * article), revision hash, title hash, who publishes, force ('1' lets a retracted article
+ * be published again), then target id and platform per target →
+ * {action, then per target the state found, or '' when this call created (or, publishing
+ * a retracted article again, reset) the record}. action: 'publish' (new), 'same' (same
+ * revision), 'update' (new revision), 'republish' (retracted, forced), 'retracted'
+ * (refused, nothing written) or 'stale' (the rev changed since the caller read it: nothing
+ * written, read again). An article stored before revisions existed counts as rev 1.
  */
 const SAVE_AND_CLAIM = `
+local m = redis.call('HMGET', KEYS[3], 'revision', 'rev', 'retracted')
+local rev = tonumber(m[2]) or 0
+if rev == 0 and redis.call('EXISTS', KEYS[1]) == 1 then rev = 1 end
+if rev ~= tonumber(ARGV[4]) then return {'stale'} end
+local retracted = m[3] == '1'
+if retracted and ARGV[8] ~= '1' then return {'retracted'} end
+local action = 'update'
+if rev == 0 then action = 'publish' elseif retracted then action = 'republish' elseif m[1] == ARGV[5] then action = 'same' end
+if action ~= 'same' then
+  local next = rev + 1
+  redis.call('HSET', KEYS[3], 'revision', ARGV[5], 'rev', next, 't:' .. next, ARGV[6])
+  if retracted then redis.call('HDEL', KEYS[3], 'retracted', 'retractedAt', 'reason') end
+  redis.call('RPUSH', KEYS[4], cjson.encode({rev = next, action = action, at = ARGV[3], by = ARGV[7]}))
+  redis.call('LTRIM', KEYS[4], -50, -1)
+  redis.call('EXPIRE', KEYS[3], ARGV[2])
+  redis.call('EXPIRE', KEYS[4], ARGV[2])
+end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-local found = {}
-for i = 3, #KEYS do
-  local target, platform = ARGV[2 * i - 2], ARGV[2 * i - 1]
+local found = {action}
+for i = 5, #KEYS do
+  local target, platform = ARGV[2 * i - 1], ARGV[2 * i]
   local state = redis.call('HGET', KEYS[i], 'state')
+  if state == 'retracted' and action == 'republish' then
+    local fields = redis.call('HKEYS', KEYS[i])
+    local gone = {}
+    for _, f in ipairs(fields) do
+      if f ~= 'createdAt' and f ~= 'platform' then gone[#gone + 1] = f end
+    end
+    if #gone > 0 then redis.call('HDEL', KEYS[i], unpack(gone)) end
+    state = nil
+  end
   if state then
     found[#found + 1] = state
   else
@@ -68,7 +101,7 @@ if not state then
   redis.call('SADD', KEYS[2], ARGV[1])
   state = 'queued'
 end
-if state == 'delivered' or state == 'duplicate' or state == 'skipped' then
+if state == 'delivered' or state == 'duplicate' or state == 'skipped' or state == 'retracted' then
   return {0, h, 0, false}
 end
 if state == 'sending' and leaseUntil and leaseUntil > now then
@@ -104,12 +137,113 @@ redis.call('HSET', KEYS[1], 'state', 'sending', 'updatedAt', ARGV[3], 'attempts'
 return {1, h, 0, article}`;
 
 /**
- * The lease of a send in flight. KEYS: record. ARGV: lease token, lease (ms) → 1 when this
- * token holds the lease of a `sending` record and it now runs `lease` ms from Redis's
- * clock (0 ms: released, so the next attempt need not wait for it), else 0 (lost).
+ * Retracting an article. KEYS: its meta, its history, the article, then one record per target. ARGV:
+ * now, reason, who → {'unknown'} for an article never published here, else {'retracted' or
+ * 'already', then per target: 'cancelled' (it had not gone out: marked retracted at once, so
+ * its pending job sends nothing), 'retracting' (delivered, in flight or in doubt: the
+ * retract job takes it down), 'done' (already retracted) or 'none' (no record)}.
+ */
+const RETRACT = `
+local rev = tonumber(redis.call('HGET', KEYS[1], 'rev') or '0')
+if rev == 0 and redis.call('EXISTS', KEYS[3]) == 0 then return {'unknown'} end
+local out = {'retracted'}
+if redis.call('HGET', KEYS[1], 'retracted') == '1' then
+  out[1] = 'already'
+else
+  redis.call('HSET', KEYS[1], 'retracted', '1', 'retractedAt', ARGV[1], 'reason', ARGV[2])
+  if rev == 0 then redis.call('HSET', KEYS[1], 'rev', 1) end
+  redis.call('RPUSH', KEYS[2], cjson.encode({rev = math.max(rev, 1), action = 'retract', at = ARGV[1], by = ARGV[3], reason = ARGV[2]}))
+  redis.call('LTRIM', KEYS[2], -50, -1)
+end
+for i = 4, #KEYS do
+  local state = redis.call('HGET', KEYS[i], 'state')
+  if not state then
+    out[#out + 1] = 'none'
+  elseif state == 'retracted' then
+    out[#out + 1] = 'done'
+  elseif state == 'delivered' or state == 'duplicate' or state == 'sending' or state == 'unknown' then
+    out[#out + 1] = 'retracting'
+  else
+    redis.call('HSET', KEYS[i], 'state', 'retracted', 'retraction', 'never_posted', 'updatedAt', ARGV[1])
+    out[#out + 1] = 'cancelled'
+  end
+end
+return out`;
+
+/**
+ * Before an update or a retraction of an article's post on one target. KEYS: record, the
+ * article's meta, the article. ARGV: kind ('update' | 'retract'), the job's rev, lease
+ * token, lease (ms), now → {outcome, detail or wait ms, fields, article JSON or false, and
+ * with outcome 1 the title hash of the revision the post shows}:
+ * 1 go ahead (the op is marked on the record under this attempt's lease; detail '1' when an
+ * earlier attempt of the same op died or lost its answer: in doubt); 0 nothing to do
+ * (detail says why: superseded, up to date, not delivered, not retracted…); 2 retracted
+ * without a post (it had not gone out: marked retracted); 3 wait this long (a send or
+ * another op in flight); 4 marked retracted but a post may be visible (it was in doubt).
+ */
+const OP_BEGIN = `
+local raw = redis.call('HGETALL', KEYS[1])
+local h = {}
+for i = 1, #raw, 2 do h[raw[i]] = raw[i + 1] end
+if not h.state then return {0, 'not published here', raw, false} end
+local m = redis.call('HMGET', KEYS[2], 'rev', 'retracted')
+local current = tonumber(m[1]) or 1
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local leaseUntil = tonumber(h.leaseUntil or 0) or 0
+local state = h.state
+-- A first post in flight: look again soon (a send settles in well under its lease).
+if state == 'sending' then
+  return {3, tostring(math.max(250, math.min(leaseUntil - now, 1000))), raw, false}
+end
+if ARGV[1] == 'update' then
+  if m[2] == '1' then return {0, 'retracted', raw, false} end
+  if tonumber(ARGV[2]) < current then return {0, 'superseded by revision ' .. current, raw, false} end
+  if state ~= 'delivered' and state ~= 'duplicate' then return {0, 'not delivered (' .. state .. '): its first post will carry the newest revision', raw, false} end
+  if (tonumber(h.rev) or 1) >= current then return {0, 'up to date', raw, false} end
+else
+  if m[2] ~= '1' then return {0, 'published again since', raw, false} end
+  if state == 'retracted' then return {0, 'already retracted', raw, false} end
+  if state == 'unknown' then
+    redis.call('HSET', KEYS[1], 'state', 'retracted', 'updatedAt', ARGV[5], 'retraction', 'in_doubt')
+    return {4, 'in doubt', raw, false}
+  end
+  if state ~= 'delivered' and state ~= 'duplicate' then
+    redis.call('HSET', KEYS[1], 'state', 'retracted', 'updatedAt', ARGV[5], 'retraction', 'never_posted')
+    return {2, state, raw, false}
+  end
+end
+if h.op and h.op ~= '' and h.lease ~= ARGV[3] and leaseUntil > now then
+  return {3, tostring(math.min(leaseUntil - now, 2000)), raw, false}
+end
+local doubt = '0'
+if h.op == ARGV[1] then doubt = '1' end
+redis.call('HSET', KEYS[1], 'op', ARGV[1], 'lease', ARGV[3], 'leaseUntil', now + tonumber(ARGV[4]), 'opRev', current)
+return {1, doubt, raw, redis.call('GET', KEYS[3]), redis.call('HGET', KEYS[2], 't:' .. (h.rev or '1')) or ''}`;
+
+/**
+ * After an update or a retraction went through. KEYS: record. ARGV: lease token, history
+ * entry (JSON), then field, value, … → 1 when written (the op cleared, the entry added to
+ * the record's last 20); 0 when this attempt no longer holds the op (taken over).
+ */
+const OP_FINISH = `
+if redis.call('HGET', KEYS[1], 'lease') ~= ARGV[1] then return 0 end
+local history = {}
+local stored = redis.call('HGET', KEYS[1], 'history')
+if stored then history = cjson.decode(stored) end
+history[#history + 1] = cjson.decode(ARGV[2])
+while #history > 20 do table.remove(history, 1) end
+redis.call('HSET', KEYS[1], 'history', cjson.encode(history), 'op', '', 'leaseUntil', 0)
+if #ARGV > 2 then redis.call('HSET', KEYS[1], unpack(ARGV, 3)) end
+return 1`;
+
+/**
+ * The lease of a send (or an update, a retraction) in flight. KEYS: record. ARGV: lease
+ * token, lease (ms) → 1 when this token holds the record's lease and it now runs `lease` ms
+ * from Redis's clock (0 ms: released, so the next attempt need not wait for it), else 0 (lost).
  */
 const LEASE = `
-if redis.call('HGET', KEYS[1], 'lease') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'state') ~= 'sending' then return 0 end
+if redis.call('HGET', KEYS[1], 'lease') ~= ARGV[1] then return 0 end
 local until_ = 0
 if tonumber(ARGV[2]) > 0 then
   local t = redis.call('TIME')
@@ -136,6 +270,9 @@ export interface LedgerScripts {
   crierLedgerSettle(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
   crierLedgerMark(record: string, protectedStates: string, ...fieldsAndValues: string[]): Promise<string | null>;
   crierLedgerLease(record: string, token: string, leaseMs: string): Promise<number>;
+  crierLedgerRetract(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string[]>;
+  crierLedgerOpBegin(numberOfKeys: number, ...keysAndArgs: string[]): Promise<[number, string, string[], string | null, string?]>;
+  crierLedgerOpFinish(record: string, token: string, entry: string, ...fieldsAndValues: string[]): Promise<number>;
 }
 
 /** Register the scripts on a connection (once) and return it typed with them. */
@@ -147,6 +284,9 @@ export function defineLedgerScripts(redis: Redis): LedgerScripts {
     redis.defineCommand('crierLedgerMark', { numberOfKeys: 1, lua: MARK });
     redis.defineCommand('crierLedgerSettle', { lua: SETTLE });
     redis.defineCommand('crierLedgerLease', { numberOfKeys: 1, lua: LEASE });
+    redis.defineCommand('crierLedgerOpBegin', { lua: OP_BEGIN });
+    redis.defineCommand('crierLedgerRetract', { lua: RETRACT });
+    redis.defineCommand('crierLedgerOpFinish', { numberOfKeys: 1, lua: OP_FINISH });
   }
   return redis as unknown as LedgerScripts;
 }

@@ -4,6 +4,7 @@ import type { SendResult } from '../adapters/types.js';
 import { defineLedgerScripts, type LedgerScripts } from './ledger-scripts.js';
 import { settledMargin, slotMember, type SlidingWindow } from './limits.js';
 import { redactText } from '../src/logging.js';
+import { revisionOf, titleHashOf } from '../src/article/revision.js';
 
 /**
  * The delivery ledger: article × target → state, remote id, url, attempts, last error,
@@ -13,17 +14,56 @@ import { redactText } from '../src/logging.js';
  */
 
 export const DELIVERY_STATES = [
-  'queued', 'sending', 'retrying', 'rate_limited', 'paused', 'delivered', 'duplicate', 'failed', 'unknown', 'skipped',
+  'queued', 'sending', 'retrying', 'rate_limited', 'paused', 'delivered', 'duplicate', 'failed', 'unknown', 'skipped', 'retracted',
 ] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
-/** States after which nothing is ever sent again for this (article, target) without a human. */
-export const FINAL_STATES: ReadonlySet<DeliveryState> = new Set(['delivered', 'duplicate', 'skipped']);
+/**
+ * States after which nothing is ever sent again for this (article, target) without a human
+ * (`retracted`: taken down, or never sent because the article was retracted first).
+ */
+export const FINAL_STATES: ReadonlySet<DeliveryState> = new Set(['delivered', 'duplicate', 'skipped', 'retracted']);
 
 const ARTICLE_TTL_SECONDS = 90 * 24 * 3600;
 
-/** Reads a save-and-claim reply (from EXEC): per target the state found, undefined where the claim was new. */
-export type ReadClaims = (reply: unknown) => Array<DeliveryState | undefined>;
+/** What publishing did to the article: see SAVE_AND_CLAIM in ledger-scripts.ts. */
+export type PublishAction = 'publish' | 'same' | 'update' | 'republish' | 'retracted' | 'stale';
+
+/** A save-and-claim reply (from EXEC): the action, and per target the state found (undefined where the claim was new). */
+export interface Claims {
+  action: PublishAction;
+  states: Array<DeliveryState | undefined>;
+}
+
+/** Reads a save-and-claim reply. */
+export type ReadClaims = (reply: unknown) => Claims;
+
+/** An article's revision state, read before publishing it. */
+export interface RevisionState {
+  /** 0 when the article is unknown. */
+  rev: number;
+  revision: string | undefined;
+  retracted: boolean;
+}
+
+/** What a publish expects to find and writes (the script checks `expectedRev` and refuses a stale plan). */
+export interface PublishPlan {
+  expectedRev: number;
+  /** What the caller expects SAVE_AND_CLAIM to decide (given the state it read). */
+  action: PublishAction;
+  revision: string;
+  titleHash: string;
+  /** Who publishes: webhook, feed, editor, cli… (history). */
+  by: string;
+  /** Publish a retracted article again. */
+  force: boolean;
+}
+
+/** The stored article and the revision number it carries (`_rev` in the stored JSON; 1 for articles stored before revisions). */
+export function parseStoredArticle(json: string): { article: Article; rev: number } {
+  const { _rev, ...article } = JSON.parse(json) as Article & { _rev?: number };
+  return { article, rev: typeof _rev === 'number' ? _rev : 1 };
+}
 
 /** A slot taken in budgets by `begin`, to settle once the platform answered. */
 export interface Slot {
@@ -46,6 +86,31 @@ export interface DeliveryRecord {
   updatedAt: string;
   deliveredAt?: string;
   progress: Record<string, string>;
+  /** The revision the platform's post reflects. */
+  rev?: number;
+  /** What the platform needs to find the post again (Telegram chat and message kind, Instagram media id). */
+  remote?: Record<string, string>;
+  /** An update or retraction in progress. */
+  op?: string;
+  /** How a retraction ended where nothing was deleted (never_posted, in_doubt, not_supported…). */
+  retraction?: string;
+  /** Updates and retractions of this post, oldest first (the last 20). */
+  history?: PostHistoryEntry[];
+}
+
+/** What beginOp found: go ahead (with the record, the newest article and its rev), wait, or nothing to do. */
+export type OpBegun =
+  | { outcome: 'go'; record: DeliveryRecord; article: Article; rev: number; inDoubt: boolean; postedTitle: string }
+  | { outcome: 'wait'; waitMs: number }
+  | { outcome: 'none' | 'never_posted'; detail: string }
+  | { outcome: 'in_doubt'; detail: string; record?: DeliveryRecord };
+
+/** One update or retraction of a delivered post. */
+export interface PostHistoryEntry {
+  rev: number;
+  action: string;
+  at: string;
+  note?: string;
 }
 
 /** What `begin` found: whether this attempt may send, the record, and the stored article. */
@@ -54,6 +119,8 @@ export interface Begun {
   record: DeliveryRecord;
   /** The article as published (absent when the record is final, a budget is full, or it expired). */
   article?: Article;
+  /** The revision number of that article (what a delivered post reflects). */
+  rev?: number;
   /** A budget is full: nothing was taken; try again after this long. */
   waitMs?: number;
   /** Another attempt holds the lease of this send, in flight: look again after this long. */
@@ -80,7 +147,8 @@ export class Ledger {
     this.scripts = defineLedgerScripts(redis);
   }
 
-  private key(articleId: string, targetId: string): string {
+  /** The record of one (article, target). */
+  key(articleId: string, targetId: string): string {
     return `${this.prefix}:ledger:${articleId}:${targetId}`;
   }
   private targetsKey(articleId: string): string {
@@ -89,39 +157,65 @@ export class Ledger {
   private articleKey(articleId: string): string {
     return `${this.prefix}:article:${articleId}`;
   }
+  /** The article's revision state: revision hash, rev, retracted, title hash per rev (`t:<rev>`). */
+  metaKey(articleId: string): string {
+    return `${this.prefix}:meta:${articleId}`;
+  }
+  historyKey(articleId: string): string {
+    return `${this.prefix}:history:${articleId}`;
+  }
 
   async getArticle(articleId: string): Promise<Article | undefined> {
     const raw = await this.redis.get(this.articleKey(articleId));
-    return raw === null ? undefined : (JSON.parse(raw) as Article);
+    return raw === null ? undefined : parseStoredArticle(raw).article;
+  }
+
+  /** Each article's revision state, in one round trip (before publishing them). */
+  async revisionStates(articleIds: readonly string[]): Promise<RevisionState[]> {
+    const pipeline = this.redis.pipeline();
+    for (const id of articleIds) pipeline.hmget(this.metaKey(id), 'revision', 'rev', 'retracted').exists(this.articleKey(id));
+    const rows = (await pipeline.exec()) ?? [];
+    return articleIds.map((_, i) => {
+      const [error, meta] = rows[2 * i] ?? [null, []];
+      if (error) throw error;
+      const [revision, rev, retracted] = meta as Array<string | null>;
+      const stored = rows[2 * i + 1]?.[1] === 1;
+      const n = Number(rev ?? 0) || (stored ? 1 : 0);
+      return { rev: n, revision: revision ?? undefined, retracted: retracted === '1' };
+    });
   }
 
   /**
-   * Publishing in one round trip: store the article and claim every target's record.
-   * Returns, per target, the state found (undefined when this call created the record).
+   * Publishing in one round trip: store the article and claim every target's record
+   * (what `plan` expects, else nothing: see SAVE_AND_CLAIM). Without a plan, the article is
+   * taken as new or the same revision as stored.
    */
-  async saveAndClaim(article: Article, targets: ReadonlyArray<{ id: string; platform: string }>): Promise<Array<DeliveryState | undefined>> {
-    const found = await this.scripts.crierLedgerSaveAndClaim(...this.saveAndClaimArgs(article, targets));
-    return claimedStates(found, targets.length);
+  async saveAndClaim(article: Article, targets: ReadonlyArray<{ id: string; platform: string }>, plan?: PublishPlan): Promise<Claims> {
+    const chosen = plan ?? planFor(article, (await this.revisionStates([article.id]))[0] as RevisionState, 'cli', false);
+    const found = await this.scripts.crierLedgerSaveAndClaim(...this.saveAndClaimArgs(article, targets, chosen));
+    return readClaims(found, targets.length);
   }
 
   /**
    * saveAndClaim queued on a transaction (MULTI) of another connection, so publishing can
    * claim and enqueue in one round trip. Returns how to read the script's reply from EXEC.
    */
-  saveAndClaimIn(
-    tx: ChainableCommander,
-    article: Article,
-    targets: ReadonlyArray<{ id: string; platform: string }>,
-  ): ReadClaims {
-    (tx as unknown as LedgerScripts).crierLedgerSaveAndClaim(...this.saveAndClaimArgs(article, targets));
-    return (reply) => claimedStates(reply as string[], targets.length);
+  saveAndClaimIn(tx: ChainableCommander, article: Article, targets: ReadonlyArray<{ id: string; platform: string }>, plan: PublishPlan): ReadClaims {
+    (tx as unknown as LedgerScripts).crierLedgerSaveAndClaim(...this.saveAndClaimArgs(article, targets, plan));
+    return (reply) => readClaims(reply as string[], targets.length);
   }
 
-  private saveAndClaimArgs(article: Article, targets: ReadonlyArray<{ id: string; platform: string }>): [number, ...Array<string | Buffer>] {
-    const keys = [this.articleKey(article.id), this.targetsKey(article.id), ...targets.map((t) => this.key(article.id, t.id))];
+  private saveAndClaimArgs(article: Article, targets: ReadonlyArray<{ id: string; platform: string }>, plan: PublishPlan): [number, ...Array<string | Buffer>] {
+    const id = article.id;
+    const keys = [this.articleKey(id), this.targetsKey(id), this.metaKey(id), this.historyKey(id), ...targets.map((t) => this.key(id, t.id))];
+    const rev = storedRev(plan);
     // UTF-8 bytes, encoded once: as a string, one character past Latin-1 (€, —, “) makes
     // the whole JSON two bytes a character, and it is copied several times on its way to the socket.
-    const args = [Buffer.from(JSON.stringify(article)), String(ARTICLE_TTL_SECONDS), new Date().toISOString(), ...targets.flatMap((t) => [t.id, t.platform])];
+    const json = Buffer.from(JSON.stringify({ ...article, _rev: rev }));
+    const args = [
+      json, String(ARTICLE_TTL_SECONDS), new Date().toISOString(), String(plan.expectedRev), plan.revision, plan.titleHash, plan.by, plan.force ? '1' : '0',
+      ...targets.flatMap((t) => [t.id, t.platform]),
+    ];
     return [keys.length, ...keys, ...args];
   }
 
@@ -156,7 +250,7 @@ export class Ledger {
     const hash: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
     const record = parseRecord(articleId, targetId, hash) as DeliveryRecord;
-    const article = typeof json === 'string' ? { article: JSON.parse(json) as Article } : {};
+    const article = typeof json === 'string' ? parseStoredArticle(json) : {};
     if (outcome === 2) return { started: false, record, waitMs: Number(wait) };
     if (outcome === 3) return { started: false, record, heldMs: Number(wait) };
     if (outcome !== 1) return { started: false, record, ...article };
@@ -203,14 +297,16 @@ export class Ledger {
   }
 
   /** Right after the platform accepted: the crash window ends here (and the budget slot is settled). */
-  async markDelivered(articleId: string, targetId: string, result: SendResult, slot?: Slot): Promise<void> {
+  async markDelivered(articleId: string, targetId: string, result: SendResult, slot?: Slot, rev = 1): Promise<void> {
     const now = new Date().toISOString();
     const fields: Record<string, string> = {
       state: result.status === 'duplicate' ? 'duplicate' : 'delivered',
       remoteId: result.remoteId,
       updatedAt: now,
       deliveredAt: now,
+      rev: String(rev),
     };
+    if (result.remote !== undefined) fields.remote = JSON.stringify(result.remote);
     if (result.url !== undefined) fields.url = result.url;
     if (result.costUsd !== undefined) fields.costUsd = String(result.costUsd);
     if (result.notes !== undefined && result.notes.length > 0) fields.notes = JSON.stringify(result.notes);
@@ -256,14 +352,70 @@ return 0`;
     return ok === 1;
   }
 
+  /**
+   * Before an update or a retraction of the post on one target (OP_BEGIN in
+   * ledger-scripts.ts): whether to go ahead — under a lease, like a send — and with what.
+   */
+  async beginOp(articleId: string, targetId: string, kind: 'update' | 'retract', rev: number, lease: LeaseRequest): Promise<OpBegun> {
+    const keys = [this.key(articleId, targetId), this.metaKey(articleId), this.articleKey(articleId)];
+    const [outcome, detail, flat, json, postedTitle] = await this.scripts.crierLedgerOpBegin(keys.length, ...keys, kind, String(rev), lease.token, String(lease.ms), new Date().toISOString());
+    const hash: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
+    const record = parseRecord(articleId, targetId, hash);
+    switch (outcome) {
+      case 1: {
+        if (record === undefined || typeof json !== 'string') return { outcome: 'none', detail: 'the article is no longer stored' };
+        const { article, rev: current } = parseStoredArticle(json);
+        return { outcome: 'go', record, article, rev: current, inDoubt: detail === '1', postedTitle: postedTitle ?? '' };
+      }
+      case 2:
+        return { outcome: 'never_posted', detail };
+      case 3:
+        return { outcome: 'wait', waitMs: Number(detail) };
+      case 4:
+        return { outcome: 'in_doubt', detail, ...(record !== undefined ? { record } : {}) };
+      default:
+        return { outcome: 'none', detail };
+    }
+  }
+
+  /** An update or retraction went through: record it (history, fields) and clear the op. False when this attempt lost the op to another. */
+  async finishOp(articleId: string, targetId: string, token: string, entry: PostHistoryEntry, fields: Record<string, string>): Promise<boolean> {
+    const flat = Object.entries({ ...fields, updatedAt: new Date().toISOString() }).flat();
+    return (await this.scripts.crierLedgerOpFinish(this.key(articleId, targetId), token, JSON.stringify(entry), ...flat)) === 1;
+  }
+
+  /** An update or retraction that surely did nothing: clear the op (no doubt for the next attempt), keeping `fields` (the error). */
+  async abandonOp(articleId: string, targetId: string, token: string, fields: Record<string, string> = {}): Promise<void> {
+    const script = `if redis.call('HGET', KEYS[1], 'lease') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'op', '', 'leaseUntil', 0, unpack(ARGV, 2))
+return 1`;
+    await this.redis.eval(script, 1, this.key(articleId, targetId), token, ...Object.entries({ ...fields, updatedAt: new Date().toISOString() }).flat());
+  }
+
   async saveProgress(articleId: string, targetId: string, step: string, value: string): Promise<void> {
     await this.redis.hset(this.key(articleId, targetId), `p:${step}`, value);
   }
 }
 
-/** saveAndClaim's reply → per target the state found, undefined where this call created the record. */
-function claimedStates(found: readonly string[], count: number): Array<DeliveryState | undefined> {
-  return Array.from({ length: count }, (_, i) => (found[i] === '' || found[i] === undefined ? undefined : (found[i] as DeliveryState)));
+/** saveAndClaim's reply → the action and per target the state found, undefined where this call created the record. */
+function readClaims(found: readonly string[], count: number): Claims {
+  const action = (found[0] ?? 'stale') as PublishAction;
+  if (action === 'stale' || action === 'retracted') return { action, states: [] };
+  return { action, states: Array.from({ length: count }, (_, i) => (found[i + 1] === '' || found[i + 1] === undefined ? undefined : (found[i + 1] as DeliveryState))) };
+}
+
+/** What publishing `article` should do given the revision state read before (SAVE_AND_CLAIM decides the same, unless the state changed meanwhile). */
+export function planFor(article: Article, state: RevisionState, by: string, force: boolean): PublishPlan {
+  const revision = revisionOf(article);
+  const action: PublishAction =
+    state.rev === 0 ? 'publish' : state.retracted ? (force ? 'republish' : 'retracted') : state.revision === revision ? 'same' : 'update';
+  return { expectedRev: state.rev, action, revision, titleHash: titleHashOf(article), by, force };
+}
+
+/** The rev the stored article carries after this publish. */
+export function storedRev(plan: PublishPlan): number {
+  return plan.action === 'publish' ? 1 : plan.action === 'same' ? plan.expectedRev : plan.expectedRev + 1;
 }
 
 function parseRecord(articleId: string, target: string, hash: Record<string, string>): DeliveryRecord | undefined {
@@ -286,5 +438,10 @@ function parseRecord(articleId: string, target: string, hash: Record<string, str
   if (hash.costUsd !== undefined) record.costUsd = Number(hash.costUsd);
   if (hash.notes !== undefined) record.notes = JSON.parse(hash.notes) as string[];
   if (hash.deliveredAt !== undefined) record.deliveredAt = hash.deliveredAt;
+  if (hash.rev !== undefined) record.rev = Number(hash.rev);
+  if (hash.remote !== undefined) record.remote = JSON.parse(hash.remote) as Record<string, string>;
+  if (hash.op !== undefined && hash.op !== '') record.op = hash.op;
+  if (hash.retraction !== undefined) record.retraction = hash.retraction;
+  if (hash.history !== undefined) record.history = JSON.parse(hash.history) as PostHistoryEntry[];
   return record;
 }

@@ -21,3 +21,18 @@ export function jobId(articleId: string): string {
 export function articleIdOfJob(id: string): string {
   return decodeURIComponent(id.replace(/^a-/, ''));
 }
+
+/** The job that brings a delivered post up to revision `rev` (one per article, target and revision). */
+export function updateJobId(articleId: string, rev: number): string {
+  return `u-${encodeURIComponent(articleId)}.${rev}`;
+}
+
+/** The first post of an article published again after a retraction (revision `rev`). */
+export function republishJobId(articleId: string, rev: number): string {
+  return `p-${encodeURIComponent(articleId)}.${rev}`;
+}
+
+/** The job that takes an article's post down (one per retraction: the revision it retracts). */
+export function retractJobId(articleId: string, rev: number): string {
+  return `r-${encodeURIComponent(articleId)}.${rev}`;
+}

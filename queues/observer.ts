@@ -16,6 +16,10 @@ export interface DeliveryObserver {
   answerLost?(e: { target: string; platform: string; article: Article; error: string }): void;
   /** How a send in doubt was settled: found on the platform, surely absent (sent now), or left to an editor. */
   reconciled?(e: { target: string; platform: string; article: Article; result: 'found' | 'absent' | 'unknown' }): void;
+  /** An update or retraction of a delivered post went through (action: edited, replied, deleted, ignored, not_supported…). */
+  followedUp?(e: { target: string; platform: string; article: Article; kind: 'update' | 'retract'; action: string }): void;
+  /** Something an editor should know and do by hand (a correction the platform cannot apply, a retraction that failed): no buttons. */
+  notice?(e: { target: string; platform: string; article: Article; reason: string }): void | Promise<void>;
 }
 
 /** Fan one event out to several observers; an observer that throws never breaks a delivery. */
@@ -41,5 +45,7 @@ export function combineObservers(...observers: Array<DeliveryObserver | undefine
     unknown: call('unknown'),
     answerLost: call('answerLost'),
     reconciled: call('reconciled'),
+    followedUp: call('followedUp'),
+    notice: call('notice'),
   };
 }

@@ -2,10 +2,10 @@ import { Job } from 'bullmq';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { TargetConfig } from '../config/schema.js';
 import type { Article } from '../src/article/schema.js';
-import type { DeliveryState, Ledger, ReadClaims } from './ledger.js';
+import { planFor, storedRev, type DeliveryState, type Ledger, type PublishAction, type PublishPlan, type ReadClaims } from './ledger.js';
 import { defineLedgerScripts } from './ledger-scripts.js';
-import { jobId } from './names.js';
-import type { DeliveryJobData, QueueSet } from './queue-set.js';
+import { jobId, republishJobId, updateJobId } from './names.js';
+import type { DeliveryJobData, DeliveryJobName, QueueSet } from './queue-set.js';
 
 export interface PublishOutcome {
   target: string;
@@ -15,10 +15,16 @@ export interface PublishOutcome {
   /** The ledger state after this call. */
   state: DeliveryState;
   jobId: string;
+  /** An update: the post this target already has (or is sending) will be brought to the new revision. */
+  updating?: boolean;
 }
 
 export interface PublishResult {
   articleId: string;
+  /** publish (new), same (nothing changed), update (a new revision), republish (after a retraction), retracted (refused). */
+  action: Exclude<PublishAction, 'stale'>;
+  /** The article's revision number after this call. */
+  rev: number;
   outcomes: PublishOutcome[];
 }
 
@@ -27,6 +33,13 @@ export interface PublishDeps {
   ledger: Ledger;
   /** Enabled targets to deliver to. */
   targets: readonly TargetConfig[];
+}
+
+export interface PublishOptions {
+  /** Who publishes (the article's history): webhook, feed, editor, cli. Default 'cli'. */
+  by?: string;
+  /** Publish a retracted article again (else refused, so a replayed webhook cannot resurrect it). */
+  force?: boolean;
 }
 
 /** Job options for one target: retries with exponential backoff and jitter; history kept for dedup and audit. */
@@ -46,9 +59,16 @@ const MAX_BATCH = 200;
 interface Request {
   article: Article;
   deps: PublishDeps;
+  options: PublishOptions;
+  /** Times this request found the article changed under it and was planned again. */
+  replans: number;
+  plan?: PublishPlan;
   resolve(result: PublishResult): void;
   reject(error: unknown): void;
 }
+
+/** A publish racing another of the same article is planned again at most this often. */
+const MAX_REPLANS = 5;
 
 /** Articles waiting for the end of this turn of the event loop, per queue set (connection). */
 const waiting = new WeakMap<QueueSet, Request[]>();
@@ -62,33 +82,62 @@ const waiting = new WeakMap<QueueSet, Request[]>();
  * transaction, each with its own outcome. A job id BullMQ still holds is not added twice;
  * an article published again after its jobs were cleaned away gets a job that finds the
  * ledger final and sends nothing.
+ *
+ * Revisions: the articles' revision states are read first (one round trip per batch), so
+ * the transaction carries the right jobs — a known article with a changed revision is an
+ * update (an `update` job per target, for revision n+1; a target whose first post has not
+ * gone out yet simply sends the newest revision), a retracted one is refused unless
+ * `force` (then published again under new job ids). The claim script checks the state is
+ * still the one read; when a concurrent publish of the same article changed it, that
+ * article is planned again.
  */
-export function publish(article: Article, deps: PublishDeps): Promise<PublishResult> {
-  if (deps.targets.length === 0) return Promise.resolve({ articleId: article.id, outcomes: [] });
-  return new Promise((resolve, reject) => {
-    let batch = waiting.get(deps.queues);
-    if (batch === undefined) {
-      const opened: Request[] = (batch = []);
-      waiting.set(deps.queues, opened);
-      setImmediate(() => {
-        if (waiting.get(deps.queues) === opened) waiting.delete(deps.queues);
-        void commit(opened);
-      });
-    }
-    batch.push({ article, deps, resolve, reject });
-    if (batch.length >= MAX_BATCH) waiting.delete(deps.queues);
-  });
+export function publish(article: Article, deps: PublishDeps, options: PublishOptions = {}): Promise<PublishResult> {
+  if (deps.targets.length === 0) return Promise.resolve({ articleId: article.id, action: 'same', rev: 0, outcomes: [] });
+  return new Promise((resolve, reject) => enqueueRequest({ article, deps, options, replans: 0, resolve, reject }));
+}
+
+function enqueueRequest(request: Request): void {
+  const { deps } = request;
+  let batch = waiting.get(deps.queues);
+  if (batch === undefined) {
+    const opened: Request[] = (batch = []);
+    waiting.set(deps.queues, opened);
+    setImmediate(() => {
+      if (waiting.get(deps.queues) === opened) waiting.delete(deps.queues);
+      void commit(opened);
+    });
+  }
+  batch.push(request);
+  if (batch.length >= MAX_BATCH) waiting.delete(deps.queues);
 }
 
 /** One transaction for a batch of articles; each request settles with its own part of the replies. */
 async function commit(batch: readonly Request[]): Promise<void> {
   try {
+    await commitBatch(batch);
+  } catch (error) {
+    for (const request of batch) request.reject(error);
+  }
+}
+
+async function commitBatch(initial: readonly Request[]): Promise<void> {
+    let batch = initial;
     const first = batch[0] as Request;
     // Closed while this batch waited for the end of the turn: refuse, rather than open queues nobody will close.
     if (first.deps.queues.closed) throw new Error('crier is shutting down: the queues are closed');
     // Every queue of a QueueSet shares one connection, which has BullMQ's scripts loaded.
     const client = (await first.deps.queues.get(first.deps.targets[0] as TargetConfig).getBackend().client) as unknown as Redis;
     defineLedgerScripts(client);
+    const states = await first.deps.ledger.revisionStates(batch.map((r) => r.article.id));
+    const going: Request[] = [];
+    batch.forEach((request, n) => {
+      request.plan = planFor(request.article, states[n] as (typeof states)[number], request.options.by ?? 'cli', request.options.force === true);
+      // Retracted and not forced: refused here, nothing is written.
+      if (request.plan.action === 'retracted') request.resolve(refused(request));
+      else going.push(request);
+    });
+    if (going.length === 0) return;
+    batch = going;
     const tx = client.multi();
     let readers: ReadClaims[];
     try {
@@ -103,48 +152,84 @@ async function commit(batch: readonly Request[]): Promise<void> {
     const replies = (await tx.exec()) ?? [];
     let offset = 0;
     batch.forEach((request, n) => {
-      const count = 1 + request.deps.targets.length;
+      const count = 1 + jobCount(request);
       const own = replies.slice(offset, offset + count);
       offset += count;
       try {
-        request.resolve(outcomes(request, own, readers[n] as ReadClaims));
+        const result = outcomes(request, own, readers[n] as ReadClaims);
+        if (result !== 'stale') request.resolve(result);
+        else if (++request.replans > MAX_REPLANS) request.reject(new Error(`publishing ${request.article.id}: the article kept changing under concurrent publishes`));
+        else enqueueRequest(request);
       } catch (error) {
         request.reject(error);
       }
     });
-  } catch (error) {
-    for (const request of batch) request.reject(error);
-  }
+}
+
+/** The jobs one article's publish adds, per target, by what the plan expects. */
+function jobsFor(request: Request): Array<{ target: TargetConfig; name: DeliveryJobName; id: string; data: DeliveryJobData }> {
+  const { article, deps } = request;
+  const plan = request.plan as PublishPlan;
+  const rev = storedRev(plan);
+  const first = plan.action === 'republish' ? republishJobId(article.id, rev) : jobId(article.id);
+  const jobs: Array<{ target: TargetConfig; name: DeliveryJobName; id: string; data: DeliveryJobData }> = deps.targets.map((target) => ({ target, name: 'deliver', id: first, data: { articleId: article.id } }));
+  // An update also adds the first-post job (a no-op where it exists): a target added since gets its post.
+  if (plan.action === 'update') for (const target of deps.targets) jobs.push({ target, name: 'update', id: updateJobId(article.id, rev), data: { articleId: article.id, rev } });
+  return jobs;
+}
+
+function jobCount(request: Request): number {
+  return request.deps.targets.length * (request.plan?.action === 'update' ? 2 : 1);
 }
 
 /** Queue one article's claim and its jobs on the transaction; returns how to read the claim's reply. */
-function queueCommands(tx: ChainableCommander, { article, deps }: Request): ReadClaims {
-  const id = jobId(article.id);
+function queueCommands(tx: ChainableCommander, request: Request): ReadClaims {
+  const { article, deps } = request;
   // Jobs are built (and their options checked) before anything is queued, so a throw leaves no claim behind.
-  const jobs = deps.targets.map((target) => new Job<DeliveryJobData>(deps.queues.get(target), 'deliver', { articleId: article.id }, { ...jobOptions(target), jobId: id }, id));
-  const readClaims = deps.ledger.saveAndClaimIn(tx, article, deps.targets);
+  const jobs = jobsFor(request).map(({ target, name, id, data }) => new Job<DeliveryJobData>(deps.queues.get(target), name, data, { ...jobOptions(target), jobId: id }, id));
+  const readClaims = deps.ledger.saveAndClaimIn(tx, article, deps.targets, request.plan as PublishPlan);
   for (const job of jobs) void job.addJob(tx as never);
   return readClaims;
 }
 
-/** One article's outcomes from its replies: the claim script's, then one per target's job. */
-function outcomes({ article, deps }: Request, replies: Array<[Error | null, unknown]>, readClaims: ReadClaims): PublishResult {
-  const targets = deps.targets;
-  const id = jobId(article.id);
-  if (replies.length !== 1 + targets.length) throw new Error(`publishing ${article.id}: Redis answered ${replies.length} of ${1 + targets.length} commands`);
-  replies.forEach(([error, value], i) => {
-    if (error !== null) throw error;
-    if (i > 0 && typeof value === 'number' && value < 0) throw new Error(`BullMQ refused the job for ${targets[i - 1]?.id} (code ${value})`);
-  });
-  const found = readClaims(replies[0]?.[1]);
+/** A retracted article published again without `force`: nothing written, nothing queued. */
+function refused({ article, deps, plan }: Request): PublishResult {
   return {
     articleId: article.id,
+    action: 'retracted',
+    rev: plan?.expectedRev ?? 0,
+    outcomes: deps.targets.map((t) => ({ target: t.id, platform: t.platform, enqueued: false, state: 'retracted', jobId: jobId(article.id) })),
+  };
+}
+
+/** Target states where an update job has a post to bring up to date (or will once the send in flight settles). */
+const UPDATABLE: ReadonlySet<DeliveryState> = new Set(['delivered', 'duplicate', 'sending']);
+
+/** One article's outcomes from its replies: the claim script's, then one per job; 'stale' when it must be planned again. */
+function outcomes(request: Request, replies: Array<[Error | null, unknown]>, readClaims: ReadClaims): PublishResult | 'stale' {
+  const { article, deps } = request;
+  const plan = request.plan as PublishPlan;
+  const targets = deps.targets;
+  const jobs = jobsFor(request);
+  if (replies.length !== 1 + jobs.length) throw new Error(`publishing ${article.id}: Redis answered ${replies.length} of ${1 + jobs.length} commands`);
+  replies.forEach(([error, value], i) => {
+    if (error !== null) throw error;
+    if (i > 0 && typeof value === 'number' && value < 0) throw new Error(`BullMQ refused the job for ${jobs[i - 1]?.target.id} (code ${value})`);
+  });
+  const claims = readClaims(replies[0]?.[1]);
+  if (claims.action === 'stale' || claims.action !== plan.action) return 'stale';
+  return {
+    articleId: article.id,
+    action: claims.action,
+    rev: storedRev(plan),
     outcomes: targets.map((target, i): PublishOutcome => {
-      const existing = found[i];
+      const existing = claims.states[i];
+      const id = String(replies[i + 1]?.[1] ?? jobs[i]?.id);
       if (existing === undefined || existing === 'queued') {
-        return { target: target.id, platform: target.platform, enqueued: existing === undefined, state: 'queued', jobId: String(replies[i + 1]?.[1] ?? id) };
+        return { target: target.id, platform: target.platform, enqueued: existing === undefined, state: 'queued', jobId: id };
       }
-      return { target: target.id, platform: target.platform, enqueued: false, state: existing, jobId: id };
+      const updating = claims.action === 'update' && UPDATABLE.has(existing);
+      return { target: target.id, platform: target.platform, enqueued: false, state: existing, jobId: updating ? (jobs[targets.length + i]?.id as string) : id, ...(updating ? { updating } : {}) };
     }),
   };
 }

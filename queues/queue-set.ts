@@ -12,8 +12,13 @@ import { queueName } from './names.js';
  */
 export interface DeliveryJobData {
   articleId: string;
+  /** Update and retract jobs: the revision they were queued for. */
+  rev?: number;
   article?: Article;
 }
+
+/** Job names: the first post of an article, an update of a delivered post, a retraction. */
+export type DeliveryJobName = 'deliver' | 'update' | 'retract';
 
 /** One BullMQ queue per target, created once and shared by the producer side. */
 export class QueueSet {

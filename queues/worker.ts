@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Adapter } from '../adapters/types.js';
 import type { TargetConfig } from '../config/schema.js';
 import { deliver, type DeliverOutcome } from './deliver.js';
+import { followUp } from './follow-up.js';
 import { coalesceWrites } from './connection.js';
 import { DEFAULT_LEASE_MS, Ledger } from './ledger.js';
 import { Heartbeat } from './heartbeat.js';
@@ -95,7 +96,7 @@ export class DeliveryWorkers {
       const worker: Worker<DeliveryJobData, DeliverOutcome> = new Worker<DeliveryJobData, DeliverOutcome>(
         queueName(target.id),
         (job, token, signal) =>
-          deliver(
+          (job.name === 'update' || job.name === 'retract' ? followUp : deliver)(
             job,
             signal,
             {

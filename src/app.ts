@@ -8,7 +8,8 @@ import type { Config, TargetConfig } from '../config/schema.js';
 import { createRedis } from '../queues/connection.js';
 import { Ledger } from '../queues/ledger.js';
 import type { DeliveryObserver } from '../queues/observer.js';
-import { publish, type PublishResult } from '../queues/publish.js';
+import { publish, type PublishOptions, type PublishResult } from '../queues/publish.js';
+import { retract, type RetractOptions, type RetractResult } from '../queues/retract.js';
 import { QueueSet } from '../queues/queue-set.js';
 import { DeliveryWorkers } from '../queues/worker.js';
 import type { Article } from './article/schema.js';
@@ -103,9 +104,15 @@ export class App {
     return this.adapters;
   }
 
-  publish(article: Article, onlyTargets?: readonly string[]): Promise<PublishResult> {
+  /** Publish an article, or update it when its revision changed (`options.force` publishes a retracted one again). */
+  publish(article: Article, onlyTargets?: readonly string[], options: PublishOptions = {}): Promise<PublishResult> {
     const targets = onlyTargets === undefined ? this.targets : this.targets.filter((t) => onlyTargets.includes(t.id));
-    return publish(article, { queues: this.queues, ledger: this.ledger, targets });
+    return publish(article, { queues: this.queues, ledger: this.ledger, targets }, options);
+  }
+
+  /** Retract an article everywhere: pending deliveries cancelled, posts taken down per target. */
+  retract(articleId: string, options: RetractOptions = {}): Promise<RetractResult> {
+    return retract(articleId, { queues: this.queues, ledger: this.ledger, targets: this.targets }, options);
   }
 
   async startWorkers(): Promise<DeliveryWorkers> {

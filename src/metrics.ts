@@ -34,6 +34,7 @@ export class Metrics {
   readonly feedItems: Counter<'feed'>;
   readonly answersLost: Counter<'platform' | 'target'>;
   readonly inDoubt: Counter<'platform' | 'target' | 'result'>;
+  readonly followUps: Counter<'platform' | 'target' | 'kind' | 'action'>;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -60,6 +61,12 @@ export class Metrics {
       name: 'crier_sends_in_doubt_total',
       help: 'Sends in doubt (lost answer or crash mid-send) by how they were settled: found on the platform, absent (sent now), unknown (left to an editor)',
       labelNames: ['platform', 'target', 'result'],
+      registers,
+    });
+    this.followUps = new Counter({
+      name: 'crier_follow_ups_total',
+      help: 'Updates and retractions of delivered posts by what they did (edited, not_modified, replied, replaced, ignored, not_supported, deleted, notice, gone)',
+      labelNames: ['platform', 'target', 'kind', 'action'],
       registers,
     });
     this.retries = new Counter({
@@ -142,6 +149,7 @@ export class Metrics {
       retrying: (e) => void this.retries.inc({ platform: e.platform, target: e.target }),
       answerLost: (e) => void this.answersLost.inc({ platform: e.platform, target: e.target }),
       reconciled: (e) => void this.inDoubt.inc({ platform: e.platform, target: e.target, result: e.result }),
+      followedUp: (e) => void this.followUps.inc({ platform: e.platform, target: e.target, kind: e.kind, action: e.action }),
       rateLimited: (e) => {
         const labels = { platform: e.platform, target: e.target, source: e.source };
         this.rateLimitWaits.inc(labels);

@@ -1,4 +1,4 @@
-import { IgApiClient } from 'instagram-private-api';
+import { IgApiClient, IgNotFoundError } from 'instagram-private-api';
 import type { Logger } from 'pino';
 import type { InstagramTarget } from '../../config/targets/instagram.js';
 import { jpegInfo } from '../../src/media/jpeg-info.js';
@@ -57,6 +57,7 @@ interface FeedItem {
 
 function resultOf(item: FeedItem): SendResult {
   const result: SendResult = { remoteId: String(item.pk ?? item.id), status: 'delivered' };
+  if (item.id !== undefined) result.remote = { mediaId: String(item.id) };
   if (typeof item.code === 'string' && item.code !== '') result.url = `https://www.instagram.com/p/${item.code}/`;
   return result;
 }
@@ -244,6 +245,61 @@ export class InstagramPrivateClient {
       } finally {
         await this.flush();
         this.signal = undefined;
+      }
+    });
+  }
+
+  /**
+   * One task against the account with a session: one at a time, the caller's signal
+   * honoured, a rejected session given one fresh login. Errors come back classified.
+   */
+  private run<T>(signal: AbortSignal, task: (ig: IgApiClient) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      this.signal = signal;
+      try {
+        const ig = await this.session();
+        try {
+          return await task(ig);
+        } catch (error) {
+          if (!isLoginRequired(error)) throw mapPrivateError(error, this.account);
+          this.logger.warn('instagram: session rejected (login_required); logging in again once');
+          const { username, password } = this.credentials();
+          await this.login(ig, username, password);
+          try {
+            return await task(ig);
+          } catch (retryError) {
+            throw mapPrivateError(retryError, this.account);
+          }
+        }
+      } finally {
+        await this.flush();
+        this.signal = undefined;
+      }
+    });
+  }
+
+  /** A new caption for a post of the account (`media/<id>/edit_media/`). False when the post is gone. */
+  editCaption(mediaId: string, caption: string, signal: AbortSignal): Promise<boolean> {
+    return this.run(signal, async (ig) => {
+      try {
+        await ig.media.editMedia({ mediaId, captionText: caption });
+        return true;
+      } catch (error) {
+        if (error instanceof IgNotFoundError) return false;
+        throw error;
+      }
+    });
+  }
+
+  /** Delete a post of the account. False when it was already gone. */
+  deletePost(mediaId: string, signal: AbortSignal): Promise<boolean> {
+    return this.run(signal, async (ig) => {
+      try {
+        await ig.media.delete({ mediaId, mediaType: 'PHOTO' });
+        return true;
+      } catch (error) {
+        if (error instanceof IgNotFoundError) return false;
+        throw error;
       }
     });
   }

@@ -104,6 +104,18 @@ export function createInstagramAdapter(target: TargetOf<'instagram'>, deps: Adap
     // Both backends can list the account's own recent posts: a send in doubt is looked up there.
     reconcile: async (post: InstagramPost, ctx: ReconcileContext) =>
       target.backend === 'graph' ? (await graphBackend()).findPost(post.caption, ctx.signal, ctx.since) : (await privateBackend()).client.findPost(post.caption, ctx.signal, ctx.since),
+    async update(article, current, ctx) {
+      if (target.backend === 'graph') return { action: 'not_supported', note: 'the Instagram Graph API cannot edit a published caption' };
+      const { client } = await privateBackend();
+      const caption = formatInstagram(article, target).caption;
+      const edited = await client.editCaption(current.remote.mediaId ?? current.remoteId, caption, ctx.signal);
+      return edited ? { action: 'edited' } : { action: 'gone', note: 'the post is no longer on the account' };
+    },
+    async retract(current, ctx) {
+      if (target.backend === 'graph') return { action: 'not_supported', note: 'the Instagram Graph API cannot delete a post' };
+      const { client } = await privateBackend();
+      return (await client.deletePost(current.remote.mediaId ?? current.remoteId, ctx.signal)) ? { action: 'deleted' } : { action: 'gone' };
+    },
     async close() {
       await privateClient?.close();
     },

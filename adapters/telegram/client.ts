@@ -10,7 +10,8 @@
 import { Telegram } from 'telegraf';
 import type { TelegramTarget } from '../../config/targets/telegram.js';
 import { PermanentError, TransientError } from '../errors.js';
-import type { AdapterDeps, SendResult, TelegramPost } from '../types.js';
+import type { AdapterDeps, OpResult, RemotePost, SendResult, TelegramPost } from '../types.js';
+import { escapeHtml } from './html.js';
 import { mapTelegramError, migratedChatId } from './map-error.js';
 
 type CallOptions = Parameters<Telegram['callApi']>[2];
@@ -80,11 +81,14 @@ export class TelegramClient {
     if (this.deps.redis !== undefined) await this.deps.redis.set(this.key, to);
   }
 
-  async send(post: TelegramPost, signal: AbortSignal): Promise<SendResult> {
+  /**
+   * One Bot API call bounded by target.timeoutMs and the caller's signal (one controller per
+   * request, its timer cleared when the request ends: AbortSignal.timeout would keep a
+   * timer alive for the whole timeout after every call). Failures come back classified.
+   */
+  private async call<T>(method: string, params: Record<string, unknown>, signal: AbortSignal): Promise<T> {
     // Nothing has been written yet: an abort here is certainly not sent.
     if (signal.aborted) throw new TransientError('telegram: aborted before sending', { platform: 'telegram', code: 'ABORTED', cause: signal.reason });
-    // One controller per request, its timer cleared when the request ends: AbortSignal.timeout
-    // would keep a timer alive for the whole timeout after every send.
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -92,9 +96,18 @@ export class TelegramClient {
       controller.abort();
     }, this.target.timeoutMs);
     const cancel = () => controller.abort(signal.reason);
-    if (signal.aborted) cancel();
-    else signal.addEventListener('abort', cancel, { once: true });
-    const options = { signal: controller.signal } as unknown as CallOptions;
+    signal.addEventListener('abort', cancel, { once: true });
+    try {
+      return (await this.telegram.callApi(method as 'sendMessage', params as never, { signal: controller.signal } as unknown as CallOptions)) as T;
+    } catch (error) {
+      throw Object.assign(mapTelegramError(error, 'telegram', { timedOut, timeoutMs: this.target.timeoutMs }), { raw: error });
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', cancel);
+    }
+  }
+
+  async send(post: TelegramPost, signal: AbortSignal): Promise<SendResult> {
     let chat = this.chat;
     try {
       chat = await this.chatId();
@@ -104,28 +117,87 @@ export class TelegramClient {
       };
       const message: SentMessage =
         post.method === 'sendPhoto'
-          ? await this.telegram.callApi('sendPhoto', { chat_id: chat, photo: post.photo ?? '', ...(post.caption !== undefined ? { caption: post.caption } : {}), ...extra }, options)
-          : await this.telegram.callApi(
-              'sendMessage',
-              { chat_id: chat, text: post.text ?? '', ...(post.link_preview_options !== undefined ? { link_preview_options: post.link_preview_options } : {}), ...extra },
-              options,
-            );
+          ? await this.call('sendPhoto', { chat_id: chat, photo: post.photo ?? '', ...(post.caption !== undefined ? { caption: post.caption } : {}), ...extra }, signal)
+          : await this.call('sendMessage', { chat_id: chat, text: post.text ?? '', ...(post.link_preview_options !== undefined ? { link_preview_options: post.link_preview_options } : {}), ...extra }, signal);
       const url = postUrl(message.chat, chat, message.message_id);
       this.deps.logger.debug({ target: this.target.id, method: post.method, messageId: message.message_id }, 'telegram post sent');
-      return { remoteId: String(message.message_id), ...(url !== undefined ? { url } : {}), status: 'delivered' };
+      const remote: Record<string, string> = { chat: String(message.chat.id), kind: post.method === 'sendPhoto' ? 'photo' : 'text' };
+      if (post.method === 'sendPhoto' && post.photo !== undefined) remote.photo = post.photo;
+      return { remoteId: String(message.message_id), ...(url !== undefined ? { url } : {}), status: 'delivered', remote };
     } catch (error) {
-      if (post.method === 'sendPhoto' && isUnusablePhoto(error) && !signal.aborted) {
+      const raw = (error as { raw?: unknown }).raw ?? error;
+      if (post.method === 'sendPhoto' && isUnusablePhoto(raw) && !signal.aborted) {
         // Telegram could not fetch or process the image: post the text with a large link preview instead.
         this.deps.logger.warn({ target: this.target.id, photo: post.photo }, 'telegram refused the photo; sending as a message with a link preview');
         return this.send(asMessage(post), signal);
       }
-      const moved = migratedChatId(error);
+      const moved = migratedChatId(raw);
       if (moved !== undefined) await this.migrate(moved, chat);
-      throw mapTelegramError(error, 'telegram', { timedOut, timeoutMs: this.target.timeoutMs });
-    } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', cancel);
+      throw error;
     }
+  }
+
+  /**
+   * Edit a delivered post to `post` (the same kind of message: text or photo): the text or
+   * caption with its button, and a photo that changed. "message is not modified" means
+   * nothing visible changed: that is success.
+   */
+  async edit(post: TelegramPost, current: RemotePost, signal: AbortSignal): Promise<OpResult> {
+    const target = { chat_id: current.remote.chat ?? (await this.chatId()), message_id: Number(current.remoteId) };
+    const markup = post.reply_markup !== undefined ? { reply_markup: post.reply_markup } : {};
+    const attempt = async (method: string, params: Record<string, unknown>): Promise<OpResult> => {
+      try {
+        await this.call(method, { ...target, ...params }, signal);
+        return { action: 'edited' };
+      } catch (error) {
+        const message = (error as Error).message;
+        if (/message is not modified/i.test(message)) return { action: 'not_modified' };
+        if (/message to edit not found/i.test(message)) return { action: 'gone', note: 'the post is no longer in the channel' };
+        throw error;
+      }
+    };
+    if (current.remote.kind === 'photo') {
+      if (post.photo !== undefined && post.photo !== current.remote.photo) {
+        const result = await attempt('editMessageMedia', { media: { type: 'photo', media: post.photo, caption: post.caption ?? '', parse_mode: post.parse_mode }, ...markup });
+        return result.action === 'edited' ? { ...result, remote: { ...current.remote, photo: post.photo } } : result;
+      }
+      return attempt('editMessageCaption', { caption: post.caption ?? '', parse_mode: post.parse_mode, ...markup });
+    }
+    return attempt('editMessageText', {
+      text: post.text ?? '',
+      parse_mode: post.parse_mode,
+      ...(post.link_preview_options !== undefined ? { link_preview_options: post.link_preview_options } : {}),
+      ...markup,
+    });
+  }
+
+  /**
+   * Take a delivered post down: delete it, or — with `notice`, or where Telegram refuses to
+   * delete it (older than 48 hours: "message can't be deleted for everyone") — edit it to
+   * the retraction notice. A message already gone is fine.
+   */
+  async retract(current: RemotePost, mode: 'delete' | 'notice', notice: string, signal: AbortSignal): Promise<OpResult> {
+    const target = { chat_id: current.remote.chat ?? (await this.chatId()), message_id: Number(current.remoteId) };
+    if (mode === 'delete') {
+      try {
+        await this.call('deleteMessage', target, signal);
+        return { action: 'deleted' };
+      } catch (error) {
+        const message = (error as Error).message;
+        if (/message to delete not found/i.test(message)) return { action: 'gone' };
+        if (!/can't be deleted|message can.t be deleted/i.test(message)) throw error;
+      }
+    }
+    const text = escapeHtml(notice);
+    try {
+      if (current.remote.kind === 'photo') await this.call('editMessageCaption', { ...target, caption: text, parse_mode: 'HTML', reply_markup: { inline_keyboard: [] } }, signal);
+      else await this.call('editMessageText', { ...target, text, parse_mode: 'HTML', link_preview_options: { is_disabled: true }, reply_markup: { inline_keyboard: [] } }, signal);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/message to edit not found/i.test(message)) return { action: 'gone' };
+      if (!/message is not modified/i.test(message)) throw error;
+    }
+    return { action: 'notice', ...(mode === 'delete' ? { note: 'Telegram refused to delete it (older than 48 hours): edited to the notice' } : {}) };
   }
 }
 

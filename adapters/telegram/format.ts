@@ -115,29 +115,41 @@ function fit(template: CompiledTemplate, start: TemplateValues, url: string, lim
 }
 
 export function formatTelegram(article: Article, target: TelegramTarget): TelegramPost {
+  const image = target.photo ? article.image : undefined;
+  return (image !== undefined ? formatTelegramAs(article, target, 'photo', true) : undefined) ?? formatTelegramAs(article, target, 'text');
+}
+
+/**
+ * The post as one kind of Telegram message: 'photo' (a caption of at most 1024 code
+ * points under the article's image) or 'text' (a message). An update edits a message in
+ * place and cannot change its kind, so it asks for the kind the post already is. With
+ * `onlyWhole`, a caption that cannot hold the post whole gives undefined (a new post then
+ * becomes a message); otherwise the caption is shortened to fit.
+ */
+export function formatTelegramAs(article: Article, target: TelegramTarget, kind: 'photo', onlyWhole?: boolean): TelegramPost | undefined;
+export function formatTelegramAs(article: Article, target: TelegramTarget, kind: 'text'): TelegramPost;
+export function formatTelegramAs(article: Article, target: TelegramTarget, kind: 'photo' | 'text', onlyWhole = false): TelegramPost | undefined {
   const url = withTracking(article.url, target.tracking);
   const hasButton = target.link !== 'preview';
   const template = templateFor(target, hasButton);
   const start = values(article, target, url, hasButton);
   const post = { target: target.id, platform: 'telegram' as const, parse_mode: 'HTML' as const };
   const button = hasButton ? { reply_markup: { inline_keyboard: [[{ text: target.buttonText, url }]] } } : {};
+  const limit = kind === 'photo' ? TELEGRAM_CAPTION_LIMIT : TELEGRAM_MESSAGE_LIMIT;
 
-  const image = target.photo ? article.image : undefined;
-  const asPhoto = image !== undefined;
-  if (image !== undefined) {
-    const caption = fit(template, start, url, TELEGRAM_CAPTION_LIMIT);
-    if (caption !== undefined) {
-      return { ...post, method: 'sendPhoto', photo: image.url, caption: caption.html, ...button };
-    }
-  }
-
-  let chosen = fit(template, start, url, TELEGRAM_MESSAGE_LIMIT);
+  let chosen = fit(template, start, url, limit);
+  if (chosen === undefined && kind === 'photo' && onlyWhole) return undefined;
   if (chosen === undefined) {
-    // Only an invalid Article (a title past the schema's 1000 characters) gets here.
+    // A caption that cannot hold the post, or an invalid Article (a title past the schema's 1000 characters).
     const rest = { ...start, summary: '', hashtags: '', byline: '', authors: '', source: '', subtitle: '' };
-    const fits = (title: string) => codePoints(renderTemplate(template, { ...rest, title }, url).text) <= TELEGRAM_MESSAGE_LIMIT;
+    const fits = (title: string) => codePoints(renderTemplate(template, { ...rest, title }, url).text) <= limit;
     chosen = renderTemplate(template, { ...rest, title: truncate(start.title, fits) }, url);
   }
+  if (kind === 'photo') {
+    const photo = article.image?.url;
+    return { ...post, method: 'sendPhoto', ...(photo !== undefined ? { photo } : {}), caption: chosen.html, ...button };
+  }
+  const asPhoto = target.photo && article.image !== undefined;
   // When the caption could not hold the post, a large preview shows the article's picture instead.
   const bigPreview = target.link !== 'button' || asPhoto;
   return {

@@ -70,7 +70,7 @@ function credentials(target: TwitterTarget) {
   return { appKey, appSecret, accessToken, accessSecret };
 }
 
-function createClient(deps: TwitterClientDeps, signal: AbortSignal | undefined, seen: Seen): TwitterApi {
+export function createClient(deps: TwitterClientDeps, signal: AbortSignal | undefined, seen: Seen = {}): TwitterApi {
   return new TwitterApi(credentials(deps.target), { plugins: [seamPlugin(deps, signal, seen)] });
 }
 
@@ -107,7 +107,7 @@ const LOOKUP_PAGES = 10;
  * when absent): with `since`, every tweet posted from then on (X's `start_time`, all
  * pages, up to LOOKUP_PAGES — past that, crier cannot tell and says so); without, the last 100.
  */
-async function findRecent(client: TwitterApi, texts: readonly string[], since?: Date): Promise<Array<string | undefined>> {
+export async function findRecent(client: TwitterApi, texts: readonly string[], since?: Date): Promise<Array<string | undefined>> {
   const me = await client.v2.me();
   const start_time = since?.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const timeline = await client.v2.userTimeline(me.data.id, { max_results: 100, ...(start_time !== undefined ? { start_time } : {}) });

@@ -189,3 +189,14 @@ export function formatTwitter(article: Article, target: TwitterTarget): TwitterP
   if (target.thread) for (const reply of threadReplies(fields.summary, target.threadMax - 1)) tweets.push({ text: reply });
   return { target: target.id, platform: 'twitter', tweets };
 }
+
+/**
+ * The correction reply an update posts (`onUpdate: reply`): "<prefix> <new title>" and the
+ * link, the title shortened to fit one tweet.
+ */
+export function formatCorrection(article: Article, target: TwitterTarget): string {
+  const url = articleLink(article, target.tracking);
+  const build = (title: string) => `${target.correctionPrefix} ${title}\n\n${url}`;
+  const title = truncate(plainLine(article.title), (t) => isValidTweet(build(t)));
+  return build(title);
+}

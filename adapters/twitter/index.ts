@@ -3,6 +3,7 @@ import type { TargetOf } from '../../config/schema.js';
 import type { Adapter, AdapterDeps, TwitterPost } from '../types.js';
 import { createAgent, findPost, sendPost, type TwitterClientDeps } from './client.js';
 import { formatTwitter } from './format.js';
+import { deleteThread, postCorrection, replacePost } from './follow-up.js';
 import { TwitterLimits } from './limits.js';
 
 export { formatTwitter } from './format.js';
@@ -39,6 +40,9 @@ export function createTwitterAdapter(target: TargetOf<'twitter'>, deps: AdapterD
     format: (article) => formatTwitter(article, target),
     send: (post, ctx) => sendPost(post, ctx, clientDeps()),
     reconcile: (post, ctx) => findPost(post, ctx, clientDeps()),
+    update: (article, current, ctx) =>
+      target.onUpdate === 'reply' ? postCorrection(article, current, ctx, clientDeps()) : target.onUpdate === 'replace' ? replacePost(article, current, ctx, clientDeps()) : Promise.resolve({ action: 'ignored', note: 'onUpdate: ignore' }),
+    retract: (current, ctx) => deleteThread(current, ctx, clientDeps()),
     async close() {
       if (options.agent === undefined) agent?.destroy();
       agent = undefined;

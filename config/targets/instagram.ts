@@ -33,6 +33,12 @@ export const InstagramTarget = z
     linkInBio: z.string().min(1).max(200).default('Link in bio'),
     /** The lead is shortened to at most this many characters (then further to fit 2200). */
     leadMaxChars: z.number().int().min(0).max(2200).default(600),
+    /** What a new revision of a posted article does: edit the caption (private backend; the Graph API cannot), or nothing. */
+    onUpdate: z.enum(['edit', 'ignore']).default('edit'),
+    /** What counts as worth an update: any change to what the caption is built from, or only a new title. */
+    minChange: z.enum(['any', 'title']).default('any'),
+    /** What a retraction does: delete the post (private backend; the Graph API cannot), or nothing. */
+    onRetract: z.enum(['delete', 'ignore']).default('delete'),
     /** `private`: instagram-private-api (username/password); `graph`: the official Graph API. */
     backend: z.enum(['private', 'graph']).default('private'),
     username: z.string().min(1).optional(),

@@ -28,6 +28,14 @@ export const TelegramTarget = z
     buttonText: z.string().min(1).max(64).default('Read more'),
     /** Send the article image as a photo with a caption when it fits. */
     photo: z.boolean().default(true),
+    /** What a new revision of a posted article does: edit the post in place (text or caption, button, photo), or nothing. */
+    onUpdate: z.enum(['edit', 'ignore']).default('edit'),
+    /** What counts as worth an update: any change to what the post is built from, or only a new title. */
+    minChange: z.enum(['any', 'title']).default('any'),
+    /** What a retraction does: delete the post (past Telegram's 48 hours: edit it to retractNotice), edit it to the notice, or nothing. */
+    onRetract: z.enum(['delete', 'notice', 'ignore']).default('delete'),
+    /** The text a retracted post is edited to where it cannot be deleted (plain text). */
+    retractNotice: z.string().min(1).max(1000).default('This post was withdrawn by the publisher.'),
   })
   .strict();
 

@@ -26,6 +26,18 @@ export const TwitterTarget = z
         per24h: z.number().int().positive().default(10_000),
       })
       .prefault({}),
+    /**
+     * What a new revision of a posted article does (X has no edit): nothing, a correction
+     * as a reply in the thread ("Correction: <new title> <url>"), or delete and post again
+     * (it loses the engagement).
+     */
+    onUpdate: z.enum(['ignore', 'reply', 'replace']).default('ignore'),
+    /** What counts as worth an update: only a new title (a typo fixed in the body does not touch X), or any change. */
+    minChange: z.enum(['title', 'any']).default('title'),
+    /** The words a correction reply starts with. */
+    correctionPrefix: z.string().min(1).max(50).default('Correction:'),
+    /** What a retraction does: delete every tweet of the post, or nothing. */
+    onRetract: z.enum(['delete', 'ignore']).default('delete'),
     /** Pay-per-use prices in USD for the cost estimate in the ledger. */
     pricing: z
       .strictObject({ post: z.number().min(0).default(0.015), postWithUrl: z.number().min(0).default(0.2) })

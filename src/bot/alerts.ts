@@ -61,6 +61,10 @@ export class EditorAlerts implements DeliveryObserver {
     return this.tell('unknown', e);
   }
 
+  notice(e: AlertEvent): Promise<void> {
+    return this.tell('notice', e);
+  }
+
   /** Send one alert. Never throws: a delivery must not fail because the alert could not go out. */
   async tell(kind: AlertKind, e: AlertEvent): Promise<void> {
     const fields = { kind, target: e.target, articleId: e.article.id, reason: e.reason };
@@ -72,7 +76,7 @@ export class EditorAlerts implements DeliveryObserver {
     try {
       const html = renderAlert(kind, e);
       let reply_markup: { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> } | undefined;
-      if (kind !== 'paused') {
+      if (kind === 'failed' || kind === 'unknown') {
         const key = await sink.actions.put({ kind: 'alert', articleId: e.article.id, target: e.target, alertHtml: html }, ALERT_TTL_SECONDS);
         reply_markup = {
           inline_keyboard: [

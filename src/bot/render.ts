@@ -101,7 +101,7 @@ export function renderQueued(result: PublishResult, by: string): string {
   return lines.join('\n');
 }
 
-export type AlertKind = 'failed' | 'paused' | 'unknown';
+export type AlertKind = 'failed' | 'paused' | 'unknown' | 'notice';
 
 /** One message for the alert chat: article title + link, target, reason. */
 export function renderAlert(kind: AlertKind, e: { target: string; platform: string; article: Article; reason: string; action?: string; lookAt?: string }): string {
@@ -110,7 +110,9 @@ export function renderAlert(kind: AlertKind, e: { target: string; platform: stri
       ? '❌ <b>Delivery failed</b>'
       : kind === 'paused'
         ? `⏸ <b>Target paused</b>: deliveries to ${escapeHtml(e.target)} wait for a human`
-        : '❓ <b>Delivery in doubt</b>: did the post go out?';
+        : kind === 'notice'
+          ? '📝 <b>Needs a hand</b>'
+          : '❓ <b>Delivery in doubt</b>: did the post go out?';
   const lines = [
     head,
     `<b>${safe(e.article.title, 300)}</b>`,

@@ -44,7 +44,7 @@ describe('bot messages (render)', () => {
         const text = accepted(html);
         expect([...text].length).toBeLessThanOrEqual(MESSAGE_LIMIT - FOOTER_ROOM + 1);
         expect(visibleText(html).trim()).toBe(text);
-        const footer = renderQueued({ articleId: article.id, outcomes: config.targets.map((t) => ({ target: t.id, platform: t.platform, enqueued: true, state: 'queued', jobId: 'j' })) }, '@edda_editor (7001)');
+        const footer = renderQueued({ articleId: article.id, action: 'publish', rev: 1, outcomes: config.targets.map((t) => ({ target: t.id, platform: t.platform, enqueued: true, state: 'queued', jobId: 'j' })) }, '@edda_editor (7001)');
         accepted(fitMessage(`${html}\n\n${footer}`));
         // Short titles are shown whole, markup characters literally.
         if ([...article.title].length <= 150) expect(text).toContain(article.title);

@@ -111,6 +111,8 @@ describe('delivery worker', () => {
     const record = await settled(a.id, ['failed']);
     expect(record.lastError).toBe('Forbidden: bot is not a member of the channel chat');
     expect(record.attempts).toBe(1);
+    // The alert follows the ledger write.
+    await eventually(() => (events.length > 0 ? true : undefined));
     expect(events).toEqual(['failed:Forbidden: bot is not a member of the channel chat']);
     expect(adapter.calls).toHaveLength(1);
   });
