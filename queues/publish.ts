@@ -2,7 +2,7 @@ import { Job } from 'bullmq';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { TargetConfig } from '../config/schema.js';
 import type { Article } from '../src/article/schema.js';
-import { planFor, storedRev, type DeliveryState, type Ledger, type PublishAction, type PublishPlan, type ReadClaims } from './ledger.js';
+import { planFor, storedRev, type DeliveryState, type Ledger, type PublishAction, type PublishPlan, type ReadClaims, type RevisionState } from './ledger.js';
 import { defineLedgerScripts } from './ledger-scripts.js';
 import { jobId, republishJobId, updateJobId } from './names.js';
 import type { DeliveryJobData, DeliveryJobName, QueueSet } from './queue-set.js';
@@ -129,9 +129,13 @@ async function commitBatch(initial: readonly Request[]): Promise<void> {
     const client = (await first.deps.queues.get(first.deps.targets[0] as TargetConfig).getBackend().client) as unknown as Redis;
     defineLedgerScripts(client);
     const states = await first.deps.ledger.revisionStates(batch.map((r) => r.article.id));
+    // The same article twice in one batch: the later request plans on the state the earlier one leaves.
+    const after = new Map<string, RevisionState>();
     const going: Request[] = [];
     batch.forEach((request, n) => {
-      request.plan = planFor(request.article, states[n] as (typeof states)[number], request.options.by ?? 'cli', request.options.force === true);
+      const state = after.get(request.article.id) ?? (states[n] as RevisionState);
+      request.plan = planFor(request.article, state, request.options.by ?? 'cli', request.options.force === true);
+      if (request.plan.action !== 'retracted') after.set(request.article.id, { rev: storedRev(request.plan), revision: request.plan.revision, retracted: false });
       // Retracted and not forced: refused here, nothing is written.
       if (request.plan.action === 'retracted') request.resolve(refused(request));
       else going.push(request);

@@ -71,7 +71,8 @@ describe('Instagram reconcile and concurrent posts', () => {
     const first = await a.send(post(a, 0), ctx());
     for (let n = 1; n <= 40; n++) await a.send(post(a, n), ctx());
     const found = await a.reconcile?.(post(a, 0), { signal: signal(), since: new Date(Date.now() - 60_000) });
-    expect(found).toEqual({ remoteId: first.remoteId, url: first.url, status: 'delivered' });
+    expect(found).toEqual({ remoteId: first.remoteId, url: first.url, status: 'delivered', remote: first.remote });
+    expect(first.remote?.mediaId).toMatch(/^\d+_\d+$/);
     const recent = await a.reconcile?.(post(a, 40), { signal: signal(), since: new Date(Date.now() - 60_000) });
     expect(recent?.remoteId).toBe(fake.posts.at(-1)?.pk);
     expect(fake.requests.filter((r) => r.path.startsWith('/api/v1/feed/user/')).length).toBe(4);

@@ -9,6 +9,7 @@ import { TelegramTarget } from '../../../config/targets/telegram.js';
 import { toArticle } from '../../../src/article/schema.js';
 import { silentLogger } from '../../../src/logging.js';
 import { startTelegramFake, type TelegramFake, type TelegramFakeOptions } from '../../../src/sandbox/telegram.js';
+import { eventually } from '../../helpers/redis.js';
 
 let redis: Redis;
 const prefix = `test-tg-${randomUUID()}`;
@@ -47,7 +48,7 @@ describe('Telegram client through telegraf against the fake Bot API', () => {
     const { fake, adapter } = await setup();
     const post = adapter.format(article);
     const result = await adapter.send(post, ctx());
-    expect(result).toEqual({ remoteId: '1', url: 'https://t.me/crier_news/1', status: 'delivered' });
+    expect(result).toEqual({ remoteId: '1', url: 'https://t.me/crier_news/1', remote: { chat: '-1001000000001', kind: 'text' }, status: 'delivered' });
     expect(fake.sent).toHaveLength(1);
     expect(fake.sent[0]).toMatchObject({ chatId: '@crier_news', method: 'sendMessage', message_id: 1 });
     expect(fake.sent[0]?.text?.startsWith('Talks <resume> in Ankara & Geneva\n')).toBe(true);
@@ -136,11 +137,20 @@ describe('Telegram client through telegraf against the fake Bot API', () => {
     const { fake, adapter } = await setup({}, { timeoutMs: 150 });
     fake.faults.push({ status: 200, body: { ok: true, result: {} }, delayMs: 5000 });
     await expect(adapter.send(adapter.format(article), ctx())).rejects.toSatisfy((e: unknown) => e instanceof TransientError && e.message === 'request timed out after 150 ms');
+    // Cancelled while the request is on its way: maybe sent.
     const controller = new AbortController();
     fake.faults.push({ status: 200, body: { ok: true, result: {} }, delayMs: 5000 });
+    const before = fake.requests;
     const pending = adapter.send(adapter.format(article), ctx(controller.signal));
+    await eventually(() => (fake.requests > before ? true : undefined));
     controller.abort();
-    await expect(pending).rejects.toSatisfy((e: unknown) => e instanceof TransientError && e.message === 'request aborted');
+    await expect(pending).rejects.toSatisfy((e: unknown) => e instanceof TransientError && e.message === 'request aborted' && e.maybeSent);
+    // Cancelled before anything was written: certainly not sent, and the fake never hears of it.
+    const early = new AbortController();
+    early.abort();
+    const requests = fake.requests;
+    await expect(adapter.send(adapter.format(article), ctx(early.signal))).rejects.toSatisfy((e: unknown) => e instanceof TransientError && e.message === 'telegram: aborted before sending' && !e.maybeSent);
+    expect(fake.requests).toBe(requests);
   });
 
   it('should make a refused connection transient', async () => {
