@@ -1,6 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { decodeEntities } from '../article/markdown-entities.js';
-import { htmlToText } from './html-to-text.js';
+import { htmlToText } from '../article/html-text.js';
 
 /**
  * RSS 2.0 / RSS 1.0 (RDF) / Atom → a flat list of items, with text fields already plain

@@ -1,5 +1,5 @@
 import { feedDate } from '../feeds/item.js';
-import { htmlToText } from '../feeds/html-to-text.js';
+import { htmlToText } from '../article/html-text.js';
 
 /**
  * Webhook bodies → Article input (validated afterwards like any Article JSON).
