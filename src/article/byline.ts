@@ -56,9 +56,16 @@ const INNER_LABEL = /\s((?:by|von|por|par|door)\s+\S.*)$/i;
 const NOT_WRITING = /\b(?:review(?:ed)?|fact[- ]?checked|edited|photo(?:graph)?(?:s|ed)?|illustrat(?:ed|ions?)|produced|provided|translated|narrated|read|designed|filmed|shot|curated|sponsored|presented|powered|supported|funded|hosted|made|built|inspired|owned|run|operated|published)\s*$/i;
 /** Credits that are not the writer's: photographs, illustrations, video, additional reporting. */
 const OTHER_CREDIT = /^(?:photo(?:graph)?s?|pictures?|images?|illustrations?|graphics?|video|visuals?|design|data|additional reporting|edited|fotos?|fotografías?)\b/i;
-/** Where the names stop in a byline line: a digit (dates, times, counts), a link, a date word. */
-const NAME_END =
-  /\d|https?:|\S+@\S+|\s(?:on|at|in|updated|published|posted|last|le|el|am|il|op)\s|\s(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?:\s|$)|\s(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?(?:\s|$)/i;
+const MONTH = '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const WEEKDAY = '(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)';
+/**
+ * Where the names stop in a byline line: a digit (dates, times, counts), a link or address, a
+ * label ("on", "Published:"), a month or weekday that starts a date (not "Theresa May", "Daniel Sato").
+ */
+const NAME_END = new RegExp(
+  `\\d|https?:|\\S+@\\S+|\\s(?:on|at|in|updated|published|posted|last|le|el|am|il|op)[\\s:]|\\s${MONTH}\\.?\\s*\\d|\\s${WEEKDAY}\\.?,?\\s+(?:\\d|${MONTH}\\b)`,
+  'i',
+);
 /** Words of an outlet or desk glued after a name: "WebMD Health News", "Staff Reporter". */
 const OUTLET_WORD = /^(?:news|newsroom|health|daily|wire|press|media|network|online|magazine|staff|desk|service|reporter|correspondent|writer|editor|contributor)$/i;
 
@@ -90,6 +97,8 @@ export function personName(raw: string, ctx: BylineContext = {}): string | undef
 /** Cut a name part where an outlet or role glued after it begins ("Dana Whitfield CareWire Health News"). */
 function trimGlued(part: string, sites: readonly string[]): string {
   let text = part;
+  const agency = / (?:the )?(?:associated press|reuters|afp|dpa|bloomberg)$/i.exec(text);
+  if (agency !== null && agency.index > 0) text = text.slice(0, agency.index);
   const named = (w: string): boolean => !PARTICLES.has(w.toLowerCase());
   for (const site of sites) {
     const at = site.trim().length < 3 ? -1 : text.toLowerCase().indexOf(site.trim().toLowerCase());
@@ -110,12 +119,14 @@ function segmentNames(segment: string, ctx: BylineContext): string[] | undefined
   let text = segment.replace(WRITER_LABEL, '');
   const end = NAME_END.exec(` ${text} `);
   if (end !== null) text = ` ${text} `.slice(0, end.index);
-  const parts = text
-    .split(/\s*(?:,|;|\s&\s|\s(?:[Aa]nd|und|et|y|e|en|og|och|i|a)\s)\s*/)
-    .map((p) => p.trim())
-    .filter((p) => p !== '');
+  // Parts with the separator before each: a single word after a comma is a place or an outlet
+  // ("Von Anna Behrendt, Hamburg"), a single word after "and" may be a writer.
+  const pieces = text.split(/(\s*(?:,|;|\s&\s|\s(?:[Aa]nd|und|et|y|e|en|og|och|i|a)\s)\s*)/);
   const names: string[] = [];
-  for (const part of parts) {
+  for (let i = 0; i < pieces.length; i += 2) {
+    const part = (pieces[i] ?? '').trim();
+    const after = (pieces[i - 1] ?? '').trim();
+    if (part === '') continue;
     if (ROLE.test(part) && names.length > 0) continue;
     const trimmed = trimGlued(part, sites);
     const name = personName(trimmed, ctx);
@@ -125,8 +136,7 @@ function segmentNames(segment: string, ctx: BylineContext): string[] | undefined
       if (names.length > 0) continue;
       return undefined;
     }
-    // "By A and B, CNW": a lone capitalised word after real names is the outlet.
-    if (names.length > 0 && !/\s/.test(name) && /^\p{Lu}+$/u.test(name)) continue;
+    if (names.length > 0 && !/\s/.test(name) && (/^[,;]$/.test(after) || /^\p{Lu}+$/u.test(name))) continue;
     names.push(name);
   }
   return names.length > 0 ? names : undefined;

@@ -81,7 +81,8 @@ function authorCandidates(meta: PageMeta, header: { text: string; weight: number
   const ld = meta.ld.article?.authors ?? [];
   const labelled = meta.tags.first('twitter:label1')?.toLowerCase() === 'written by' ? [meta.tags.first('twitter:data1')] : [];
   const out: AuthorCandidate[] = [
-    { texts: ld.map((a) => a.name), weight: 3 },
+    { texts: ld.filter((a) => !a.organization).map((a) => a.name), weight: 3 },
+    { texts: ld.filter((a) => a.organization).map((a) => a.name), weight: 3, organisations: true },
     { texts: meta.microdata.authors, weight: 2.5 },
     { texts: values(meta, 'author'), weight: 2 },
     { texts: [...values(meta, 'article:author'), ...values(meta, 'og:article:author')].filter((a) => !/^(?:https?:)?\/\//i.test(a)), weight: 2 },

@@ -1,4 +1,4 @@
-import { cleanByline, nameKey, type BylineContext } from './byline.js';
+import { cleanByline, nameKey, personName, type BylineContext } from './byline.js';
 
 /**
  * The byline, by evidence. Each source (JSON-LD author of the page's article, meta author,
@@ -13,16 +13,19 @@ export interface AuthorCandidate {
   /** The raw byline texts of one source (several meta tags, several JSON-LD authors). */
   texts: readonly string[];
   weight: number;
+  /** Names of organisations as declared (a wire service, a ministry): taken whole, not cleaned as a person's. */
+  organisations?: boolean;
 }
 
 /** Names from one source, cleaned; empty when the source names nobody. */
-export function namesOf(texts: readonly string[], ctx: BylineContext): string[] {
-  return texts.flatMap((t) => cleanByline(t, ctx) ?? []);
+export function namesOf(candidate: AuthorCandidate, ctx: BylineContext): string[] {
+  if (candidate.organisations === true) return candidate.texts.map((t) => personName(t, ctx)).filter((n): n is string => n !== undefined);
+  return candidate.texts.flatMap((t) => cleanByline(t, ctx) ?? []);
 }
 
 export function chooseAuthors(candidates: readonly AuthorCandidate[], ctx: BylineContext): string[] {
   const lists = candidates
-    .map((c, order) => ({ names: namesOf(c.texts, ctx), weight: c.weight, order }))
+    .map((c, order) => ({ names: namesOf(c, ctx), weight: c.weight, order }))
     .filter((l) => l.names.length > 0)
     .sort((a, b) => b.weight - a.weight || a.order - b.order);
   const score = new Map<string, number>();
