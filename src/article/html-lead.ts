@@ -41,15 +41,18 @@ function overlap(description: string, body: Set<string>): number {
   return own.length === 0 ? 1 : own.filter((w) => body.has(w)).length / own.length;
 }
 
-/** The first paragraph that is prose: not a caption, a label, a credit line, a byline or a heading. */
-export function firstRealParagraph(paragraphs: readonly string[]): string | undefined {
+/**
+ * The first paragraph that is prose: not a caption, a label, a credit line, a byline or a
+ * heading. With `strict` false (pages), the first paragraph at all when none is.
+ */
+export function firstRealParagraph(paragraphs: readonly string[], strict = false): string | undefined {
   for (const p of paragraphs.slice(0, 15)) {
     const text = withoutDateline(p.replace(/\s+/g, ' ').trim());
     const count = wordCount(text);
     if (text.length < (count >= 12 ? 20 : 40) || count < 6 || !SENTENCE_END.test(text) || NOT_PROSE.test(text) || hasWriterLabel(text)) continue;
     return text;
   }
-  return paragraphs[0]?.trim();
+  return strict ? undefined : paragraphs[0]?.trim();
 }
 
 export interface LeadInput {
@@ -58,14 +61,20 @@ export interface LeadInput {
   /** The article's paragraphs (headline, byline and boilerplate already dropped). */
   paragraphs: readonly string[];
   title: string | undefined;
-  site: SiteIdentity;
+  /** The site's names (a description that is the site's blurb is no lead); none for a CMS body. */
+  site?: SiteIdentity;
+  /** Only prose leads: no first paragraph "at all" (a caption) when none is prose. */
+  strict?: boolean;
 }
+
+const NO_SITE: SiteIdentity = { names: [], hostLabels: [], owners: [] };
 
 /** Why a description is not the lead, or undefined when it is. */
 function rejection(text: string, input: LeadInput, first: string | undefined, bodyWords: Set<string>): string | undefined {
   const key = looseKey(text);
   if (input.title !== undefined && looseKey(input.title).includes(key)) return 'the headline';
-  if (isSiteName(text, input.site, false) || (input.site.names.some((n) => n.length >= 3 && text.includes(n)) && overlap(text, bodyWords) < 0.5)) return 'the site';
+  const site = input.site ?? NO_SITE;
+  if (isSiteName(text, site, false) || (site.names.some((n) => n.length >= 3 && text.includes(n)) && overlap(text, bodyWords) < 0.5)) return 'the site';
   if (CALL_TO_ACTION.test(text)) return 'a call to action';
   if (input.paragraphs.length >= 2 && words(text).length >= 4 && overlap(text, bodyWords) < 0.34) return 'not about the article';
   if (TRUNCATED.test(text)) return 'cut off';
@@ -76,7 +85,7 @@ function rejection(text: string, input: LeadInput, first: string | undefined, bo
 }
 
 export function chooseLead(input: LeadInput): string | undefined {
-  const first = firstRealParagraph(input.paragraphs);
+  const first = firstRealParagraph(input.paragraphs, input.strict === true);
   const bodyWords = new Set(words(input.paragraphs.join(' ')));
   const cleaned = input.descriptions.map((d) => withoutDateline(d.replace(TRAILER, '').trim())).filter((d) => d !== '');
   for (const text of cleaned) {
