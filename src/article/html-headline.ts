@@ -62,8 +62,10 @@ export function stripSiteAffixes(title: string, site: SiteIdentity): string {
     if (last !== undefined && last.start > 0 && affix(text.slice(last.end), site)) text = text.slice(0, last.start).trim();
     const first = separators(text)[0];
     if (first !== undefined && first.end < text.length && affix(text.slice(0, first.start), site)) text = text.slice(first.end).trim();
+    // "Kestrel Watch: First eggs" — only by a name the site states: a host name alone would also
+    // take "Boston: City council votes…" on boston.example for a site prefix.
     const colon = /^([^:]{2,60}):\s+(?=\S)/.exec(text);
-    if (colon !== null && isSiteName(colon[1] ?? '', site, false)) text = text.slice(colon[0].length).trim();
+    if (colon !== null && isSiteName(colon[1] ?? '', { ...site, hostLabels: [] }, false)) text = text.slice(colon[0].length).trim();
     if (text === before || text === '') break;
   }
   return text === '' ? title.trim() : text;

@@ -10,16 +10,19 @@ import { isSiteName, type SiteIdentity } from './html-site.js';
  * sentence, or a line pulled from the middle of the piece ("There's no going back from here.").
  */
 
-/** "LONDON (Reuters) - ", "SANTA RITA, April 18 (GPA) - ", "Aug. 3, 2022 -- ", "/PRWire/ -- " at the start. */
+/** "LONDON (Reuters) - ", "KANSAS CITY, Mo. (KCTV) - ", "SANTA RITA, April 18 (GPA) - ", "Aug. 3, 2022 -- ", "/PRWire/ -- " at the start. */
 const DATELINE =
-  /^(?:(?:[\p{Lu}][\p{Lu}\p{Lt} .'’-]{2,40}|[\p{Lu}][\p{L}.'’-]+(?: [\p{Lu}][\p{L}.'’-]+){0,3}),\s+)?(?:(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?|\d{1,2} [A-Z][a-z]{2,8}(?: \d{4})?)\s*)?(?:\([\p{L}. ]{1,24}\)|\/[\p{L}. ]{2,30}\/)?\s*(?:--|—|–|-)\s+(?=\p{Lu}|\d|["“])/u;
+  /^(?:(?:[\p{Lu}][\p{Lu}\p{Lt} .'’-]{2,40}|[\p{Lu}][\p{L}.'’-]+(?: [\p{Lu}][\p{L}.'’-]+){0,3}),\s+)?(?:(?:[A-Z][a-z]{0,4}\.\s?){1,2}\s*(?=\(|\/|--|—|–|-))?(?:(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?|\d{1,2} [A-Z][a-z]{2,8}(?: \d{4})?)\s*)?(?:\([\p{L}. ]{1,24}\)|\/[\p{L}. ]{2,30}\/)?\s*(?:--|—|–|-)\s+(?=\p{Lu}|\d|["“])/u;
 const CITY_DATELINE = /^[\p{Lu}][\p{Lu} .'’-]{2,40}(?:\([\p{L}. ]{1,24}\))?\s*(?:--|—|–|-)\s+(?=\p{Lu}|\d|["“])/u;
 const CALL_TO_ACTION =
   /\b(?:click here|read (?:more|on|the full)|continue reading|find out (?:more|how|what)|learn more|listen (?:now|here)|watch (?:now|here|the video)|sign up|subscribe (?:now|today)|tap here|see more)\b/i;
 const TRAILER = /\s*(?:tagged with\b.*|read more\W*|continue reading\W*|\(more…\)|\[…\]|\[\.\.\.\])$/i;
 const TRUNCATED = /(?:…|\.\.\.)\s*$/;
 const SENTENCE_END = /[.!?。！？…"”’')»]\s*$/;
-const NOT_PROSE = /^(?:photo(?:graph)?s?|image|picture|credit|source|sources|advertisement|anzeige|reklama|publicité|listen|watch|read|sign up|subscribe|share|follow|updated|published|posted|last (?:updated|modified))\b|\b(?:photo|image|credit|foto|picture)\s*:\s*\S+[^.!?]*$/i;
+/** Labels, credits and prompts: short lines or "Label: …" that start so, and credits at the end of a caption. */
+const LABEL = /^(?:photo(?:graph)?s?|image|picture|credit|source|sources|advertisement|anzeige|reklama|publicité|listen|watch|read|sign up|subscribe|share|follow|updated|published|posted|last (?:updated|modified))\b/i;
+const CREDIT = /\b(?:photo|image|credit|foto|picture)\s*:\s*\S+[^.!?]*$/i;
+const notProse = (text: string): boolean => (LABEL.test(text) && (text.length < 80 || /^[^:]{0,24}:/.test(text))) || CREDIT.test(text);
 
 /** The part of a line of text a dateline takes up, removed: "GREYHAVEN, May 22, 2023 – The town…" → "The town…". */
 export function withoutDateline(text: string): string {
@@ -49,7 +52,7 @@ export function firstRealParagraph(paragraphs: readonly string[], strict = false
   for (const p of paragraphs.slice(0, 15)) {
     const text = withoutDateline(p.replace(/\s+/g, ' ').trim());
     const count = wordCount(text);
-    if (text.length < (count >= 12 ? 20 : 40) || count < 6 || !SENTENCE_END.test(text) || NOT_PROSE.test(text) || hasWriterLabel(text)) continue;
+    if (text.length < (count >= 12 ? 20 : 40) || count < 6 || !SENTENCE_END.test(text) || notProse(text) || hasWriterLabel(text)) continue;
     return text;
   }
   return strict ? undefined : paragraphs[0]?.trim();
