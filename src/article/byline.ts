@@ -15,7 +15,8 @@ export function looksLikeName(text: string): boolean {
   const words = text.split(/\s+/).filter((w) => w !== '');
   if (words.length === 0 || words.length > 6 || text.length > 80) return false;
   if (/[.!?]$/.test(text) && !/\b[A-Z]\.$/.test(text)) return false;
-  return words.every((w) => PARTICLES.has(w.toLowerCase()) || /^[\p{Lu}\p{Lt}'’(@]/u.test(w) || /^\p{Lu}?\.$/u.test(w));
+  // Scripts without capitals (Korean, Chinese, Japanese, Arabic…) write names in "other letters".
+  return words.every((w) => PARTICLES.has(w.toLowerCase()) || /^[\p{Lu}\p{Lt}\p{Lo}'’(@]/u.test(w) || /^\p{Lu}?\.$/u.test(w));
 }
 
 /** "X and Y", "X, Y & Z", "X; Y" → names; undefined when the parts do not look like names. */
@@ -66,12 +67,14 @@ const NAME_END = new RegExp(
   `\\d|https?:|\\S+@\\S+|\\s(?:on|at|in|updated|published|posted|last|le|el|am|il|op)[\\s:]|\\s${MONTH}\\.?\\s*\\d|\\s${WEEKDAY}\\.?,?\\s+(?:\\d|${MONTH}\\b)`,
   'i',
 );
+/** "김민지 기자", "山田太郎記者": a reporter's title after the name, in languages that put it there. */
+const TITLE_AFTER = /\s*(?:기자|특파원|선임기자|논설위원|記者|记者|特派員|特派员|編集委員|编辑|編輯|主筆)$/u;
 /** Words of an outlet or desk glued after a name: "WebMD Health News", "Staff Reporter". */
 const OUTLET_WORD = /^(?:news|newsroom|health|daily|wire|press|media|network|online|magazine|staff|desk|service|reporter|correspondent|writer|editor|contributor)$/i;
 
 /** Who is never a byline: accounts, desks and collectives. */
 const ANONYMOUS =
-  /^(?:admin(?:istrator)?|webmaster|root|user|guest(?: author)?|anonymous|unknown|staff(?: writer| reporter)?|editors?|the editors|editorial(?: team| staff| board| desk)?|newsroom|news ?desk|web ?desk|online desk|digital desk|desk|team|redaktion|redaktor|redacci[oó]n|redactie|r[ée]daction|redazione|reda[cç][aã]o|press office|press team|communications(?: office| team)?|wikipedia contributors|contributors to .+|.+ contributors|author|autor|auteur)$/i;
+  /^(?:admin(?:istrator)?|letters(?: to the editor)?|readers'? letters|webmaster|root|user|guest(?: author)?|anonymous|unknown|staff(?: writer| reporter)?|editors?|the editors|editorial(?: team| staff| board| desk)?|newsroom|news ?desk|web ?desk|online desk|digital desk|desk|team|redaktion|redaktor|redacci[oó]n|redactie|r[ée]daction|redazione|reda[cç][aã]o|press office|press team|communications(?: office| team)?|wikipedia contributors|contributors to .+|.+ contributors|author|autor|auteur)$/i;
 
 /** A brand glued to a name: "CareWire", "WebMD", "CNW" (not "McLeod", "DeCamp", "MacDonald"). */
 const isBrand = (word: string): boolean => /\p{Ll}{3}\p{Lu}|\p{Ll}\p{Lu}{2}|^\p{Lu}{2,}$/u.test(word) && !/\./.test(word);
@@ -128,7 +131,7 @@ function segmentNames(segment: string, ctx: BylineContext): string[] | undefined
     const after = (pieces[i - 1] ?? '').trim();
     if (part === '') continue;
     if (ROLE.test(part) && names.length > 0) continue;
-    const trimmed = trimGlued(part, sites);
+    const trimmed = trimGlued(part.replace(TITLE_AFTER, ''), sites);
     const name = personName(trimmed, ctx);
     if (name === undefined) continue;
     if (AGENCY.test(name) && names.length > 0) continue; // "By Jane Doe, Reuters": the outlet, not a second writer

@@ -78,14 +78,17 @@ export function readHeader(doc: DomDocument, blocks: readonly string[], title: s
   const at = key === '' ? -1 : blocks.findIndex((b) => looseKey(b) === key);
   const from = at < 0 ? 0 : Math.max(0, at - 4);
   const to = at < 0 ? Math.min(blocks.length, 12) : Math.min(blocks.length, at + 11);
+  // A line of names alone is a byline only between the headline and the text: after prose it is a signature, a caption.
+  let prose = false;
   for (let i = from; i < to; i++) {
     if (i === at) continue;
     for (const line of (blocks[i] ?? '').split('\n')) {
       const text = line.trim();
       if (text === '') continue;
-      const byline = lineByline(text, at >= 0 && i > at && i <= at + 3, ctx);
+      const byline = lineByline(text, at >= 0 && i > at && i <= at + 3 && !prose, ctx);
       if (byline !== undefined) out.bylines.push(byline);
       out.dates.push(...lineDates(text, 1));
+      if (i > at && text.length >= 80 && /[.!?。]["”’]?$/.test(text)) prose = true;
     }
   }
   // "This entry was posted on Monday, September 14th, 2009 at 8:41 pm": anywhere, as a last resort.
