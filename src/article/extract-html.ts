@@ -3,6 +3,7 @@ import { parseHTML } from 'linkedom';
 import { boilerplate, isTrailerStart } from './boilerplate.js';
 import { finishArticle, resolveLink, type Extracted } from './extract-common.js';
 import type { ExtractOptions } from './extract-markdown.js';
+import { cleanByline, nameKey } from './byline.js';
 import { chooseAuthors, type AuthorCandidate } from './html-authors.js';
 import { chooseDate, urlDate, type DateCandidate } from './html-date.js';
 import { readHeader } from './html-header.js';
@@ -154,13 +155,22 @@ export function extractHtml(html: string, opts: ExtractOptions = {}): Article {
   if (title !== undefined) found.title = title;
   if (url !== undefined) found.url = url;
 
+  found.authors = chooseAuthors(authorCandidates(meta, header.bylines), bylineContext);
+  const authorKeys = new Set(found.authors.map(nameKey));
+  /** "Tereza Dvořáková 21. 8. 2023 14:05", "김민지 기자 mjkim@…": a line that only names the byline's writers. */
+  const namesWriters = (p: string): boolean => {
+    if (p.length > 160 || (p.split(/\s+/).length > 12 && /[.!?]$/.test(p))) return false;
+    const names = cleanByline(p, bylineContext);
+    return names !== undefined && names.every((n) => authorKeys.has(nameKey(n)));
+  };
+
   // Body: drop the repeated headline, leading byline/dateline lines, boilerplate, and the trailer.
   const body: string[] = [];
   for (const p of paragraphs) {
     if (title !== undefined && looseKey(p) === looseKey(title)) continue;
     if (body.length === 0) {
       const line = classifyLine(p, p, true);
-      if (line?.kind === 'byline' || line?.kind === 'date') continue;
+      if (line?.kind === 'byline' || line?.kind === 'date' || namesWriters(p)) continue;
     }
     if (body.length > 0 && isTrailerStart(p)) break;
     const cleaned = bp.clean(p);
@@ -181,7 +191,6 @@ export function extractHtml(html: string, opts: ExtractOptions = {}): Article {
   }
   const summary = chooseLead({ descriptions, paragraphs: shown.length > 0 ? shown : body, title, site });
   if (summary !== undefined && summary.trim() !== '') found.summary = summary;
-  found.authors = chooseAuthors(authorCandidates(meta, header.bylines), bylineContext);
   const published = chooseDate(dateCandidates(meta, header.dates, pageUrl));
   if (published !== undefined) found.publishedAt = published;
   const image = meta.tags.first('og:image', 'og:image:url', 'og:image:secure_url', 'twitter:image', 'twitter:image:src');
