@@ -96,8 +96,9 @@ function shapeFactor(text: string): number {
 export function chooseHeadline(candidates: readonly TitleCandidate[], site: SiteIdentity): string | undefined {
   const entries: Entry[] = [];
   candidates.forEach((c, order) => {
-    const raw = c.text.replace(/\s+/g, ' ').trim();
-    if (raw === '' || raw.length > 500) return;
+    // A title stuffed with keywords is still a title: cut to what an Article can hold, never dropped.
+    const raw = c.text.replace(/\s+/g, ' ').trim().slice(0, 1000);
+    if (raw === '') return;
     const text = stripSiteAffixes(raw, site);
     if (GENERIC.test(text) || isSiteName(text, site, false)) return;
     const truncated = TRUNCATED.test(text);

@@ -59,4 +59,9 @@ describe('chooseHeadline', () => {
     expect(chooseHeadline([{ text: 'Town Crier', weight: 3 }, { text: 'Loading…', weight: 2 }, { text: 'Market goes car-free', weight: 2 }], site(['Town Crier']))).toBe('Market goes car-free');
     expect(chooseHeadline([{ text: 'Town Crier', weight: 3 }], site(['Town Crier']))).toBeUndefined();
   });
+
+  it('should keep a headline stuffed past any sane length, cut to what an Article holds', () => {
+    const stuffed = `Cheap flights ${'deals offers '.repeat(150)}`;
+    expect(chooseHeadline([{ text: stuffed, weight: 2 }], site([]))?.length).toBe(1000);
+  });
 });
