@@ -1,167 +1,137 @@
-import type { DomDocument } from './html-text.js';
+import { readJsonLd, type LdPage } from './html-jsonld.js';
+import { htmlToText, type DomDocument, type DomElement } from './html-text.js';
 
-/** What a page's <head> says about the article: meta tags, <link rel=canonical>, <title>, JSON-LD. */
+/**
+ * What a page's markup says about the article, source by source: <meta> tags (RDFa
+ * `property=` kept apart from `name=`, space-separated property lists read as several),
+ * <link rel=canonical>, <title>, JSON-LD (html-jsonld.ts) and schema.org microdata.
+ * Nothing here decides between sources: html-headline/-authors/-date/-lead weigh them.
+ */
+
+export type MetaAttr = 'property' | 'name';
+
+export interface MetaValue {
+  value: string;
+  /** `property=` is how Open Graph and article:* are defined; `name=` spellings of them are weaker. */
+  attr: MetaAttr;
+}
+
+/** Meta tags by lower-case key, in document order. */
+export class MetaTags {
+  private readonly byKey = new Map<string, MetaValue[]>();
+
+  add(key: string, value: MetaValue): void {
+    this.byKey.set(key, [...(this.byKey.get(key) ?? []), value]);
+  }
+
+  all(key: string): MetaValue[] {
+    return this.byKey.get(key) ?? [];
+  }
+
+  /** The first value of the first key that has one, `property=` before `name=` within a key. */
+  first(...keys: string[]): string | undefined {
+    for (const key of keys) {
+      const values = this.all(key);
+      const value = values.find((v) => v.attr === 'property') ?? values[0];
+      if (value !== undefined) return value.value;
+    }
+    return undefined;
+  }
+}
+
+/** schema.org microdata of the article scope (or of the page, when it declares no article scope). */
+export interface Microdata {
+  headline?: string;
+  authors: string[];
+  datePublished?: string;
+  dateModified?: string;
+}
 
 export interface PageMeta {
+  tags: MetaTags;
   canonical?: string;
-  ogUrl?: string;
-  ogTitle?: string;
   titleTag?: string;
-  description?: string;
-  siteName?: string;
-  published?: string;
-  tags: string[];
-  authors: string[];
-  image?: { url: string; alt?: string };
-  ld?: LdArticle;
+  /** Titles of the page's feed links ("Kestrel Watch - Atom"): they name the site. */
+  feedTitles: string[];
+  ld: LdPage;
+  microdata: Microdata;
 }
 
-export interface LdArticle {
-  headline?: string;
-  description?: string;
-  datePublished?: string;
-  keywords: string[];
-  authors: string[];
-  publisher?: string;
-  publisherUrl?: string;
-  image?: { url: string; alt?: string };
-  url?: string;
-  /** The article node's @id when it is a URL: not the canonical URL, but a base for relative links. */
-  id?: string;
+/** Meta content as text: a CMS sometimes puts the excerpt's markup (escaped) into the tag. */
+export function metaText(raw: string): string {
+  const once = /<[a-z/][^>]*>|&(?:#\d+|#x[0-9a-f]+|[a-z]+);/i.test(raw) ? (htmlToText(raw) ?? '') : raw;
+  // Twice escaped ("&amp;#8217;") comes out of the first pass as an entity.
+  const twice = /&(?:#\d+|#x[0-9a-f]+|[a-z]+);/i.test(once) ? (htmlToText(once) ?? once) : once;
+  return twice.replace(/\s+/g, ' ').trim();
 }
 
-type Json = Record<string, unknown>;
-const ARTICLE_TYPE = /^(?:NewsArticle|Article|BlogPosting|ReportageNewsArticle|\w+NewsArticle|\w*Article|LiveBlogPosting|SocialMediaPosting)$/;
-
-const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined);
-const isUrl = (v: string): boolean => /^(?:https?:)?\/\//i.test(v);
-const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
-
-/** All objects in JSON-LD blocks: top-level arrays and @graph flattened, indexed by @id for references. */
-function ldNodes(doc: DomDocument): { nodes: Json[]; byId: Map<string, Json> } {
-  const nodes: Json[] = [];
-  const visit = (value: unknown, depth: number): void => {
-    if (depth > 6) return;
-    for (const item of asArray(value)) {
-      if (item === null || typeof item !== 'object') continue;
-      const node = item as Json;
-      nodes.push(node);
-      if (node['@graph'] !== undefined) visit(node['@graph'], depth + 1);
-    }
-  };
-  const scripts = Array.from(doc.querySelectorAll('script')).filter((el) => /^\s*application\/ld\+json\s*$/i.test(el.getAttribute('type') ?? ''));
-  for (const script of scripts) {
-    const raw = (script.textContent ?? '').replace(/^\s*(?:<!\[CDATA\[|<!--)/, '').replace(/(?:\]\]>|-->)\s*$/, '');
-    try {
-      visit(JSON.parse(raw), 0);
-    } catch {
-      // A broken JSON-LD block is common and not our problem: the other sources still work.
-    }
-  }
-  const byId = new Map<string, Json>();
-  for (const node of nodes) if (typeof node['@id'] === 'string') byId.set(node['@id'], node);
-  return { nodes, byId };
-}
-
-function types(node: Json): string[] {
-  return asArray(node['@type']).filter((t): t is string => typeof t === 'string');
-}
-
-function nameOf(value: unknown, byId: Map<string, Json>): string | undefined {
-  if (typeof value === 'string') return isUrl(value) ? undefined : text(value);
-  if (value === null || typeof value !== 'object') return undefined;
-  let node = value as Json;
-  if (typeof node['@id'] === 'string' && node.name === undefined) node = byId.get(node['@id']) ?? node;
-  return text(node.name);
-}
-
-function ldImage(value: unknown, byId: Map<string, Json>): { url: string; alt?: string } | undefined {
-  for (const item of asArray(value)) {
-    if (typeof item === 'string' && item.trim() !== '') return { url: item.trim() };
-    if (item !== null && typeof item === 'object') {
-      let node = item as Json;
-      if (typeof node['@id'] === 'string' && node.url === undefined && node.contentUrl === undefined) node = byId.get(node['@id']) ?? node;
-      const url = text(node.url) ?? text(node.contentUrl);
-      const alt = text(node.caption) ?? text(node.description) ?? text(node.name);
-      if (url !== undefined) return alt === undefined ? { url } : { url, alt };
-    }
-  }
-  return undefined;
-}
-
-function readLd(doc: DomDocument): LdArticle | undefined {
-  const { nodes, byId } = ldNodes(doc);
-  const node = nodes.find((n) => types(n).some((t) => ARTICLE_TYPE.test(t)));
-  if (node === undefined) return undefined;
-  const ld: LdArticle = { keywords: [], authors: [] };
-  const headline = text(node.headline) ?? text(node.name);
-  if (headline !== undefined) ld.headline = headline;
-  const description = text(node.description);
-  if (description !== undefined) ld.description = description;
-  const date = text(node.datePublished) ?? text(node.dateCreated);
-  if (date !== undefined) ld.datePublished = date;
-  for (const k of asArray(node.keywords)) {
-    if (typeof k === 'string') ld.keywords.push(...k.split(/\s*,\s*/).filter((s) => s !== ''));
-  }
-  for (const a of asArray(node.author)) {
-    const name = nameOf(a, byId);
-    if (name !== undefined) ld.authors.push(name);
-  }
-  const publisher = asArray(node.publisher)[0];
-  const publisherName = nameOf(publisher, byId);
-  if (publisherName !== undefined) ld.publisher = publisherName;
-  const publisherNode = publisher !== null && typeof publisher === 'object' ? (publisher as Json) : undefined;
-  const publisherUrl = text((publisherNode?.['@id'] !== undefined ? byId.get(String(publisherNode['@id'])) : undefined)?.url ?? publisherNode?.url);
-  if (publisherUrl !== undefined) ld.publisherUrl = publisherUrl;
-  const image = ldImage(node.image, byId) ?? ldImage(node.thumbnailUrl, byId);
-  if (image !== undefined) ld.image = image;
-  const main = node.mainEntityOfPage;
-  const url = text(node.url) ?? (typeof main === 'string' ? text(main) : text((main as Json | undefined)?.['@id']));
-  if (url !== undefined && isUrl(url)) ld.url = url;
-  const id = text(node['@id']);
-  if (id !== undefined && /^https?:\/\//i.test(id)) ld.id = id;
-  return ld;
-}
-
-/** Read the page's metadata. Never throws: a missing or broken source simply contributes nothing. */
-export function readMeta(doc: DomDocument): PageMeta {
-  const meta = new Map<string, string[]>();
+function readTags(doc: DomDocument): MetaTags {
+  const tags = new MetaTags();
   for (const el of Array.from(doc.querySelectorAll('meta'))) {
-    const key = (el.getAttribute('property') ?? el.getAttribute('name') ?? el.getAttribute('itemprop') ?? '').trim().toLowerCase();
-    const content = el.getAttribute('content')?.trim();
-    if (key === '' || content === undefined || content === '') continue;
-    meta.set(key, [...(meta.get(key) ?? []), content]);
+    const content = el.getAttribute('content');
+    if (content === null || content.trim() === '') continue;
+    const value = content.trim();
+    for (const attr of ['property', 'name'] as const) {
+      for (const key of (el.getAttribute(attr) ?? '').toLowerCase().split(/\s+/)) if (key !== '') tags.add(key, { value, attr });
+    }
   }
-  const first = (...keys: string[]): string | undefined => keys.map((k) => meta.get(k)?.[0]).find((v) => v !== undefined);
-  const all = (key: string): string[] => meta.get(key) ?? [];
+  return tags;
+}
 
-  const out: PageMeta = { tags: [], authors: [] };
-  const canonical = Array.from(doc.querySelectorAll('link'))
-    .find((el) => /(?:^|\s)canonical(?:\s|$)/i.test(el.getAttribute('rel') ?? ''))
-    ?.getAttribute('href')
-    ?.trim();
-  if (canonical) out.canonical = canonical;
-  const ogUrl = first('og:url');
-  if (ogUrl !== undefined) out.ogUrl = ogUrl;
-  const ogTitle = first('og:title', 'twitter:title');
-  if (ogTitle !== undefined) out.ogTitle = ogTitle;
-  const titleTag = doc.querySelector('title')?.textContent?.replace(/\s+/g, ' ').trim();
-  if (titleTag) out.titleTag = titleTag;
-  const description = first('og:description', 'description', 'twitter:description', 'dc.description');
-  if (description !== undefined) out.description = description;
-  const siteName = first('og:site_name', 'application-name');
-  if (siteName !== undefined) out.siteName = siteName;
-  const published = first('article:published_time', 'og:article:published_time', 'datepublished', 'pubdate', 'publish-date', 'parsely-pub-date', 'sailthru.date', 'dc.date', 'dcterms.created', 'date');
-  if (published !== undefined) out.published = published;
-  out.tags = [...all('article:tag'), ...all('og:article:tag')];
-  const authorMeta = [...all('article:author'), ...all('og:article:author')].filter((a) => !isUrl(a));
-  out.authors = authorMeta.length > 0 ? authorMeta : all('author').length > 0 ? all('author') : [...all('parsely-author'), ...all('sailthru.author'), ...all('dc.creator')];
-  const image = first('og:image', 'og:image:url', 'og:image:secure_url', 'twitter:image', 'twitter:image:src');
-  if (image !== undefined) {
-    const alt = first('og:image:alt', 'twitter:image:alt');
-    out.image = alt === undefined ? { url: image } : { url: image, alt };
+const ARTICLE_SCOPE = /schema\.org\/(?:\w*Article|BlogPosting|LiveBlogPosting|Report|PodcastEpisode)$/i;
+
+const props = (el: DomElement): string[] => (el.getAttribute('itemprop') ?? '').toLowerCase().split(/\s+/).filter((p) => p !== '');
+
+/** The nearest ancestor with `itemscope`, or null. */
+function scopeOf(el: DomElement): DomElement | null {
+  for (let node = el.parentNode as DomElement | null; node !== null && node.nodeType === 1; node = node.parentNode as DomElement | null) {
+    if (node.getAttribute('itemscope') !== null) return node;
   }
-  const ld = readLd(doc);
-  if (ld !== undefined) out.ld = ld;
+  return null;
+}
+
+function itemValue(el: DomElement): string | undefined {
+  const value = el.getAttribute('content') ?? el.getAttribute('datetime') ?? (el.nodeName.toUpperCase() === 'ABBR' ? el.getAttribute('title') : null) ?? el.textContent;
+  const out = value?.replace(/\s+/g, ' ').trim();
+  return out === undefined || out === '' ? undefined : out;
+}
+
+function readMicrodata(doc: DomDocument): Microdata {
+  const out: Microdata = { authors: [] };
+  const scopes = Array.from(doc.querySelectorAll('[itemscope]')).filter((el) => ARTICLE_SCOPE.test(el.getAttribute('itemtype') ?? ''));
+  const scope = scopes[0] ?? null;
+  for (const el of Array.from(doc.querySelectorAll('[itemprop]'))) {
+    if (scopeOf(el) !== scope) continue;
+    for (const prop of props(el)) {
+      const field = prop === 'headline' ? 'headline' : prop === 'datepublished' ? 'datePublished' : prop === 'datemodified' ? 'dateModified' : undefined;
+      const value = field === undefined || out[field] !== undefined ? undefined : itemValue(el);
+      if (field !== undefined && value !== undefined) out[field] = value;
+      else if (prop === 'author' || prop === 'creator') {
+        const named = el.getAttribute('itemscope') !== null ? Array.from(el.querySelectorAll('[itemprop~="name"]'))[0] : undefined;
+        const name = named !== undefined ? itemValue(named) : el.getAttribute('itemscope') === null ? itemValue(el) : undefined;
+        if (name !== undefined && !/^https?:/i.test(name)) out.authors.push(name);
+      }
+    }
+  }
+  return out;
+}
+
+/** Read the page's metadata. `fetchedFrom`: the URL the page came from, when known. Never throws. */
+export function readMeta(doc: DomDocument, fetchedFrom?: string): PageMeta {
+  const tags = readTags(doc);
+  const links = Array.from(doc.querySelectorAll('link'));
+  const rel = (el: DomElement, name: string): boolean => new RegExp(`(?:^|\\s)${name}(?:\\s|$)`, 'i').test(el.getAttribute('rel') ?? '');
+  const canonical = links.find((el) => rel(el, 'canonical'))?.getAttribute('href')?.trim();
+  // <title> of the document, not an SVG icon's <title> in the body.
+  const titleEl = doc.head?.querySelector('title') ?? Array.from(doc.querySelectorAll('title')).find((t) => t.parentNode?.nodeName.toUpperCase() !== 'SVG');
+  const titleTag = titleEl?.textContent?.replace(/\s+/g, ' ').trim();
+  const feedTitles = links
+    .filter((el) => rel(el, 'alternate') && /(?:rss|atom)\+xml/i.test(el.getAttribute('type') ?? ''))
+    .map((el) => el.getAttribute('title')?.trim() ?? '')
+    .filter((t) => t !== '');
+  const pageUrls = [canonical, tags.first('og:url'), fetchedFrom].filter((u): u is string => u !== undefined && /^https?:\/\//i.test(u));
+  const out: PageMeta = { tags, feedTitles, ld: readJsonLd(doc, pageUrls), microdata: readMicrodata(doc) };
+  if (canonical) out.canonical = canonical;
+  if (titleTag) out.titleTag = titleTag;
   return out;
 }

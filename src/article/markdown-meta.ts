@@ -1,3 +1,4 @@
+import { splitAuthors } from './byline.js';
 import { findDate } from './parse-date.js';
 import { findLinks, firstHttpUrl, isLinkOnly } from './markdown-inline.js';
 
@@ -33,39 +34,6 @@ const SOURCE_PREFIXES = [
   /^source\s*:\s*/i,
 ];
 const NOISE = /^(?:markdown content|content|article|main content|advertisement)\s*:?\s*$/i;
-
-/** Name particles that may be lowercase inside a person's name. */
-const PARTICLES = new Set(['de', 'da', 'del', 'della', 'der', 'den', 'di', 'du', 'van', 'von', 'la', 'le', 'al', 'el', 'bin', 'ibn', 'y', 'dos', 'das', 'ter', 'ten', 'zu', 'of']);
-const ROLE = /\b(?:staff|writer|correspondent|reporter|editor|contributor|columnist|bureau|updated|published|photos?|video|illustrations?|special to|for)\b/i;
-
-/** "Dave DeCamp", "Ana María de la Cruz", "J.R. Smith" — not "officials said the talks failed". */
-function looksLikeName(text: string): boolean {
-  const words = text.split(/\s+/).filter((w) => w !== '');
-  if (words.length === 0 || words.length > 6 || text.length > 80) return false;
-  if (/[.!?]$/.test(text) && !/\b[A-Z]\.$/.test(text)) return false;
-  return words.every((w) => PARTICLES.has(w.toLowerCase()) || /^[\p{Lu}\p{Lt}'’(@]/u.test(w) || /^\p{Lu}?\.$/u.test(w));
-}
-
-/** "X and Y", "X, Y & Z", "X; Y" → names; undefined when the parts do not look like names. */
-export function splitAuthors(text: string): string[] | undefined {
-  const cleaned = text.replace(/\s*[|–—]\s*$/, '').replace(/\s+(?:on|at|in|updated|published)\s*$/i, '').trim();
-  if (cleaned === '' || cleaned.length > 300) return undefined;
-  const parts = cleaned
-    .split(/\s*(?:,|;|\||\s&\s|\band\b|\s+[–—-]\s+)\s*/i)
-    .map((p) => p.replace(/^@/, '').trim())
-    .filter((p) => p !== '');
-  const names: string[] = [];
-  for (const part of parts) {
-    if (ROLE.test(part) && names.length > 0) continue; // "By Jane Doe, Staff Writer"
-    if (/^(?:the )?(?:associated press|reuters|afp|ap|dpa|bloomberg)$/i.test(part)) {
-      names.push(part);
-      continue;
-    }
-    if (!looksLikeName(part)) return undefined;
-    names.push(part);
-  }
-  return names.length > 0 ? names : undefined;
-}
 
 function sourceFrom(raw: string, rest: string): { name?: string; url?: string } | undefined {
   const link = findLinks(raw)[0];

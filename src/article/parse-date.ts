@@ -20,7 +20,7 @@ const ZONES: Record<string, number> = {
 const MONTH = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
 const WEEKDAY = '(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\\.?,?\\s+)?';
 const ZONE = '(z|utc|gmt|ut|[a-z]{3,4}|(?:utc|gmt)?\\s?[+-]\\d{1,2}(?::?\\d{2})?)';
-const TIME = `(?:(?:,|\\s|t|\\s+at\\s+|\\s*[-–—|]\\s*)\\s*(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:[.,]\\d+)?)?\\s*([ap]\\.?m\\.?)?(?:\\s*${ZONE})?(?![a-z]))?`;
+const TIME = `(?:(?:,|\\s|t|\\s+at\\s+|\\s*[-–—|]\\s*)\\s*(\\d{1,2}):(\\d{2})(?::(\\d{2})(?:[.,](\\d+))?)?\\s*([ap]\\.?m\\.?)?(?:\\s*${ZONE})?(?![a-z]))?`;
 
 interface Pattern {
   re: RegExp;
@@ -87,21 +87,23 @@ function build(m: RegExpExecArray, p: Pattern): string | undefined {
   let h = 0;
   let mi = 0;
   let s = 0;
+  let fraction = 0;
   let offset: number | undefined = 0;
   if (m[p.timeAt] !== undefined) {
     h = num(m[p.timeAt]);
     mi = num(m[p.timeAt + 1]);
     s = m[p.timeAt + 2] === undefined ? 0 : num(m[p.timeAt + 2]);
-    const ampm = m[p.timeAt + 3]?.toLowerCase().replace(/\./g, '');
+    fraction = m[p.timeAt + 3] === undefined ? 0 : Math.floor(num(`0.${m[p.timeAt + 3]}`) * 1000);
+    const ampm = m[p.timeAt + 4]?.toLowerCase().replace(/\./g, '');
     if (ampm !== undefined) h = h >= 1 && h <= 12 ? (h % 12) + (ampm === 'pm' ? 12 : 0) : 99;
-    offset = zoneOffset(m[p.timeAt + 4]);
+    offset = zoneOffset(m[p.timeAt + 5]);
     if (offset === undefined) offset = 0; // an unknown word after the time is not a zone
     if (h > 23 || mi > 59 || s > 60) {
       // The date is fine, the "time" next to it is not one: keep the day.
-      h = mi = s = offset = 0;
+      h = mi = s = fraction = offset = 0;
     }
   }
-  const ms = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59)) - offset * 60_000;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), fraction) - offset * 60_000;
   const check = new Date(Date.UTC(y, mo - 1, d));
   if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return undefined;
   return new Date(ms).toISOString();
@@ -134,5 +136,8 @@ export function parseDate(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (text === '' || text.length > 200) return undefined;
+  // 20230502 (parsely, some CMSs' pubdate): only as a whole value.
+  const compact = /^((?:19|20)\d\d)(\d\d)(\d\d)$/.exec(text);
+  if (compact !== null) return findDate(`${compact[1]}-${compact[2]}-${compact[3]}`)?.iso;
   return findDate(text)?.iso;
 }

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../../config/schema.js';
 import { loadArticle } from '../article/load.js';
 import { ArticleError, canonicalUrl, toArticle, type Article } from '../article/schema.js';
+import { decodeBody } from '../net/decode-body.js';
 import { FetchError, safeFetch } from '../net/safe-fetch.js';
 
 export type PostRequest =
@@ -136,7 +137,7 @@ export async function fetchArticle(url: string, config: Config, opts: { timeoutM
     throw new ArticleInputError(`That link is not an article page (it is ${page.contentType.split(';')[0]}).`);
   }
   try {
-    return loadArticle(page.body.toString('utf8'), {
+    return loadArticle(decodeBody(page.body, page.contentType).text, {
       url: page.finalUrl,
       boilerplate: [...config.extract.boilerplate, ...config.extract.extraBoilerplate],
     });

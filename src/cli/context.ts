@@ -4,6 +4,7 @@ import { loadConfig, secretsOf, type Env } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import type { Article } from '../article/schema.js';
 import { createLogger } from '../logging.js';
+import { decodeBody } from '../net/decode-body.js';
 import { safeFetch } from '../net/safe-fetch.js';
 import { UsageError, type CliArgs } from './args.js';
 
@@ -42,7 +43,7 @@ export async function readArticleInput(ctx: CliContext, config: Config): Promise
   if (file === undefined) {
     if (ctx.args.url === undefined) throw new UsageError('give an article: a FILE, "-" for standard input, or --url URL');
     const page = await safeFetch(ctx.args.url, { timeoutMs: 10_000, maxBytes: 5 * 1024 * 1024, allowPrivateNetwork: config.bot.allowPrivateNetwork });
-    return loadArticle(page.body.toString('utf8'), { ...options, url: page.finalUrl });
+    return loadArticle(decodeBody(page.body, page.contentType).text, { ...options, url: page.finalUrl });
   }
   let text: string;
   if (file === '-') text = await readStream(ctx.stdin);

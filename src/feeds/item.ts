@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Boilerplate } from '../article/boilerplate.js';
 import { parseDate } from '../article/parse-date.js';
 import { canonicalUrl } from '../article/schema.js';
@@ -5,23 +6,43 @@ import { truncate } from '../text/truncate.js';
 import type { FeedItem } from './parse.js';
 
 /**
- * A feed item → Article input (validated later by toArticle). No `id` is set, so the
- * article id is the hash of the canonical URL: the same story arriving by feed and by
- * CMS webhook is the same article and is delivered once.
+ * A feed item → Article input (validated later by toArticle). Normally no `id` is set, so
+ * the article id is the hash of the canonical URL: the same story arriving by feed and by
+ * CMS webhook is the same article and is delivered once. Only an item whose link another
+ * item of the feed already stands for (podcast episodes that all link to the show, a live
+ * blog's updates) gets an id of its own, from its guid: see feeds/identity.ts.
  */
 
-/** Keys an item is remembered by: its guid and its canonical link (either seen ⇒ seen). */
-export function itemKeys(item: FeedItem): string[] {
-  const keys: string[] = [];
-  if (item.guid !== undefined) keys.push(`g:${item.guid}`);
-  if (item.link !== undefined) {
-    try {
-      keys.push(`l:${canonicalUrl(item.link)}`);
-    } catch {
-      keys.push(`l:${item.link}`);
-    }
+const canonical = (link: string): string => {
+  try {
+    return canonicalUrl(link);
+  } catch {
+    return link;
   }
-  return keys;
+};
+
+/** The key of an item's canonical link (`l:…`), or undefined without a link. */
+export function linkKey(item: FeedItem): string | undefined {
+  return item.link === undefined ? undefined : `l:${canonical(item.link)}`;
+}
+
+/** An item's identity within its feed: its guid, else its canonical link. */
+export function itemIdentity(item: FeedItem): string | undefined {
+  return item.guid !== undefined ? `g:${item.guid}` : linkKey(item);
+}
+
+/** Keys an item is remembered by: its guid and its canonical link. */
+export function itemKeys(item: FeedItem): string[] {
+  return [item.guid === undefined ? undefined : `g:${item.guid}`, linkKey(item)].filter((k): k is string => k !== undefined);
+}
+
+/**
+ * The article id of an item that shares its link with other items: "g" + a hash of the
+ * canonical link and the guid. Not of the feed's URL, so the same item in two feeds of a
+ * site is one article; not an integer string, so BullMQ takes it in a job id.
+ */
+export function guidArticleId(item: { guid: string; link: string }): string {
+  return 'g' + createHash('sha256').update(`${canonical(item.link)}\n${item.guid}`).digest('hex').slice(0, 20);
 }
 
 /** ISO 8601 of a feed date (RFC 822 pubDate, RFC 3339 published/updated), or undefined. */
@@ -49,10 +70,11 @@ function withoutBoilerplate(text: string | undefined, bp: Boilerplate | undefine
   return kept.length === 0 ? undefined : kept.join('\n\n');
 }
 
-/** The Article input for an item, or undefined when it has no link or no title (nothing to post). */
-export function itemToArticleInput(item: FeedItem, bp?: Boilerplate): Record<string, unknown> | undefined {
+/** The Article input for an item, or undefined when it has no link or no title (nothing to post). `id`: see guidArticleId. */
+export function itemToArticleInput(item: FeedItem, bp?: Boilerplate, id?: string): Record<string, unknown> | undefined {
   if (item.link === undefined || item.title === undefined) return undefined;
   const input: Record<string, unknown> = { url: item.link, title: clip(item.title, 1000) };
+  if (id !== undefined) input.id = id;
   let summary = withoutBoilerplate(item.summary, bp);
   let body = withoutBoilerplate(item.content, bp);
   if (body === undefined && summary !== undefined && summary.length > 10_000) {

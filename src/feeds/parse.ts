@@ -1,10 +1,15 @@
 import { XMLParser } from 'fast-xml-parser';
 import { decodeEntities } from '../article/markdown-entities.js';
-import { htmlToText } from './html-to-text.js';
+import { htmlToText } from '../article/html-text.js';
 
 /**
  * RSS 2.0 / RSS 1.0 (RDF) / Atom → a flat list of items, with text fields already plain
  * text and links absolute. Mapping items to Articles is feeds/item.ts's job.
+ *
+ * A relative link resolves against the nearest xml:base (on the link, its item, the channel
+ * or feed, the root — each relative to the one above), else the feed's own address as the
+ * feed states it (atom:link rel="self"), else its site link (RSS <channel><link>, Atom
+ * rel="alternate"), else the URL it was fetched from.
  */
 
 export interface FeedItem {
@@ -130,8 +135,24 @@ export function compact<T extends object>(o: T): Compact<T> {
   return o as Compact<T>;
 }
 
-function rssItem(item: Node, base: string): FeedItem {
-  const link = absolute(text(list(item.link)[0]), base);
+/** `node`'s xml:base resolved against the base above it, else that base. */
+function withBase(node: unknown, base: string): string {
+  return absolute(attr(node, 'xml:base'), base) ?? base;
+}
+
+/** The feed's own address (rel="self") or its site link, from Atom <link> elements (any namespace prefix). */
+function feedLink(node: Node, rel: 'self' | 'alternate', base: string): string | undefined {
+  const links = Object.keys(node)
+    .filter((k) => k === 'link' || /^[\w.-]+:link$/.test(k))
+    .flatMap((k) => list(node[k]));
+  const found = links.find((l) => (attr(l, 'rel') ?? (rel === 'alternate' && attr(l, 'href') !== undefined ? 'alternate' : undefined)) === rel);
+  return absolute(attr(found, 'href'), withBase(found, base));
+}
+
+function rssItem(item: Node, channelBase: string): FeedItem {
+  const base = withBase(item, channelBase);
+  const linkNode = list(item.link)[0];
+  const link = absolute(text(linkNode), withBase(linkNode, base));
   const guid = text(item.guid);
   const permalink = attr(item.guid, 'isPermaLink') !== 'false' ? absolute(guid, base) : undefined;
   const sourceNode = item.source;
@@ -150,12 +171,13 @@ function rssItem(item: Node, base: string): FeedItem {
   });
 }
 
-function atomEntry(entry: Node, base: string): FeedItem {
+function atomEntry(entry: Node, feedBase: string): FeedItem {
+  const base = withBase(entry, feedBase);
   const links = list(entry.link);
   const alternate = links.find((l) => (attr(l, 'rel') ?? 'alternate') === 'alternate') ?? links.find((l) => attr(l, 'rel') === undefined);
   return compact({
     guid: text(entry.id),
-    link: absolute(attr(alternate, 'href') ?? text(alternate), base),
+    link: absolute(attr(alternate, 'href') ?? text(alternate), withBase(alternate, base)),
     title: atomText(entry.title),
     summary: atomText(entry.summary),
     content: atomText(entry.content),
@@ -177,18 +199,22 @@ export function parseFeed(xml: string, baseUrl: string): ParsedFeed {
   const rss = isNode(doc.rss) ? doc.rss : undefined;
   if (rss !== undefined && isNode(rss.channel)) {
     const channel = rss.channel;
-    const base = absolute(text(list(channel.link)[0]), baseUrl) ?? baseUrl;
+    const site = absolute(text(list(channel.link).find((l) => typeof l === 'string' || text(l) !== undefined)), withBase(rss, baseUrl));
+    const root = feedLink(channel, 'self', baseUrl) ?? site ?? baseUrl;
+    const base = withBase(channel, withBase(rss, root));
     return compact({ format: 'rss' as const, title: text(channel.title), items: list(channel.item).filter(isNode).map((i) => rssItem(i, base)) });
   }
   if (isNode(doc.feed)) {
     const feed = doc.feed;
-    const base = attr(feed, 'xml:base') ?? baseUrl;
+    const root = feedLink(feed, 'self', baseUrl) ?? feedLink(feed, 'alternate', baseUrl) ?? baseUrl;
+    const base = withBase(feed, root);
     return compact({ format: 'atom' as const, title: text(feed.title), items: list(feed.entry).filter(isNode).map((e) => atomEntry(e, base)) });
   }
   const rdf = doc['rdf:RDF'];
   if (isNode(rdf)) {
     const channel = isNode(rdf.channel) ? rdf.channel : {};
-    return compact({ format: 'rdf' as const, title: text(channel.title), items: list(rdf.item).filter(isNode).map((i) => rssItem(i, baseUrl)) });
+    const root = absolute(text(list(channel.link)[0]), baseUrl) ?? baseUrl;
+    return compact({ format: 'rdf' as const, title: text(channel.title), items: list(rdf.item).filter(isNode).map((i) => rssItem(i, withBase(rdf, root))) });
   }
   throw new FeedParseError('not a feed: no <rss><channel>, Atom <feed> or RSS 1.0 <rdf:RDF> root');
 }

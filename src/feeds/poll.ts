@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 import type { Boilerplate } from '../article/boilerplate.js';
 import type { Config } from '../../config/schema.js';
 import { ArticleError, toArticle, type Article } from '../article/schema.js';
+import { decodeBody } from '../net/decode-body.js';
 import { FetchError, safeFetch } from '../net/safe-fetch.js';
+import { sortOut, type ItemFate } from './identity.js';
 import { itemKeys, itemToArticleInput, feedDate } from './item.js';
 import { FeedParseError, parseFeed, type FeedItem } from './parse.js';
 import { feedKey, type FeedStore } from './state.js';
@@ -29,6 +31,7 @@ export interface FeedPollReport {
 
 export interface PollDeps {
   store: FeedStore;
+  /** Enqueue the article; a PublishResult whose outcomes enqueued nothing means it was known already. */
   publish(article: Article): Promise<unknown>;
   logger: Logger;
   observer?: FeedObserver;
@@ -77,6 +80,12 @@ function chronological(items: FeedItem[]): FeedItem[] {
   return [...items].reverse();
 }
 
+/** What publish() said: every target already had the article (publishing it again enqueued nothing). */
+function alreadyPosted(result: unknown): boolean {
+  const outcomes = (result as { outcomes?: unknown } | undefined)?.outcomes;
+  return Array.isArray(outcomes) && outcomes.length > 0 && outcomes.every((o) => (o as { enqueued?: unknown }).enqueued === false);
+}
+
 export async function pollFeed(feed: FeedConfig, deps: PollDeps): Promise<FeedPollReport> {
   const label = feedLabel(feed.url);
   const key = feedKey(feed.url);
@@ -117,7 +126,7 @@ export async function pollFeed(feed: FeedConfig, deps: PollDeps): Promise<FeedPo
 
     let items: FeedItem[];
     try {
-      items = parseFeed(page.body.toString('utf8'), page.finalUrl).items;
+      items = parseFeed(decodeBody(page.body, page.contentType).text, page.finalUrl).items;
     } catch (error) {
       if (error instanceof FeedParseError) return fail('parse', error.message);
       throw error;
@@ -125,19 +134,25 @@ export async function pollFeed(feed: FeedConfig, deps: PollDeps): Promise<FeedPo
 
     const ordered = chronological(items);
     const keys = ordered.map(itemKeys);
-    const seen = await deps.store.seen(key, keys);
-    let fresh = ordered.filter((_, i) => !seen[i]);
+    const fates = sortOut(ordered, await deps.store.known(key, keys.flat()));
+    const count = (kind: ItemFate['kind']): number => fates.filter((f) => f.kind === kind).length;
+    if (count('seen') + count('duplicate') > 0) log.debug({ seen: count('seen'), duplicates: count('duplicate') }, 'feed items already seen');
+    for (const fate of fates) {
+      if (fate.kind === 'renamed') log.info({ guid: fate.item.guid, url: fate.item.link, articleId: fate.articleId }, `feed item skipped (already known as ${fate.articleId}: its link, under a new guid)`);
+      if (fate.kind === 'unidentified') log.warn({ title: fate.item.title }, 'feed item has no guid and no link; skipped');
+    }
+    let fresh = fates.filter((f): f is Extract<ItemFate, { kind: 'new' }> => f.kind === 'new');
     if (!state.initialized) {
       // The first poll: what is in the feed now is old news, except the newest `backfill` items.
       const backfill = deps.backfill ?? feed.backfill;
       const newest = new Set(backfill > 0 ? ordered.slice(-backfill) : []);
-      fresh = fresh.filter((item) => newest.has(item));
+      fresh = fresh.filter((f) => newest.has(f.item));
       log.info({ items: ordered.length, backfill: fresh.length }, 'first poll of feed: existing items are the baseline');
     }
 
     let published = 0;
-    for (const item of fresh) {
-      const input = itemToArticleInput(item, deps.boilerplate);
+    for (const { item, id } of fresh) {
+      const input = itemToArticleInput(item, deps.boilerplate, id);
       let article: Article | undefined;
       try {
         if (input !== undefined) article = toArticle(input);
@@ -147,10 +162,11 @@ export async function pollFeed(feed: FeedConfig, deps: PollDeps): Promise<FeedPo
       }
       if (article === undefined) {
         if (input === undefined) log.warn({ guid: item.guid }, 'feed item has no link or title; skipped');
+      } else if (alreadyPosted(await deps.publish(article))) {
+        log.info({ articleId: article.id, guid: item.guid, url: article.url }, `feed item skipped (already posted as ${article.id})`);
       } else {
-        await deps.publish(article);
         published++;
-        log.info({ articleId: article.id, url: article.url }, 'feed item published');
+        log.info({ articleId: article.id, guid: item.guid, url: article.url }, 'feed item published');
       }
       // Remembered one by one, so an error half-way never re-publishes the first half.
       await deps.store.remember(key, itemKeys(item), deps.now());

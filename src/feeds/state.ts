@@ -68,17 +68,12 @@ export class FeedStore {
     await this.redis.hsetnx(this.key(feed), 'initializedAt', String(now));
   }
 
-  /** For each item (given by its keys), whether any of its keys was seen before. */
-  async seen(feed: string, items: readonly string[][]): Promise<boolean[]> {
-    const pipeline = this.redis.pipeline();
-    for (const keys of items) for (const k of keys) pipeline.zscore(this.key(feed, ':seen'), k);
-    const rows = (await pipeline.exec()) ?? [];
-    let i = 0;
-    return items.map((keys) => {
-      let hit = false;
-      for (let j = 0; j < keys.length; j++, i++) if (rows[i]?.[1] !== null && rows[i]?.[1] !== undefined) hit = true;
-      return hit;
-    });
+  /** Which of these keys (g:<guid>, l:<canonical link>) earlier polls of the feed remembered. */
+  async known(feed: string, keys: readonly string[]): Promise<Set<string>> {
+    const unique = [...new Set(keys)];
+    if (unique.length === 0) return new Set();
+    const scores = await this.redis.zmscore(this.key(feed, ':seen'), ...unique);
+    return new Set(unique.filter((_, i) => scores[i] !== null && scores[i] !== undefined));
   }
 
   /** Remember keys as seen now; forget keys absent from the feed for longer than `retentionMs`. */

@@ -1,5 +1,7 @@
+import { chooseLead } from '../article/html-lead.js';
+import { htmlToText } from '../article/html-text.js';
+import { decodeEntities } from '../article/markdown-entities.js';
 import { feedDate } from '../feeds/item.js';
-import { htmlToText } from '../feeds/html-to-text.js';
 
 /**
  * Webhook bodies → Article input (validated afterwards like any Article JSON).
@@ -14,6 +16,11 @@ import { htmlToText } from '../feeds/html-to-text.js';
  *     _embedded: {author[{name}], "wp:featuredmedia"[{source_url, alt_text}], "wp:term"[[{name}]]}}.
  * Mapped bodies carry no id: the article id is the hash of the canonical URL, so the same
  * story coming in by webhook and by feed is one article.
+ *
+ * The summary is what an editor wrote (Ghost's custom_excerpt or meta/og description, a
+ * WordPress excerpt written by hand, Yoast's description) and never a generated teaser: the
+ * excerpt Ghost derives from the text is cut mid-word after 500 characters, WordPress's
+ * ends in "[…]" or "Continue reading"; then the body's first real paragraph leads (as for pages).
  */
 
 export type WebhookFormat = 'article' | 'ghost' | 'wordpress' | 'wordpress-rest';
@@ -27,11 +34,17 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 const first = (...values: unknown[]): string | undefined => values.map(str).find((v) => v !== undefined);
 
-/** Names from ["a", {name: "b"}] or "a, b". */
+/** Names from ["a", {name: "b"}] or "a, b"; WordPress sends them HTML-escaped ("Arts &amp; Culture"). */
 function names(v: unknown): string[] {
-  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (!Array.isArray(v)) return [];
-  return v.map((x) => (isObj(x) ? str(x.name) : str(x))).filter((s): s is string => s !== undefined);
+  const list = typeof v === 'string' ? v.split(',') : Array.isArray(v) ? v.map((x) => (isObj(x) ? str(x.name) : str(x))) : [];
+  return list.map((s) => (s === undefined ? '' : decodeEntities(s).trim())).filter((s) => s !== '');
+}
+
+/** The lead: the first description that is one, else the body's first real paragraph (html-lead.ts). */
+function lead(descriptions: Array<string | undefined>, body: string | undefined, title: string | undefined): string | undefined {
+  const written = descriptions.filter((d): d is string => d !== undefined && d.trim() !== '');
+  if (written.length === 0 && body === undefined) return undefined;
+  return chooseLead({ descriptions: written, paragraphs: body?.split(/\n{2,}/) ?? [], title, strict: true });
 }
 
 /** Only fields with a value: Article JSON treats absent and empty differently. */
@@ -52,11 +65,13 @@ function ghost(post: Obj): Obj {
   const tags = names(post.tags).filter((t) => !t.startsWith('#'));
   const authors = names(post.authors);
   const primary = isObj(post.primary_author) ? str(post.primary_author.name) : undefined;
+  const body = str(post.plaintext) ?? htmlToText(str(post.html));
+  const descriptions = [post.custom_excerpt, post.meta_description, post.og_description, post.twitter_description, post.excerpt].map(str);
   return defined({
     url: str(post.url),
     title: str(post.title),
-    summary: first(post.custom_excerpt, post.excerpt),
-    body: str(post.plaintext) ?? htmlToText(str(post.html)),
+    summary: lead(descriptions, body, str(post.title)),
+    body,
     publishedAt: feedDate(str(post.published_at)),
     tags,
     authors: authors.length > 0 ? authors : primary === undefined ? [] : [primary],
@@ -77,11 +92,12 @@ function wordpress(body: Obj): Obj {
   const status = str(p.post_status);
   if (status !== undefined && status !== 'publish') throw new WebhookBodyError(`WordPress post is "${status}", not published`);
   const thumbnail = isObj(p.post_thumbnail) ? first(p.post_thumbnail.url, p.post_thumbnail.src) : str(p.post_thumbnail);
+  const text = wpText(str(p.post_content));
   return defined({
     url: first(p.permalink, p.post_permalink, p.post_url, p.link, p.url),
     title: str(p.post_title),
-    summary: wpText(str(p.post_excerpt)),
-    body: wpText(str(p.post_content)),
+    summary: lead([wpText(str(p.post_excerpt))], text, str(p.post_title)),
+    body: text,
     publishedAt: wpDate(str(p.post_date_gmt), str(p.post_date)),
     tags: [...names(p.tags), ...names(p.categories)],
     authors: names(p.authors).length > 0 ? names(p.authors) : [first(p.author_name, p.post_author_name, typeof p.post_author === 'string' && !/^\d+$/.test(p.post_author) ? p.post_author : undefined)].filter((a): a is string => a !== undefined),
@@ -96,11 +112,14 @@ function wordpressRest(body: Obj): Obj {
   const embedded = isObj(body._embedded) ? body._embedded : {};
   const media = Array.isArray(embedded['wp:featuredmedia']) && isObj(embedded['wp:featuredmedia'][0]) ? (embedded['wp:featuredmedia'][0] as Obj) : {};
   const terms = Array.isArray(embedded['wp:term']) ? embedded['wp:term'].flatMap((group) => names(group)) : [];
+  const text = wpText(rendered(body.content));
+  const title = htmlToText(rendered(body.title));
+  const yoast = isObj(body.yoast_head_json) ? body.yoast_head_json : {};
   return defined({
     url: str(body.link),
-    title: htmlToText(rendered(body.title)),
-    summary: wpText(rendered(body.excerpt)),
-    body: wpText(rendered(body.content)),
+    title,
+    summary: lead([wpText(rendered(body.excerpt)), str(yoast.description), str(yoast.og_description)], text, title),
+    body: text,
     publishedAt: wpDate(str(body.date_gmt), str(body.date)),
     tags: terms,
     authors: names(embedded.author),

@@ -111,3 +111,19 @@ describe('stripSiteName', () => {
     expect(stripSiteName('The Site', 'The Site')).toBe('The Site');
   });
 });
+
+describe('extractHtml on pages of the corpus', () => {
+  const page = (name: string, url: string) => extractHtml(readFileSync(new URL(`../fixtures/pages/${name}.html`, import.meta.url), 'utf8'), { url });
+
+  it('should drop a leading line that only names the writers from the body ("Name date time", "이름 기자 address")', () => {
+    const cz = page('cz-suffix-tagline', 'https://zpravy.zpravodaj.example/domaci/brno-nocni-tramvaj-bystrc/r~4a1c2e7b/');
+    expect(cz.authors).toEqual(['Tereza Dvořáková']);
+    expect(cz.body?.split('\n\n')[0]).toBe('Dopravní podnik zkouší noční tramvaj do Bystrce. Jezdit bude v pátek a v sobotu každých třicet minut od půlnoci do čtyř ráno.');
+    const ko = page('h2-korean-reporter', 'https://www.hanbit-ilbo.example/society/1133000.html');
+    expect(ko.body).not.toContain('기자');
+  });
+
+  it('should take the article URL from the page it was fetched from when og:url is the home page', () => {
+    expect(page('site-name-h1-logo', 'https://towncrier.example/2020/10/03/market-square-car-free/').url).toBe('https://towncrier.example/2020/10/03/market-square-car-free/');
+  });
+});

@@ -67,4 +67,21 @@ describe('fetching an article for /post (article-input)', () => {
       await site.close();
     }
   });
+
+  it('should read a page in ISO-8859-1 by its HTTP charset or its <meta charset>, not as UTF-8', async () => {
+    site = await startSandboxSite();
+    try {
+      const page = (meta: string) =>
+        Buffer.from(`<!doctype html><html><head>${meta}<title>Écluse de Saint-Éloi : travaux reportés</title></head><body><article><h1>Écluse de Saint-Éloi : travaux reportés</h1><p>Les travaux de l'écluse sont reportés à l'été, faute de pièces.</p></article></body></html>`, 'latin1');
+      site.pages.set('/fr/http.html', ['text/html; charset=ISO-8859-1', page('')]);
+      site.pages.set('/fr/meta.html', ['text/html', page('<meta charset="iso-8859-1">')]);
+      for (const path of ['/fr/http.html', '/fr/meta.html']) {
+        const article = await fetchArticle(`${site.url}${path}`, config(true));
+        expect(article.title).toBe('Écluse de Saint-Éloi : travaux reportés');
+        expect(article.summary).toBe("Les travaux de l'écluse sont reportés à l'été, faute de pièces.");
+      }
+    } finally {
+      await site.close();
+    }
+  });
 });

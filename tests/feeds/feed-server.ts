@@ -6,16 +6,18 @@ import type { AddressInfo } from 'node:net';
 /** A local feed server for tests: mutable documents, ETag/304 support, and hit counters per path. */
 export interface FeedServer {
   url: string;
-  /** Set what a path serves: a document (with content type), or an HTTP status. */
-  set(path: string, doc: { body: string; type?: string } | { status: number }): void;
+  /** Set what a path serves: a document (text is sent as UTF-8, a Buffer as is, with its content type), or an HTTP status. */
+  set(path: string, doc: { body: string | Buffer; type?: string } | { status: number }): void;
   hits(path: string): { total: number; notModified: number; conditional: number };
   close(): Promise<void>;
 }
 
 export const fixture = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url), 'utf8');
+/** A fixture's bytes, for feeds that are not in UTF-8. */
+export const fixtureBytes = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url));
 
 export async function startFeedServer(): Promise<FeedServer> {
-  const docs = new Map<string, { body: string; type?: string } | { status: number }>();
+  const docs = new Map<string, { body: string | Buffer; type?: string } | { status: number }>();
   const counts = new Map<string, { total: number; notModified: number; conditional: number }>();
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';

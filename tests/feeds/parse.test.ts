@@ -103,3 +103,30 @@ describe('feed item text', () => {
     expect(itemToArticleInput(feed.items[0]!, boilerplate())?.summary).toBe('The island ferry will run every 30 minutes from June.');
   });
 });
+
+describe('relative item links', () => {
+  it('should resolve Atom links against xml:base on the feed, the entry and the link, each relative to the one above', () => {
+    // Fetched through a mirror: the fetch URL is the last resort, after xml:base and rel="self".
+    const feed = parseFeed(fixture('relative-base.atom'), 'https://mirror.example/proxy?feed=quayside');
+    expect(feed.items.map((i) => i.link)).toEqual([
+      'https://www.quayside.example/newsroom/2026/05/crane-returns',
+      'https://archive.quayside.example/stories/tide-tables',
+      'https://www.quayside.example/newsroom/sport/rowing/regatta?day=2',
+    ]);
+  });
+
+  it('should resolve RSS links against the feed address it states (atom:link rel="self") before the channel link', () => {
+    const feed = parseFeed(fixture('relative-self.rss'), 'https://mirror.example/cache/123');
+    expect(feed.items.map((i) => i.link)).toEqual(['https://millbrook.example/weekly/2026/fete-date.html', 'https://millbrook.example/2026/bridge.html']);
+  });
+
+  it('should fall back to the channel link, then to the URL the feed was fetched from', () => {
+    const withoutSelf = fixture('relative-self.rss').replace(/<atom:link[^>]*\/>/, '');
+    expect(parseFeed(withoutSelf, 'https://mirror.example/cache/123').items[0]?.link).toBe('https://millbrook.example/2026/fete-date.html');
+    const withoutAny = withoutSelf.replace(/<link>https:\/\/millbrook\.example\/<\/link>/, '');
+    expect(parseFeed(withoutAny, 'https://mirror.example/cache/123').items.map((i) => i.link)).toEqual([
+      'https://mirror.example/cache/2026/fete-date.html',
+      'https://mirror.example/2026/bridge.html',
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { toArticle } from '../../src/article/schema.js';
 import { mapWebhookBody, WebhookBodyError } from '../../src/http/webhook-mappers.js';
@@ -56,5 +57,52 @@ describe('webhook body mappers', () => {
   it('should leave a Ghost body without a URL for validation to name', () => {
     const { input } = mapWebhookBody({ post: { current: { title: 'No URL yet', status: 'published' } } });
     expect(input).toEqual({ title: 'No URL yet' });
+  });
+});
+
+describe('webhook bodies in the shapes the CMSs really send', () => {
+  const body = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/webhooks/${name}`, import.meta.url), 'utf8'));
+
+  it('should map a Ghost post.published body, leading with the first real paragraph rather than the excerpt Ghost cut mid-word', () => {
+    const { format, article } = articleOf(body('ghost-post-published.json'));
+    expect(format).toBe('ghost');
+    expect(article).toMatchObject({
+      url: 'https://gazette.example/night-ferry-second-boat/',
+      title: 'The night ferry gets a second boat',
+      summary: "From June the harbour's night ferry will run with two boats, so the wait at the pier drops from an hour to thirty minutes.",
+      authors: ['Mira Okafor'],
+      tags: ['Transport'],
+      publishedAt: '2026-05-21T06:00:00.000Z',
+      image: { url: 'https://gazette.example/content/images/2026/05/ferry-dawn.jpg', alt: 'The night ferry leaving the pier at dawn' },
+    });
+    expect(article.summary).not.toMatch(/compl$/);
+    expect(article.body).toContain('a year of complaints from shift workers.');
+  });
+
+  it('should prefer an excerpt the editor wrote in Ghost', () => {
+    const ghost = body('ghost-post-published.json') as { post: { current: Record<string, unknown> } };
+    ghost.post.current.custom_excerpt = 'Two boats from June: the night wait halves.';
+    expect(articleOf(ghost).article.summary).toBe('Two boats from June: the night wait halves.');
+  });
+
+  it('should map a WordPress REST post with _embed: entities decoded in terms, the generated "Continue reading" excerpt passed over for Yoast\'s description', () => {
+    const { format, article } = articleOf(body('wordpress-rest-embed.json'));
+    expect(format).toBe('wordpress-rest');
+    expect(article).toMatchObject({
+      url: 'https://harbourtimes.example/2026/05/18/market-hall-roof/',
+      title: 'Market hall’s roof repaired – in time for summer',
+      summary: 'The market hall roof that leaked through three winters has been fixed, at a cost of £240,000.',
+      authors: ['Jonas Berg'],
+      tags: ['Local', 'Food & Drink', 'Markets'],
+      publishedAt: '2026-05-18T07:30:00.000Z',
+      image: { url: 'https://harbourtimes.example/wp-content/uploads/2026/05/roof.jpg', alt: 'Roofers working on the market hall at dusk' },
+    });
+    expect(article.body?.split('\n\n')[0]).toBe('Traders at the market hall will not need buckets this summer: the roof that leaked through three winters has been fixed at a cost of £240,000.');
+  });
+
+  it('should lead a WordPress REST post without Yoast with its first real paragraph, not the cut-off excerpt', () => {
+    const wp = body('wordpress-rest-embed.json') as Record<string, unknown>;
+    delete wp.yoast_head_json;
+    expect(articleOf(wp).article.summary).toBe('Traders at the market hall will not need buckets this summer: the roof that leaked through three winters has been fixed at a cost of £240,000.');
   });
 });
