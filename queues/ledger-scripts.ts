@@ -26,7 +26,9 @@ return 0`;
  * retracted, title hash per rev), its history list, then one record per target. ARGV:
  * article JSON (carrying its rev), its TTL (s), now, the rev the caller read (0: unknown
  * article), revision hash, title hash, who publishes, force ('1' lets a retracted article
- * be published again), then target id and platform per target →
+ * be published again), ifKnown ('skip': a known article stays as it is — a feed listing
+ * a story the webhook already brought is not a correction), then target id and platform
+ * per target →
  * {action, then per target the state found, or '' when this call created (or, publishing
  * a retracted article again, reset) the record}. action: 'publish' (new), 'same' (same
  * revision), 'update' (new revision), 'republish' (retracted, forced), 'retracted'
@@ -41,7 +43,7 @@ if rev ~= tonumber(ARGV[4]) then return {'stale'} end
 local retracted = m[3] == '1'
 if retracted and ARGV[8] ~= '1' then return {'retracted'} end
 local action = 'update'
-if rev == 0 then action = 'publish' elseif retracted then action = 'republish' elseif m[1] == ARGV[5] then action = 'same' end
+if rev == 0 then action = 'publish' elseif retracted then action = 'republish' elseif m[1] == ARGV[5] or ARGV[9] == 'skip' then action = 'same' end
 if action ~= 'same' then
   local next = rev + 1
   redis.call('HSET', KEYS[3], 'revision', ARGV[5], 'rev', next, 't:' .. next, ARGV[6])
@@ -51,10 +53,11 @@ if action ~= 'same' then
   redis.call('EXPIRE', KEYS[3], ARGV[2])
   redis.call('EXPIRE', KEYS[4], ARGV[2])
 end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+-- The same revision keeps the article stored with it (only its time to live is renewed).
+if action == 'same' then redis.call('EXPIRE', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
 local found = {action}
 for i = 5, #KEYS do
-  local target, platform = ARGV[2 * i - 1], ARGV[2 * i]
+  local target, platform = ARGV[2 * i], ARGV[2 * i + 1]
   local state = redis.call('HGET', KEYS[i], 'state')
   if state == 'retracted' and action == 'republish' then
     local fields = redis.call('HKEYS', KEYS[i])

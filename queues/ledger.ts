@@ -57,6 +57,8 @@ export interface PublishPlan {
   by: string;
   /** Publish a retracted article again. */
   force: boolean;
+  /** 'skip': a known article is left as it is (a feed item the webhook already brought); default 'update'. */
+  ifKnown: 'update' | 'skip';
 }
 
 /** The stored article and the revision number it carries (`_rev` in the stored JSON; 1 for articles stored before revisions). */
@@ -213,7 +215,7 @@ export class Ledger {
     // the whole JSON two bytes a character, and it is copied several times on its way to the socket.
     const json = Buffer.from(JSON.stringify({ ...article, _rev: rev }));
     const args = [
-      json, String(ARTICLE_TTL_SECONDS), new Date().toISOString(), String(plan.expectedRev), plan.revision, plan.titleHash, plan.by, plan.force ? '1' : '0',
+      json, String(ARTICLE_TTL_SECONDS), new Date().toISOString(), String(plan.expectedRev), plan.revision, plan.titleHash, plan.by, plan.force ? '1' : '0', plan.ifKnown,
       ...targets.flatMap((t) => [t.id, t.platform]),
     ];
     return [keys.length, ...keys, ...args];
@@ -406,11 +408,11 @@ function readClaims(found: readonly string[], count: number): Claims {
 }
 
 /** What publishing `article` should do given the revision state read before (SAVE_AND_CLAIM decides the same, unless the state changed meanwhile). */
-export function planFor(article: Article, state: RevisionState, by: string, force: boolean): PublishPlan {
+export function planFor(article: Article, state: RevisionState, by: string, force: boolean, ifKnown: 'update' | 'skip' = 'update'): PublishPlan {
   const revision = revisionOf(article);
   const action: PublishAction =
-    state.rev === 0 ? 'publish' : state.retracted ? (force ? 'republish' : 'retracted') : state.revision === revision ? 'same' : 'update';
-  return { expectedRev: state.rev, action, revision, titleHash: titleHashOf(article), by, force };
+    state.rev === 0 ? 'publish' : state.retracted ? (force ? 'republish' : 'retracted') : state.revision === revision || ifKnown === 'skip' ? 'same' : 'update';
+  return { expectedRev: state.rev, action, revision, titleHash: titleHashOf(article), by, force, ifKnown };
 }
 
 /** The rev the stored article carries after this publish. */

@@ -40,6 +40,8 @@ export interface PublishOptions {
   by?: string;
   /** Publish a retracted article again (else refused, so a replayed webhook cannot resurrect it). */
   force?: boolean;
+  /** 'skip': publish only if the article is new; a known one is left as it is, whatever its content (default 'update'). */
+  ifKnown?: 'update' | 'skip';
 }
 
 /** Job options for one target: retries with exponential backoff and jitter; history kept for dedup and audit. */
@@ -134,7 +136,7 @@ async function commitBatch(initial: readonly Request[]): Promise<void> {
     const going: Request[] = [];
     batch.forEach((request, n) => {
       const state = after.get(request.article.id) ?? (states[n] as RevisionState);
-      request.plan = planFor(request.article, state, request.options.by ?? 'cli', request.options.force === true);
+      request.plan = planFor(request.article, state, request.options.by ?? 'cli', request.options.force === true, request.options.ifKnown);
       if (request.plan.action !== 'retracted') after.set(request.article.id, { rev: storedRev(request.plan), revision: request.plan.revision, retracted: false });
       // Retracted and not forced: refused here, nothing is written.
       if (request.plan.action === 'retracted') request.resolve(refused(request));

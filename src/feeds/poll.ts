@@ -5,9 +5,9 @@ import { ArticleError, toArticle, type Article } from '../article/schema.js';
 import { decodeBody } from '../net/decode-body.js';
 import { FetchError, safeFetch } from '../net/safe-fetch.js';
 import { sortOut, type ItemFate } from './identity.js';
-import { itemKeys, itemToArticleInput, feedDate } from './item.js';
+import { itemIdentity, itemKeys, itemToArticleInput, feedDate } from './item.js';
 import { FeedParseError, parseFeed, type FeedItem } from './parse.js';
-import { feedKey, type FeedStore } from './state.js';
+import { feedKey, type FeedStore, type PublishedItem } from './state.js';
 
 /** One poll of one feed: conditional GET → parse → publish what is new → remember. Never throws. */
 
@@ -31,8 +31,13 @@ export interface FeedPollReport {
 
 export interface PollDeps {
   store: FeedStore;
-  /** Enqueue the article; a PublishResult whose outcomes enqueued nothing means it was known already. */
-  publish(article: Article): Promise<unknown>;
+  /**
+   * Enqueue the article; a PublishResult whose outcomes enqueued nothing means it was known
+   * already. A new feed item is published with `ifKnown: 'skip'` (a story the webhook already
+   * brought is not corrected by the feed's version of it); a known item whose content changed
+   * with `ifKnown: 'update'` (a correction).
+   */
+  publish(article: Article, options: { by: 'feed'; ifKnown: 'update' | 'skip' }): Promise<unknown>;
   logger: Logger;
   observer?: FeedObserver;
   fetch: { allowPrivateNetwork: boolean; timeoutMs: number; maxBytes: number };
@@ -162,22 +167,25 @@ export async function pollFeed(feed: FeedConfig, deps: PollDeps): Promise<FeedPo
       }
       if (article === undefined) {
         if (input === undefined) log.warn({ guid: item.guid }, 'feed item has no link or title; skipped');
-      } else if (alreadyPosted(await deps.publish(article))) {
+      } else if (alreadyPosted(await deps.publish(article, { by: 'feed', ifKnown: 'skip' }))) {
         log.info({ articleId: article.id, guid: item.guid, url: article.url }, `feed item skipped (already posted as ${article.id})`);
       } else {
         published++;
         log.info({ articleId: article.id, guid: item.guid, url: article.url }, 'feed item published');
       }
+      const identity = itemIdentity(item);
+      if (article !== undefined && identity !== undefined) await deps.store.savePublishedItem(key, identity, said(item, article.id));
       // Remembered one by one, so an error half-way never re-publishes the first half.
       await deps.store.remember(key, itemKeys(item), deps.now());
     }
+    const updated = state.initialized ? await updateChanged(fates, key, deps, log) : 0;
     await deps.store.remember(key, keys.flat(), deps.now(), deps.seenRetentionMs);
     await deps.store.markInitialized(key, deps.now());
     const etag = page.headers.get('etag') ?? undefined;
     const lastModified = page.headers.get('last-modified') ?? undefined;
     await deps.store.saveSuccess(key, { etag, lastModified }, deps.now());
-    if (published > 0) deps.observer?.published?.(label, published);
-    return report('ok', published);
+    if (published + updated > 0) deps.observer?.published?.(label, published + updated);
+    return report('ok', published + updated);
   } catch (error) {
     // Redis or publish trouble: nothing is marked seen past the failure, so the next poll resumes.
     deps.observer?.fetchError?.(label, 'internal');
@@ -186,4 +194,50 @@ export async function pollFeed(feed: FeedConfig, deps: PollDeps): Promise<FeedPo
   } finally {
     await deps.store.unlock(key, token).catch(() => undefined);
   }
+}
+
+/** What a feed says of an item (its own words, before any extraction), as far as a correction goes. */
+function said(item: FeedItem, id: string): PublishedItem {
+  return { id, title: item.title ?? '', ...(item.summary !== undefined ? { summary: item.summary } : {}), ...(item.image !== undefined ? { image: item.image.url } : {}) };
+}
+
+/**
+ * A correction: the title differs, or a summary or image the feed gives differs from the
+ * one it gave. A field the feed stopped giving is not one (feeds trim old items).
+ */
+function corrected(before: PublishedItem, now: PublishedItem): boolean {
+  return now.title !== before.title || (now.summary !== undefined && now.summary !== before.summary) || (now.image !== undefined && now.image !== before.image);
+}
+
+/**
+ * Items crier published from this feed whose content the feed has since corrected (a new
+ * headline, a new summary or image): the article is published again under the id it was
+ * published with, which makes it an update of its posts.
+ */
+async function updateChanged(fates: readonly ItemFate[], key: string, deps: PollDeps, log: Logger): Promise<number> {
+  const seen = fates.filter((f) => f.kind === 'seen').map((f) => ({ item: f.item, identity: itemIdentity(f.item) as string }));
+  const stored = await deps.store.publishedItems(key, seen.map((s) => s.identity));
+  let updated = 0;
+  for (const { item, identity } of seen) {
+    const before = stored.get(identity);
+    if (before === undefined) continue; // never published by crier (a first poll's baseline): never posted now either
+    const now = said(item, before.id);
+    if (!corrected(before, now)) continue;
+    const input = itemToArticleInput(item, deps.boilerplate, before.id);
+    let article: Article;
+    try {
+      if (input === undefined) continue;
+      article = toArticle(input);
+    } catch (error) {
+      if (error instanceof ArticleError) continue;
+      throw error;
+    }
+    const result = (await deps.publish(article, { by: 'feed', ifKnown: 'update' })) as { action?: string } | undefined;
+    if (result?.action === 'update') {
+      updated++;
+      log.info({ articleId: article.id, guid: item.guid, url: article.url }, 'feed item corrected: its posts are updated');
+    }
+    await deps.store.savePublishedItem(key, identity, { ...before, ...now });
+  }
+  return updated;
 }

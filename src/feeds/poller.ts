@@ -23,7 +23,7 @@ export interface FeedPollerOptions {
   redisUrl: string;
   prefix: string;
   feeds: readonly FeedConfig[];
-  publish(article: Article): Promise<unknown>;
+  publish: PollDeps['publish'];
   logger: Logger;
   observer?: FeedObserver;
   fetch?: { allowPrivateNetwork?: boolean; timeoutMs?: number; maxBytes?: number };

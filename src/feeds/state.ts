@@ -6,7 +6,17 @@ import type { Redis } from 'ioredis';
  *   <prefix>:feed:<key>       hash: etag, lastModified, failures, nextAttemptAt, initializedAt, lastError
  *   <prefix>:feed:<key>:seen  sorted set: item keys (g:<guid>, l:<canonical link>) → last time seen in the feed
  *   <prefix>:feed:<key>:lock  a short lock so one feed is never polled twice at once
+ *   <prefix>:feed:<key>:items hash: item identity (g:<guid> or l:<link>) → JSON {id, title, summary, image}:
+ *                              the article id an item was published under and what the feed last said of it
  */
+
+/** A feed item crier published: the article id, and what the feed said of it (to notice a correction). */
+export interface PublishedItem {
+  id: string;
+  title: string;
+  summary?: string;
+  image?: string;
+}
 
 export interface FeedState {
   etag?: string;
@@ -84,6 +94,26 @@ export class FeedStore {
     const multi = this.redis.multi().zadd(this.key(feed, ':seen'), ...args);
     if (retentionMs !== undefined) multi.zremrangebyscore(this.key(feed, ':seen'), '-inf', `(${now - retentionMs}`);
     await multi.exec();
+  }
+
+  /** What the feed last said of each published item (see `:items`). */
+  async publishedItems(feed: string, identities: readonly string[]): Promise<Map<string, PublishedItem>> {
+    const out = new Map<string, PublishedItem>();
+    if (identities.length === 0) return out;
+    const values = await this.redis.hmget(this.key(feed, ':items'), ...identities);
+    identities.forEach((identity, i) => {
+      try {
+        const parsed = JSON.parse(values[i] ?? 'null') as PublishedItem | null;
+        if (parsed !== null && typeof parsed.id === 'string') out.set(identity, parsed);
+      } catch {
+        /* an unreadable entry is no entry */
+      }
+    });
+    return out;
+  }
+
+  async savePublishedItem(feed: string, identity: string, item: PublishedItem): Promise<void> {
+    await this.redis.hset(this.key(feed, ':items'), identity, JSON.stringify(item));
   }
 
   /** Take the feed's poll lock; returns a token to release it with, or undefined when held elsewhere. */

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { articleId, type Article } from '../../src/article/schema.js';
 import { FeedPoller, type FeedConfig } from '../../src/feeds/poller.js';
+import { updateJobId } from '../../queues/names.js';
 import { publish } from '../../queues/publish.js';
 import { deliveryHarness, type DeliveryHarness } from '../helpers/delivery.js';
 import { REDIS_URL } from '../helpers/redis.js';
@@ -26,9 +27,9 @@ describe('feed poller: encodings and item identity', () => {
       redisUrl: REDIS_URL,
       prefix: harness.prefix,
       feeds: [feed],
-      publish: async (article) => {
+      publish: async (article, options) => {
         published.push(article);
-        return publish(article, { queues: harness.queues, ledger: harness.ledger, targets: [harness.target] });
+        return publish(article, { queues: harness.queues, ledger: harness.ledger, targets: [harness.target] }, options);
       },
       logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as { msg: string }) }),
       now: () => clock,
@@ -116,5 +117,27 @@ describe('feed poller: encodings and item identity', () => {
     expect(await p.pollNow(server.url + '/gazette.rss')).toMatchObject({ result: 'ok', published: 0 });
     expect(lines.map((l) => l.msg)).toContain(`feed item skipped (already known as ${articleId({ url: 'https://gazette.example/2026/06/fish-market' })}: its link, under a new guid)`);
     expect(await waiting()).toBe(0);
+  });
+
+  it('should update the posts of an item the feed corrects (a new headline), and never of one it only trims', async () => {
+    server.set('/gazette.rss', { body: fixture('harbour-v1.rss') });
+    const p = start('/gazette.rss', 1); // backfill: the fish market story is published
+    await p.pollNow(server.url + '/gazette.rss');
+    const id = articleId({ url: 'https://gazette.example/2026/06/fish-market' });
+    expect(published.map((a) => a.id)).toEqual([id]);
+    // The feed trims the item (drops its image and body): not a correction.
+    server.set('/gazette.rss', { body: fixture('harbour-v2.rss') });
+    await p.pollNow(server.url + '/gazette.rss');
+    expect(lines.some((l) => l.msg === 'feed item corrected: its posts are updated')).toBe(false);
+    // The feed corrects the headline: an update of the published article, under its id.
+    server.set('/gazette.rss', { body: fixture('harbour-v2.rss').replace('Fish market reopens after a year of repairs', 'Fish market reopens after fourteen months of repairs') });
+    await p.pollNow(server.url + '/gazette.rss');
+    expect(lines.filter((l) => l.msg === 'feed item corrected: its posts are updated').map((l) => l.articleId)).toEqual([id]);
+    expect((await harness.ledger.getArticle(id))?.title).toBe('Fish market reopens after fourteen months of repairs');
+    expect(await harness.queues.get(harness.target).getJob(updateJobId(id, 2))).toBeDefined();
+    // Polled again unchanged: nothing more.
+    server.set('/gazette.rss', { body: fixture('harbour-v2.rss').replace('Fish market reopens after a year of repairs', 'Fish market reopens after fourteen months of repairs').replace('<channel>', '<channel><!-- again -->') });
+    await p.pollNow(server.url + '/gazette.rss');
+    expect(lines.filter((l) => l.msg === 'feed item corrected: its posts are updated')).toHaveLength(1);
   });
 });

@@ -129,7 +129,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
         redisUrl: config.redis.url,
         prefix: config.redis.prefix,
         feeds: config.feeds,
-        publish: (article) => app.publish(article),
+        publish: (article, options) => app.publish(article, undefined, options),
         logger: logger.child({ component: 'feeds' }),
         observer: metrics.feedObserver,
         boilerplate: [...config.extract.boilerplate, ...config.extract.extraBoilerplate],
