@@ -3,7 +3,6 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createRedis } from '../../queues/connection.js';
 import { boilerplate } from '../article/boilerplate.js';
-import type { Article } from '../article/schema.js';
 import { pollFeed, type FeedConfig, type FeedObserver, type FeedPollReport, type PollDeps } from './poll.js';
 import { FeedStore, feedKey } from './state.js';
 
