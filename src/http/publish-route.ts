@@ -1,15 +1,19 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ArticleInput, toArticle } from '../article/schema.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ArticleInput, articleId, canonicalUrl, toArticle } from '../article/schema.js';
 import { BodyError, parseJsonBody } from './json-body.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, TOLERANCE_SECONDS, verifySignature } from './signature.js';
 import type { ServeApp } from './server.js';
-import { mapWebhookBody, WebhookBodyError } from './webhook-mappers.js';
+import { mapWebhookBody, WebhookBodyError, webhookRetraction } from './webhook-mappers.js';
 
 /**
  * POST /publish: a signed Article JSON (or Ghost / WordPress webhook) body.
  *   503 no WEBHOOK_SECRET configured · 401 unsigned, forged, stale or replayed · 413 too large (fastify)
- *   400 not JSON · 422 not an article (field paths) · 202 enqueued · 200 already known, nothing enqueued
+ *   400 not JSON · 422 not an article (field paths) · 202 enqueued (a new article, or an update
+ *   of a known one whose content changed) · 200 already known, nothing to do · 409 retracted
+ * A body that takes an article down (Ghost post.unpublished / post.deleted, WordPress trash)
+ * retracts it: 202, 200 when it already was, 404 when it was never published here.
+ * POST /retract: a signed {id} or {url} (+ reason), same signature scheme.
  */
 
 export interface PublishRouteOptions {
@@ -34,9 +38,11 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  scope.post('/publish', async (request, reply) => {
+  /** The signed request's JSON, or undefined once an error answer has been sent. */
+  const verified = async (request: FastifyRequest, reply: FastifyReply): Promise<{ json: unknown } | undefined> => {
     if (secret === undefined) {
-      return refuse(reply, 503, 'not_configured', { error: 'webhook secret not configured (set WEBHOOK_SECRET)' });
+      await refuse(reply, 503, 'not_configured', { error: 'webhook secret not configured (set WEBHOOK_SECRET)' });
+      return undefined;
     }
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const check = verifySignature({
@@ -46,21 +52,51 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
       body: raw,
       now: now(),
     });
-    if (!check.ok) return refuse(reply, 401, 'unauthorized', { error: 'unauthorized', reason: check.reason });
-
+    if (!check.ok) {
+      await refuse(reply, 401, 'unauthorized', { error: 'unauthorized', reason: check.reason });
+      return undefined;
+    }
     // A signature is good for one request: the same signed request again is a replay.
     const digest = createHash('sha256').update(String(request.headers[SIGNATURE_HEADER])).digest('hex').slice(0, 32);
     const fresh = await app.redis.set(`${app.config.redis.prefix}:webhook:sig:${digest}`, '1', 'EX', TOLERANCE_SECONDS * 2 + 60, 'NX');
     if (fresh !== 'OK') {
-      return refuse(reply, 401, 'unauthorized', { error: 'unauthorized', reason: 'replayed request: this signature was already used (sign each request anew)' });
+      await refuse(reply, 401, 'unauthorized', { error: 'unauthorized', reason: 'replayed request: this signature was already used (sign each request anew)' });
+      return undefined;
     }
-
-    let json: unknown;
     try {
-      json = parseJsonBody(raw);
+      return { json: parseJsonBody(raw) };
     } catch (error) {
-      if (error instanceof BodyError) return refuse(reply, 400, 'bad_json', { error: error.message });
-      throw error;
+      if (!(error instanceof BodyError)) throw error;
+      await refuse(reply, 400, 'bad_json', { error: error.message });
+      return undefined;
+    }
+  };
+
+  /** Take an article down (the first of `ids` published here); `format` names the body it came in. */
+  const retractArticle = async (reply: FastifyReply, ids: readonly string[], reason: string, format: string, onlyIfKnown: boolean) => {
+    let result: Awaited<ReturnType<typeof app.retract>> | undefined;
+    for (const id of ids) {
+      result = await app.retract(id, { reason, by: 'webhook' });
+      if (result.known) break;
+    }
+    const articleId = result?.articleId ?? ids[0];
+    if (result === undefined || !result.known) {
+      if (onlyIfKnown) return refuse(reply, 422, 'invalid', { error: `not published: ${reason}`, issues: [] });
+      count('retract_unknown');
+      return reply.code(404).send({ articleId, format, retracted: false, error: 'no such article was published here' });
+    }
+    count('retracted');
+    return reply.code(result.already ? 200 : 202).send({ articleId, format, retracted: true, reason, deliveries: result.outcomes });
+  };
+
+  scope.post('/publish', async (request, reply) => {
+    const body = await verified(request, reply);
+    if (body === undefined) return reply;
+    const { json } = body;
+    const retraction = webhookRetraction(json);
+    if (retraction !== undefined) {
+      request.log.info({ format: retraction.format, urls: retraction.urls }, 'webhook retracts an article');
+      return retractArticle(reply, retraction.urls.map((url) => articleId({ url })), retraction.reason, retraction.format, retraction.onlyIfKnown);
     }
     let mapped;
     try {
@@ -78,14 +114,37 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
       return refuse(reply, 422, 'invalid', { error: 'invalid article', format: mapped.format, issues });
     }
     const article = toArticle(mapped.input);
-    const result = await app.publish(article);
-    const enqueued = result.outcomes.some((o) => o.enqueued);
-    request.log.info({ articleId: article.id, format: mapped.format, enqueued }, enqueued ? 'article accepted' : 'article already known');
-    count(enqueued ? 'accepted' : 'duplicate');
+    const result = await app.publish(article, undefined, { by: 'webhook' });
+    if (result.action === 'retracted') {
+      return refuse(reply, 409, 'retracted', { articleId: article.id, format: mapped.format, error: 'this article was retracted; an editor can publish it again (crier publish --force)' });
+    }
+    const enqueued = result.outcomes.some((o) => o.enqueued) || result.action === 'update' || result.action === 'republish';
+    request.log.info({ articleId: article.id, format: mapped.format, action: result.action, rev: result.rev }, enqueued ? 'article accepted' : 'article already known');
+    count(result.action === 'update' ? 'updated' : enqueued ? 'accepted' : 'duplicate');
     return reply.code(enqueued ? 202 : 200).send({
       articleId: article.id,
       format: mapped.format,
-      deliveries: result.outcomes.map((o) => ({ target: o.target, platform: o.platform, state: o.state, enqueued: o.enqueued })),
+      action: result.action,
+      rev: result.rev,
+      deliveries: result.outcomes.map((o) => ({ target: o.target, platform: o.platform, state: o.state, enqueued: o.enqueued, ...(o.updating ? { updating: true } : {}) })),
     });
+  });
+
+  /** POST /retract: a signed {id} or {url} (and an optional reason) takes the article down. */
+  scope.post('/retract', async (request, reply) => {
+    const body = await verified(request, reply);
+    if (body === undefined) return reply;
+    const json = body.json as { id?: unknown; url?: unknown; reason?: unknown } | null;
+    const id = typeof json?.id === 'string' && json.id.trim() !== '' ? json.id.trim() : undefined;
+    const url = typeof json?.url === 'string' ? json.url : undefined;
+    const reason = typeof json?.reason === 'string' ? json.reason.slice(0, 500) : 'retracted by the publisher';
+    if (id === undefined && url === undefined) return refuse(reply, 422, 'invalid', { error: 'give the article\'s "id" or "url"', issues: [{ path: '(root)', message: 'id or url is required' }] });
+    let target: string;
+    try {
+      target = id ?? articleId({ url: canonicalUrl(url as string) });
+    } catch {
+      return refuse(reply, 422, 'invalid', { error: 'url: not a valid http(s) URL', issues: [{ path: 'url', message: 'not a valid http(s) URL' }] });
+    }
+    return retractArticle(reply, [target], reason, 'retract', false);
   });
 }

@@ -9,7 +9,7 @@ import { mediaRoute } from './media-route.js';
 import { publishRoute } from './publish-route.js';
 
 /** What the HTTP server uses of the App (tests build one from the queue pieces). */
-export type ServeApp = Pick<App, 'config' | 'logger' | 'redis' | 'ledger' | 'queues' | 'targets' | 'workersRunning' | 'publish'>;
+export type ServeApp = Pick<App, 'config' | 'logger' | 'redis' | 'ledger' | 'queues' | 'targets' | 'workersRunning' | 'publish' | 'retract'>;
 
 export interface ServerOptions {
   app: ServeApp;
@@ -23,7 +23,7 @@ export interface ServerOptions {
 }
 
 /**
- * The fastify app of `crier serve`: POST /publish, GET /articles/:id, /healthz, /metrics,
+ * The fastify app of `crier serve`: POST /publish, POST /retract, GET /articles/:id, /healthz, /metrics,
  * /media/<file>, and /admin/queues when DASHBOARD_PASSWORD is set. Not listening yet:
  * call `listen` (or use `inject` in tests).
  */

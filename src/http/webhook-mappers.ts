@@ -135,3 +135,51 @@ export function mapWebhookBody(body: unknown): { format: WebhookFormat; input: u
   if (isObj(body.title) && 'rendered' in body.title) return { format: 'wordpress-rest', input: wordpressRest(body) };
   return { format: 'article', input: body };
 }
+
+/** A webhook body that takes an article down: which article (by its URL) and why. */
+export interface WebhookRetraction {
+  format: WebhookFormat;
+  /** The article's URL as it was published, most likely first (a Ghost draft's own URL is a preview). */
+  urls: string[];
+  reason: string;
+  /** Only when crier published it (a WordPress draft may never have been published). */
+  onlyIfKnown: boolean;
+}
+
+/** WordPress renames a trashed post's slug to "<slug>__trashed": the article's URL is the one before. */
+const untrashed = (url: string): string => url.replace(/__trashed(-\d+)?(?=\/?(\?|#|$))/, '');
+
+/**
+ * Recognise a body that retracts: Ghost `post.deleted` (`current` empty, the post in
+ * `previous`) and `post.unpublished` (`previous.status` was published; the draft's own URL
+ * is a preview, /p/<uuid>/, so the published one is `previous.url` when Ghost sends it, else
+ * the site's /<slug>/), WordPress trash (and draft, private or pending, for a post crier
+ * published). Undefined for anything else.
+ */
+export function webhookRetraction(body: unknown): WebhookRetraction | undefined {
+  if (!isObj(body)) return undefined;
+  if (isObj(body.post) && isObj(body.post.current)) {
+    const current = body.post.current;
+    const previous = isObj(body.post.previous) ? body.post.previous : {};
+    if (Object.keys(current).length === 0) {
+      const url = str(previous.url);
+      return url === undefined ? undefined : { format: 'ghost', urls: [url], reason: 'deleted in Ghost', onlyIfKnown: false };
+    }
+    const status = str(current.status);
+    if (status === undefined || status === 'published' || str(previous.status) !== 'published') return undefined;
+    const own = str(current.url);
+    const slug = str(current.slug);
+    const published = own !== undefined && slug !== undefined && /\/p\/[0-9a-f-]{36}\/?$/i.test(own) ? new URL(`/${slug}/`, own).href : undefined;
+    const urls = [str(previous.url), published, own].filter((u): u is string => u !== undefined);
+    return urls.length === 0 ? undefined : { format: 'ghost', urls: [...new Set(urls)], reason: `unpublished in Ghost (now ${status})`, onlyIfKnown: false };
+  }
+  const wp: Obj | undefined = 'post_title' in body || (isObj(body.post) && 'post_title' in body.post) ? { ...(isObj(body.post) ? body.post : {}), ...body } : undefined;
+  const rest = isObj(body.title) && 'rendered' in body.title ? body : undefined;
+  const status = str(wp?.post_status ?? rest?.status);
+  const url = wp !== undefined ? first(wp.permalink, wp.post_permalink, wp.post_url, wp.link, wp.url) : str(rest?.link);
+  if (status === undefined || url === undefined) return undefined;
+  const format: WebhookFormat = wp !== undefined ? 'wordpress' : 'wordpress-rest';
+  if (status === 'trash') return { format, urls: [untrashed(url)], reason: 'trashed in WordPress', onlyIfKnown: false };
+  if (['draft', 'private', 'pending'].includes(status)) return { format, urls: [url], reason: `unpublished in WordPress (now ${status})`, onlyIfKnown: true };
+  return undefined;
+}

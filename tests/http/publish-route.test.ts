@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { updateJobId } from '../../queues/names.js';
 import { buildServer } from '../../src/http/server.js';
 import { signBody } from '../../src/http/signature.js';
 import { silentLogger } from '../../src/logging.js';
@@ -164,5 +166,64 @@ describe('POST /publish', () => {
     const signedAnyway = await signed(JSON.stringify(ARTICLE));
     expect(signedAnyway.statusCode).toBe(503);
     expect(await jobCount()).toBe(0);
+  });
+
+  describe('corrections and retractions (issue 13)', () => {
+    const ghost = (name: string) => readFileSync(new URL(`../fixtures/webhooks/ghost-${name}.json`, import.meta.url), 'utf8');
+    const postTo = (url: string, body: string, at: number) =>
+      server.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', 'x-crier-timestamp': String(at), 'x-crier-signature': signBody(SECRETS.webhook, at, body) }, payload: body });
+
+    it('should take Ghost post.published, then post.published.edited as an update, then post.unpublished as a retraction', async () => {
+      const published = await signed(ghost('post-published'));
+      expect(published.statusCode).toBe(202);
+      expect(published.json()).toMatchObject({ format: 'ghost', action: 'publish', rev: 1 });
+      const id = published.json().articleId as string;
+
+      const edited = await signed(ghost('post-published-edited'), clock + 1);
+      expect(edited.statusCode).toBe(202);
+      expect(edited.json()).toMatchObject({ articleId: id, action: 'update', rev: 2 });
+      expect((await app.ledger.getArticle(id))?.title).toBe('The night ferry gets a second boat from July');
+      const updates = await Promise.all(app.targets.map((t) => app.queues.get(t).getJob(updateJobId(id, 2))));
+      expect(updates.every((job) => job?.name === 'update')).toBe(true);
+
+      // Unpublished: the draft's URL is a preview (/p/<uuid>/); the published one is found.
+      const unpublished = await signed(ghost('post-unpublished'), clock + 2);
+      expect(unpublished.statusCode).toBe(202);
+      expect(unpublished.json()).toMatchObject({ articleId: id, retracted: true, reason: 'unpublished in Ghost (now draft)' });
+      expect((await app.ledger.getAll(id)).map((r) => r.state)).toEqual(['retracted', 'retracted', 'retracted']);
+
+      // The original webhook replayed (signed anew): refused, nothing enqueued.
+      const before = await jobCount();
+      const replay = await signed(ghost('post-published'), clock + 3);
+      expect(replay.statusCode).toBe(409);
+      expect(replay.json().error).toMatch(/retracted/);
+      expect(await jobCount()).toBe(before);
+    });
+
+    it('should retract on Ghost post.deleted, on a WordPress trash (its __trashed slug undone) and on POST /retract, and say 404 for an unknown article', async () => {
+      const published = await signed(ghost('post-published'));
+      const deleted = await signed(ghost('post-deleted'), clock + 1);
+      expect(deleted.statusCode).toBe(202);
+      expect(deleted.json()).toMatchObject({ articleId: published.json().articleId, retracted: true, reason: 'deleted in Ghost' });
+      expect((await signed(ghost('post-deleted'), clock + 2)).statusCode).toBe(200); // already retracted
+
+      const wp = { post_title: 'Pier lights', post_status: 'publish', permalink: 'https://gazette.example/2026/06/pier-lights/' };
+      const wpId = (await signed(JSON.stringify(wp), clock + 3)).json().articleId as string;
+      const trashed = await signed(JSON.stringify({ ...wp, post_status: 'trash', permalink: 'https://gazette.example/2026/06/pier-lights__trashed/' }), clock + 4);
+      expect(trashed.statusCode).toBe(202);
+      expect(trashed.json().articleId).toBe(wpId);
+      // A draft that was never published here is still refused as not published.
+      const draft = await signed(JSON.stringify({ post_title: 'Never out', post_status: 'draft', permalink: 'https://gazette.example/never/' }), clock + 5);
+      expect(draft.statusCode).toBe(422);
+
+      const article = (await signed(JSON.stringify(ARTICLE), clock + 6)).json().articleId as string;
+      const byUrl = await postTo('/retract', JSON.stringify({ url: ARTICLE.url, reason: 'wrong tide tables' }), clock + 7);
+      expect(byUrl.statusCode).toBe(202);
+      expect(byUrl.json()).toMatchObject({ articleId: article, retracted: true, reason: 'wrong tide tables' });
+      const unknown = await postTo('/retract', JSON.stringify({ id: 'never-published' }), clock + 8);
+      expect(unknown.statusCode).toBe(404);
+      const unsigned = await server.inject({ method: 'POST', url: '/retract', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ id: article }) });
+      expect(unsigned.statusCode).toBe(401);
+    });
   });
 });

@@ -9,7 +9,8 @@ import type { Config, TargetConfig } from '../../config/schema.js';
 import { createRedis } from '../../queues/connection.js';
 import { Ledger } from '../../queues/ledger.js';
 import type { DeliveryObserver } from '../../queues/observer.js';
-import { publish, type PublishResult } from '../../queues/publish.js';
+import { publish, type PublishOptions, type PublishResult } from '../../queues/publish.js';
+import { retract, type RetractOptions, type RetractResult } from '../../queues/retract.js';
 import { QueueSet } from '../../queues/queue-set.js';
 import { DeliveryWorkers } from '../../queues/worker.js';
 import type { Article } from '../../src/article/schema.js';
@@ -87,8 +88,13 @@ export class TestApp implements ServeApp {
     this.targets = config.targets;
   }
 
-  publish(article: Article): Promise<PublishResult> {
-    return publish(article, { queues: this.queues, ledger: this.ledger, targets: this.targets });
+  publish(article: Article, onlyTargets?: readonly string[], options: PublishOptions = {}): Promise<PublishResult> {
+    const targets = onlyTargets === undefined ? this.targets : this.targets.filter((t) => onlyTargets.includes(t.id));
+    return publish(article, { queues: this.queues, ledger: this.ledger, targets }, options);
+  }
+
+  retract(articleId: string, options: RetractOptions = {}): Promise<RetractResult> {
+    return retract(articleId, { queues: this.queues, ledger: this.ledger, targets: this.targets }, options);
   }
 
   get workersRunning(): boolean {
