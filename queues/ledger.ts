@@ -96,6 +96,8 @@ export interface DeliveryRecord {
   op?: string;
   /** How a retraction ended where nothing was deleted (never_posted, in_doubt, not_supported…). */
   retraction?: string;
+  /** Why the last update or retraction failed (the post stays as it was). */
+  opError?: string;
   /** Updates and retractions of this post, oldest first (the last 20). */
   history?: PostHistoryEntry[];
 }
@@ -106,6 +108,14 @@ export type OpBegun =
   | { outcome: 'wait'; waitMs: number }
   | { outcome: 'none' | 'never_posted'; detail: string }
   | { outcome: 'in_doubt'; detail: string; record?: DeliveryRecord };
+
+/** An article's revisions: the current one, whether it is retracted, and what happened when (by whom). */
+export interface ArticleHistory {
+  rev: number;
+  retracted: boolean;
+  reason?: string;
+  history: Array<{ rev: number; action: string; at: string; by?: string; reason?: string }>;
+}
 
 /** One update or retraction of a delivered post. */
 export interface PostHistoryEntry {
@@ -170,6 +180,13 @@ export class Ledger {
   async getArticle(articleId: string): Promise<Article | undefined> {
     const raw = await this.redis.get(this.articleKey(articleId));
     return raw === null ? undefined : parseStoredArticle(raw).article;
+  }
+
+  /** The article's revisions and retractions, oldest first, and where it stands (see the `meta` and `history` keys). */
+  async getHistory(articleId: string): Promise<ArticleHistory> {
+    const [[, meta], [, entries]] = ((await this.redis.multi().hgetall(this.metaKey(articleId)).lrange(this.historyKey(articleId), 0, -1).exec()) ?? []) as [[null, Record<string, string>], [null, string[]]];
+    const history = (entries ?? []).map((e) => JSON.parse(e) as ArticleHistory['history'][number]);
+    return { rev: Number(meta?.rev ?? 0), retracted: meta?.retracted === '1', ...(meta?.reason ? { reason: meta.reason } : {}), history };
   }
 
   /** Each article's revision state, in one round trip (before publishing them). */
@@ -444,6 +461,7 @@ function parseRecord(articleId: string, target: string, hash: Record<string, str
   if (hash.remote !== undefined) record.remote = JSON.parse(hash.remote) as Record<string, string>;
   if (hash.op !== undefined && hash.op !== '') record.op = hash.op;
   if (hash.retraction !== undefined) record.retraction = hash.retraction;
+  if (hash.opError !== undefined && hash.opError !== '') record.opError = hash.opError;
   if (hash.history !== undefined) record.history = JSON.parse(hash.history) as PostHistoryEntry[];
   return record;
 }

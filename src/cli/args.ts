@@ -14,6 +14,8 @@ const COMMON = {
   json: { type: 'boolean' },
   sandbox: { type: 'boolean' },
   backfill: { type: 'string' },
+  reason: { type: 'string' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   'log-level': { type: 'string' },
 } as const;
@@ -29,6 +31,9 @@ export interface CliArgs {
   json: boolean;
   sandbox: boolean;
   backfill?: number;
+  reason?: string;
+  /** publish: publish a retracted article again. */
+  force: boolean;
   help: boolean;
   logLevel?: string;
 }
@@ -42,7 +47,8 @@ export function parseCli(argv: string[]): CliArgs {
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
-  const out: CliArgs = { command, positionals: rest, wait: values.wait ?? false, json: values.json ?? false, sandbox: values.sandbox ?? false, help: values.help ?? false };
+  const out: CliArgs = { command, positionals: rest, wait: values.wait ?? false, json: values.json ?? false, sandbox: values.sandbox ?? false, force: values.force ?? false, help: values.help ?? false };
+  if (values.reason !== undefined) out.reason = values.reason;
   if (values.config !== undefined) out.config = values.config;
   if (values.url !== undefined) out.url = values.url;
   if (values.target !== undefined) out.targets = values.target;
@@ -65,8 +71,12 @@ export const USAGE = `crier — one article in, one post per platform out, exact
 Usage:
   crier demo                         run the whole flow against the built-in sandbox platforms
   crier preview [FILE|-] [--url URL] print the posts an article would become (JSON)
-  crier publish [FILE|-] [--url URL] [--wait] [--timeout S] [--target ID]...
-                                     enqueue an article (prints its id); --wait prints each result
+  crier publish [FILE|-] [--url URL] [--wait] [--timeout S] [--target ID]... [--force]
+                                     enqueue an article (prints its id); --wait prints each result;
+                                     a known article with changed content is an update;
+                                     --force publishes a retracted article again
+  crier retract ARTICLE_ID [--reason TEXT] [--wait]
+                                     take an article's posts down (pending ones cancelled)
   crier worker                       run delivery workers until SIGTERM/SIGINT
   crier serve [--sandbox] [--backfill N]
                                      HTTP webhooks + feeds + editors' bot + workers

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   health: async () => (await import('./commands/health.js')).healthCommand,
+  retract: async () => (await import('./commands/retract.js')).retractCommand,
 };
 
 /** Errors a user can act on: one line, no stack trace. */

@@ -1,5 +1,5 @@
 import { App } from '../../app.js';
-import { SETTLED, waitForDeliveries } from '../../../queues/wait.js';
+import { SETTLED, updateSettled, waitForDeliveries } from '../../../queues/wait.js';
 import { formatLedger } from '../format-ledger.js';
 import { cliLogger, loadCliConfig, readArticleInput, requireKnownTargets, type CliContext } from '../context.js';
 import { requireRedis } from './redis-check.js';
@@ -13,15 +13,20 @@ export async function publishCommand(ctx: CliContext): Promise<number> {
   try {
     const only = ctx.args.targets;
     requireKnownTargets(app.targets, only);
-    const result = await app.publish(article, only);
+    const result = await app.publish(article, only, { by: 'cli', force: ctx.args.force });
+    if (result.action === 'retracted') {
+      process.stderr.write(`crier: ${result.articleId} was retracted; publish it again with --force\n`);
+      return 1;
+    }
     if (!ctx.args.wait) {
       if (ctx.args.json) ctx.out(JSON.stringify(result));
-      else ctx.out(result.articleId);
+      else ctx.out(result.action === 'update' ? `${result.articleId} (update: revision ${result.rev})` : result.articleId);
       return 0;
     }
     const ids = result.outcomes.map((o) => o.target);
     const { records, timedOut } = await waitForDeliveries(app.ledger, result.articleId, ids, {
       timeoutMs: (ctx.args.timeoutSeconds ?? 120) * 1000,
+      ...(result.action === 'update' ? { settled: updateSettled(result.rev) } : {}),
     });
     if (ctx.args.json) ctx.out(JSON.stringify({ articleId: result.articleId, deliveries: records }));
     else {

@@ -1,5 +1,5 @@
 import { App } from '../../app.js';
-import { formatLedger } from '../format-ledger.js';
+import { formatHistory, formatLedger } from '../format-ledger.js';
 import { cliLogger, loadCliConfig, type CliContext } from '../context.js';
 import { UsageError } from '../args.js';
 import { requireRedis } from './redis-check.js';
@@ -16,11 +16,13 @@ export async function statusCommand(ctx: CliContext): Promise<number> {
   await requireRedis(config);
   const app = new App(config, { logger: cliLogger(ctx, config), requireCredentials: false });
   try {
-    const records = await app.ledger.getAll(articleId);
-    if (ctx.args.json) ctx.out(JSON.stringify({ articleId, deliveries: records }, null, 2));
+    const [records, history] = await Promise.all([app.ledger.getAll(articleId), app.ledger.getHistory(articleId)]);
+    if (ctx.args.json) ctx.out(JSON.stringify({ articleId, revision: history, deliveries: records }, null, 2));
     else {
       const article = await app.ledger.getArticle(articleId);
       ctx.out(article !== undefined ? `${articleId}  ${article.title}\n${article.url}` : articleId);
+      const revisions = formatHistory(history);
+      if (revisions !== '') ctx.out(revisions);
       ctx.out(formatLedger(records));
       const cost = records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
       if (cost > 0) ctx.out(`estimated cost: $${cost.toFixed(3)}`);
