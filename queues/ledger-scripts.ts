@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 
 /**
  * The ledger's Lua scripts, registered on the connection with ioredis `defineCommand`
@@ -115,8 +115,8 @@ export interface LedgerScripts {
 }
 
 /** Register the scripts on a connection (once) and return it typed with them. */
-export function defineLedgerScripts(redis: Redis): LedgerScripts {
-  const r = redis as Redis & Partial<LedgerScripts>;
+export function defineLedgerScripts(redis: RedisClient): LedgerScripts {
+  const r = redis as RedisClient & Partial<LedgerScripts>;
   if (r.crierLedgerBegin === undefined) {
     redis.defineCommand('crierLedgerSaveAndClaim', { lua: SAVE_AND_CLAIM });
     redis.defineCommand('crierLedgerBegin', { lua: BEGIN });

@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import type { Article } from '../src/article/schema.js';
 import type { SendResult } from '../adapters/types.js';
 import { defineLedgerScripts, type LedgerScripts } from './ledger-scripts.js';
@@ -63,7 +64,7 @@ export class Ledger {
   private readonly scripts: LedgerScripts;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {
     this.scripts = defineLedgerScripts(redis);

@@ -1,10 +1,12 @@
 import { Job } from 'bullmq';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Article } from '../src/article/schema.js';
 import type { DeliveryState, Ledger, ReadClaims } from './ledger.js';
 import { defineLedgerScripts } from './ledger-scripts.js';
 import { jobId } from './names.js';
+import type { AckOutcome, ReplicaAcks } from './replica-acks.js';
 import type { DeliveryJobData, QueueSet } from './queue-set.js';
 
 export interface PublishOutcome {
@@ -20,6 +22,8 @@ export interface PublishOutcome {
 export interface PublishResult {
   articleId: string;
   outcomes: PublishOutcome[];
+  /** With replicas: how many confirmed the enqueue before this resolved (queues/replica-acks.ts). */
+  replicated?: AckOutcome;
 }
 
 export interface PublishDeps {
@@ -27,6 +31,8 @@ export interface PublishDeps {
   ledger: Ledger;
   /** Enabled targets to deliver to. */
   targets: readonly TargetConfig[];
+  /** Wait for replicas to have the enqueue before resolving (once per transaction). */
+  acks?: ReplicaAcks;
 }
 
 /** Job options for one target: retries with exponential backoff and jitter; history kept for dedup and audit. */
@@ -61,7 +67,8 @@ const waiting = new WeakMap<QueueSet, Request[]>();
  * of the event loop (a burst of webhooks, concurrent editors' commands) share that
  * transaction, each with its own outcome. A job id BullMQ still holds is not added twice;
  * an article published again after its jobs were cleaned away gets a job that finds the
- * ledger final and sends nothing.
+ * ledger final and sends nothing. With replicas, the promise resolves once a replica confirmed
+ * the transaction (Redis WAIT), or the wait timed out (logged).
  */
 export function publish(article: Article, deps: PublishDeps): Promise<PublishResult> {
   if (deps.targets.length === 0) return Promise.resolve({ articleId: article.id, outcomes: [] });
@@ -87,7 +94,7 @@ async function commit(batch: readonly Request[]): Promise<void> {
     // Closed while this batch waited for the end of the turn: refuse, rather than open queues nobody will close.
     if (first.deps.queues.closed) throw new Error('crier is shutting down: the queues are closed');
     // Every queue of a QueueSet shares one connection, which has BullMQ's scripts loaded.
-    const client = (await first.deps.queues.get(first.deps.targets[0] as TargetConfig).getBackend().client) as unknown as Redis;
+    const client = (await first.deps.queues.get(first.deps.targets[0] as TargetConfig).getBackend().client) as unknown as RedisClient;
     defineLedgerScripts(client);
     const tx = client.multi();
     let readers: ReadClaims[];
@@ -101,13 +108,17 @@ async function commit(batch: readonly Request[]): Promise<void> {
       return;
     }
     const replies = (await tx.exec()) ?? [];
+    // Acknowledged only once a replica has it, where there are replicas: a failover right
+    // after must not lose what the caller was told is queued.
+    const replicated = await first.deps.acks?.confirm();
     let offset = 0;
     batch.forEach((request, n) => {
       const count = 1 + request.deps.targets.length;
       const own = replies.slice(offset, offset + count);
       offset += count;
       try {
-        request.resolve(outcomes(request, own, readers[n] as ReadClaims));
+        const result = outcomes(request, own, readers[n] as ReadClaims);
+        request.resolve(replicated !== undefined ? { ...result, replicated } : result);
       } catch (error) {
         request.reject(error);
       }
@@ -131,7 +142,7 @@ function queueCommands(tx: ChainableCommander, { article, deps }: Request): Read
 function outcomes({ article, deps }: Request, replies: Array<[Error | null, unknown]>, readClaims: ReadClaims): PublishResult {
   const targets = deps.targets;
   const id = jobId(article.id);
-  if (replies.length !== 1 + targets.length) throw new Error(`publishing ${article.id}: Redis answered ${replies.length} of ${1 + targets.length} commands`);
+  if (replies.length !== 1 + targets.length) throw new Error(`publishing ${article.id}: RedisClient answered ${replies.length} of ${1 + targets.length} commands`);
   replies.forEach(([error, value], i) => {
     if (error !== null) throw error;
     if (i > 0 && typeof value === 'number' && value < 0) throw new Error(`BullMQ refused the job for ${targets[i - 1]?.id} (code ${value})`);

@@ -1,5 +1,5 @@
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import type { Logger } from 'pino';
 import type { Adapter } from '../adapters/types.js';
 import type { TargetConfig } from '../config/schema.js';
@@ -18,7 +18,7 @@ export interface WorkersOptions {
    * of the event loop (coalesceWrites), so a delivery's `delivered` record is written
    * before BullMQ's completion of its job, in order, on one socket.
    */
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   targets: readonly TargetConfig[];
   adapters: ReadonlyMap<string, Adapter>;

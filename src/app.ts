@@ -1,13 +1,13 @@
 import { basename } from 'node:path';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createAdapter } from '../adapters/registry.js';
 import type { Adapter } from '../adapters/types.js';
 import { missingCredentials } from '../config/load.js';
 import type { Config, TargetConfig } from '../config/schema.js';
-import { createRedis } from '../queues/connection.js';
+import { createRedis, type RedisClient } from '../queues/connection.js';
 import { Ledger } from '../queues/ledger.js';
 import type { DeliveryObserver } from '../queues/observer.js';
+import { ReplicaAcks } from '../queues/replica-acks.js';
 import { publish, type PublishResult } from '../queues/publish.js';
 import { QueueSet } from '../queues/queue-set.js';
 import { DeliveryWorkers } from '../queues/worker.js';
@@ -53,11 +53,12 @@ export interface AppOptions {
  * ledger, the queues and one adapter per target. Nothing else builds these.
  */
 export class App {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly ledger: Ledger;
   readonly queues: QueueSet;
   readonly targets: TargetConfig[];
-  private workerRedis: Redis | undefined;
+  private workerRedis: RedisClient | undefined;
+  private readonly acks: ReplicaAcks;
   private workers: DeliveryWorkers | undefined;
   private adapters: Map<string, Adapter> | undefined;
 
@@ -65,8 +66,15 @@ export class App {
     readonly config: Config,
     private readonly options: AppOptions,
   ) {
-    this.redis = createRedis(config.redis.url, 'producer');
-    this.redis.on('error', (error) => options.logger.debug({ err: error.message }, 'redis error'));
+    this.redis = createRedis(config.redis, 'producer');
+    this.redis.on('error', (error: Error) => options.logger.debug({ err: error.message }, 'redis error'));
+    this.acks = new ReplicaAcks(this.redis, {
+      replicas: config.redis.waitReplicas,
+      timeoutMs: config.redis.waitTimeoutMs,
+      key: config.redis.prefix,
+      highAvailability: config.redis.topology !== 'standalone',
+      logger: options.logger,
+    });
     this.ledger = new Ledger(this.redis, config.redis.prefix);
     this.queues = new QueueSet(this.redis, config.redis.prefix);
     this.targets = activeTargets(config, options.requireCredentials ?? true);
@@ -103,13 +111,13 @@ export class App {
 
   publish(article: Article, onlyTargets?: readonly string[]): Promise<PublishResult> {
     const targets = onlyTargets === undefined ? this.targets : this.targets.filter((t) => onlyTargets.includes(t.id));
-    return publish(article, { queues: this.queues, ledger: this.ledger, targets });
+    return publish(article, { queues: this.queues, ledger: this.ledger, targets, acks: this.acks });
   }
 
   async startWorkers(): Promise<DeliveryWorkers> {
     if (this.workers !== undefined) return this.workers;
-    this.workerRedis = createRedis(this.config.redis.url, 'worker');
-    this.workerRedis.on('error', (error) => this.logger.debug({ err: error.message }, 'redis error'));
+    this.workerRedis = createRedis(this.config.redis, 'worker');
+    this.workerRedis.on('error', (error: Error) => this.logger.debug({ err: error.message }, 'redis error'));
     this.workers = new DeliveryWorkers({
       connection: this.workerRedis,
       prefix: this.config.redis.prefix,

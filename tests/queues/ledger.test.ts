@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedis } from '../../queues/connection.js';
 import { Ledger } from '../../queues/ledger.js';
@@ -9,7 +9,7 @@ import { deletePrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 /** The ledger's one-round-trip operations (Lua): publish's save-and-claim, begin with budgets, settle, markState. */
 describe('ledger', () => {
   let prefix: string;
-  let redis: Redis;
+  let redis: RedisClient;
   let ledger: Ledger;
 
   beforeEach(() => {

@@ -2,6 +2,7 @@ import { App } from '../../app.js';
 import { formatLedger } from '../format-ledger.js';
 import { cliLogger, loadCliConfig, type CliContext } from '../context.js';
 import { UsageError } from '../args.js';
+import { describeFound } from '../../../queues/redis-probe.js';
 import { requireRedis } from './redis-check.js';
 
 /** `crier status ARTICLE_ID`: the ledger of one article. */
@@ -9,17 +10,18 @@ export async function statusCommand(ctx: CliContext): Promise<number> {
   const articleId = ctx.args.positionals[0];
   if (articleId === undefined) throw new UsageError('usage: crier status ARTICLE_ID');
   const config = loadCliConfig(ctx);
-  await requireRedis(config);
+  const redis = await requireRedis(config);
   const app = new App(config, { logger: cliLogger(ctx, config), requireCredentials: false });
   try {
     const records = await app.ledger.getAll(articleId);
-    if (ctx.args.json) ctx.out(JSON.stringify({ articleId, deliveries: records }, null, 2));
+    if (ctx.args.json) ctx.out(JSON.stringify({ articleId, deliveries: records, redis }, null, 2));
     else {
       const article = await app.ledger.getArticle(articleId);
       ctx.out(article !== undefined ? `${articleId}  ${article.title}\n${article.url}` : articleId);
       ctx.out(formatLedger(records));
       const cost = records.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
       if (cost > 0) ctx.out(`estimated cost: $${cost.toFixed(3)}`);
+      ctx.out(`redis: ${describeFound(redis)}`);
     }
     return records.length === 0 ? 1 : 0;
   } finally {
