@@ -44,19 +44,23 @@ return found`;
 
 /**
  * Before a send. KEYS: record, article's target set, the article, then one sorted set per
- * budget (sliding windows). ARGV: target id, platform, now, slot member, then max and
- * window (ms) per budget → {outcome, fields, wait ms, article JSON or false}:
- * outcome 1 when marked sending (attempts + 1) and a slot taken in every budget (fields as
- * they were before); 0 when left alone: final (delivered/duplicate/skipped), held
- * (failed/unknown) or in doubt (sending); 2 when a budget is full (nothing taken). The
+ * budget (sliding windows). ARGV: target id, platform, now, claim (this attempt's unique
+ * token, also its slot member), then max and window (ms) per budget → {outcome, fields,
+ * wait ms, article JSON or false}:
+ * outcome 1 when marked sending (attempts + 1, the claim kept) and a slot taken in every
+ * budget (fields as they were before); 3 when the record is already `sending` under this
+ * very claim — the same call run again (a client sends a command again when the connection
+ * dropped before the answer, as after a failover), so this attempt goes on (fields as they
+ * are); 0 when left alone: final (delivered/duplicate/skipped), held (failed/unknown) or
+ * in doubt (sending, another attempt's); 2 when a budget is full (nothing taken). The
  * article comes back unless the record is final, so the delivery job need not carry it.
  * Slots are all taken or none, at Redis's clock, so every worker process agrees.
  */
 const BEGIN = `
 local h = redis.call('HGETALL', KEYS[1])
-local state, attempts
+local state, attempts, claim
 for i = 1, #h, 2 do
-  if h[i] == 'state' then state = h[i + 1] elseif h[i] == 'attempts' then attempts = h[i + 1] end
+  if h[i] == 'state' then state = h[i + 1] elseif h[i] == 'attempts' then attempts = h[i + 1] elseif h[i] == 'claim' then claim = h[i + 1] end
 end
 if not state then
   h = {'state', 'queued', 'createdAt', ARGV[3], 'updatedAt', ARGV[3], 'platform', ARGV[2], 'attempts', '0'}
@@ -68,6 +72,9 @@ if state == 'delivered' or state == 'duplicate' or state == 'skipped' then
   return {0, h, 0, false}
 end
 local article = redis.call('GET', KEYS[3])
+if state == 'sending' and claim == ARGV[4] then
+  return {3, h, 0, article}
+end
 if state == 'failed' or state == 'unknown' or state == 'sending' then
   return {0, h, 0, article}
 end
@@ -92,8 +99,20 @@ if #KEYS > 3 then
     redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2 * i - 2]) + 1000)
   end
 end
-redis.call('HSET', KEYS[1], 'state', 'sending', 'updatedAt', ARGV[3], 'attempts', (tonumber(attempts) or 0) + 1)
+redis.call('HSET', KEYS[1], 'state', 'sending', 'updatedAt', ARGV[3], 'attempts', (tonumber(attempts) or 0) + 1, 'claim', ARGV[4])
 return {1, h, 0, article}`;
+
+/**
+ * A claim taken back before anything was sent (its replicas did not confirm it). KEYS:
+ * record, then the budgets the claim took a slot in. ARGV: claim, the state and attempts to
+ * restore, now → 1 when restored; 0 when the record is no longer `sending` under this claim.
+ */
+const UNCLAIM = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'sending' or redis.call('HGET', KEYS[1], 'claim') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[2], 'attempts', ARGV[3], 'updatedAt', ARGV[4])
+redis.call('HDEL', KEYS[1], 'claim')
+for i = 2, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
+return 1`;
 
 /**
  * KEYS: record. ARGV: states that protect the record (space-separated), then field, value, … →
@@ -111,6 +130,7 @@ export interface LedgerScripts {
   crierLedgerSaveAndClaim(numberOfKeys: number, ...keysAndArgs: Array<string | Buffer>): Promise<string[]>;
   crierLedgerBegin(numberOfKeys: number, ...keysAndArgs: string[]): Promise<[number, string[], number, string | null]>;
   crierLedgerSettle(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
+  crierLedgerUnclaim(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
   crierLedgerMark(record: string, protectedStates: string, ...fieldsAndValues: string[]): Promise<string | null>;
 }
 
@@ -122,6 +142,7 @@ export function defineLedgerScripts(redis: RedisClient): LedgerScripts {
     redis.defineCommand('crierLedgerBegin', { lua: BEGIN });
     redis.defineCommand('crierLedgerMark', { numberOfKeys: 1, lua: MARK });
     redis.defineCommand('crierLedgerSettle', { lua: SETTLE });
+    redis.defineCommand('crierLedgerUnclaim', { lua: UNCLAIM });
   }
   return redis as unknown as LedgerScripts;
 }

@@ -6,7 +6,7 @@ import type { Article } from '../src/article/schema.js';
 import type { DeliveryState, Ledger, ReadClaims } from './ledger.js';
 import { defineLedgerScripts } from './ledger-scripts.js';
 import { jobId } from './names.js';
-import type { AckOutcome, ReplicaAcks } from './replica-acks.js';
+import { NotReplicatedError, unconfirmed, type AckOutcome, type ReplicaAcks } from './replica-acks.js';
 import type { DeliveryJobData, QueueSet } from './queue-set.js';
 
 export interface PublishOutcome {
@@ -68,7 +68,8 @@ const waiting = new WeakMap<QueueSet, Request[]>();
  * transaction, each with its own outcome. A job id BullMQ still holds is not added twice;
  * an article published again after its jobs were cleaned away gets a job that finds the
  * ledger final and sends nothing. With replicas, the promise resolves once a replica confirmed
- * the transaction (Redis WAIT), or the wait timed out (logged).
+ * the transaction (Redis WAIT), and rejects with NotReplicatedError when none did in time
+ * (a failover under way): then nothing may be acknowledged, and publishing again is safe.
  */
 export function publish(article: Article, deps: PublishDeps): Promise<PublishResult> {
   if (deps.targets.length === 0) return Promise.resolve({ articleId: article.id, outcomes: [] });
@@ -107,10 +108,13 @@ async function commit(batch: readonly Request[]): Promise<void> {
       await Promise.all(batch.map((request) => commit([request])));
       return;
     }
+    const ticket = first.deps.acks?.ticket();
     const replies = (await tx.exec()) ?? [];
     // Acknowledged only once a replica has it, where there are replicas: a failover right
-    // after must not lose what the caller was told is queued.
-    const replicated = await first.deps.acks?.confirm();
+    // after must not lose what the caller was told is queued. Unconfirmed, the caller is
+    // told to send it again (publishing is idempotent) rather than that it is queued.
+    const replicated = await first.deps.acks?.confirm(ticket);
+    if (unconfirmed(replicated)) throw new NotReplicatedError(`publishing ${batch.length === 1 ? first.article.id : `${batch.length} articles`}`, replicated);
     let offset = 0;
     batch.forEach((request, n) => {
       const count = 1 + request.deps.targets.length;

@@ -10,6 +10,7 @@ import { SlidingWindowLimiter, telegramBudgetKey } from './limits.js';
 import { queueName } from './names.js';
 import type { DeliveryObserver } from './observer.js';
 import type { DeliveryJobData, QueueSet } from './queue-set.js';
+import type { ReplicaAcks } from './replica-acks.js';
 
 export interface WorkersOptions {
   /**
@@ -29,6 +30,8 @@ export interface WorkersOptions {
   concurrency: number;
   /** Telegram's budget per bot token across all its targets (messages/second); 0 = off. */
   telegramGlobalPerSecond: number;
+  /** With replicas: claims and delivered records confirmed by a replica (Redis WAIT) on `connection`. */
+  acks?: ReplicaAcks;
   /** Lock duration for jobs (ms): how soon a crashed worker's job is picked up again. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -59,7 +62,7 @@ export class DeliveryWorkers {
   start(): void {
     const o = this.options;
     coalesceWrites(o.connection);
-    const ledger = new Ledger(o.connection, o.prefix);
+    const ledger = new Ledger(o.connection, o.prefix, o.acks);
     const budgets = new Map<string, SlidingWindowLimiter>();
     for (const target of o.targets) {
       const adapter = o.adapters.get(target.id);

@@ -33,6 +33,11 @@ export function activeTargets(config: Config, needCredentials: boolean): TargetC
   return ready;
 }
 
+/** Replica confirmations (Redis WAIT) for the writes of one connection, as the config asks. */
+function replicaAcks(client: RedisClient, config: Config, logger: Logger): ReplicaAcks {
+  return new ReplicaAcks(client, { replicas: config.redis.waitReplicas, timeoutMs: config.redis.waitTimeoutMs, key: config.redis.prefix, logger });
+}
+
 /** Where `crier serve` publishes a prepared image (GET /media/<file>, for the Instagram Graph backend). */
 export function publicMediaUrl(base: string): (path: string) => string {
   const root = base.replace(/\/+$/, '');
@@ -68,13 +73,7 @@ export class App {
   ) {
     this.redis = createRedis(config.redis, 'producer');
     this.redis.on('error', (error: Error) => options.logger.debug({ err: error.message }, 'redis error'));
-    this.acks = new ReplicaAcks(this.redis, {
-      replicas: config.redis.waitReplicas,
-      timeoutMs: config.redis.waitTimeoutMs,
-      key: config.redis.prefix,
-      highAvailability: config.redis.topology !== 'standalone',
-      logger: options.logger,
-    });
+    this.acks = replicaAcks(this.redis, config, options.logger);
     this.ledger = new Ledger(this.redis, config.redis.prefix);
     this.queues = new QueueSet(this.redis, config.redis.prefix);
     this.targets = activeTargets(config, options.requireCredentials ?? true);
@@ -120,6 +119,7 @@ export class App {
     this.workerRedis.on('error', (error: Error) => this.logger.debug({ err: error.message }, 'redis error'));
     this.workers = new DeliveryWorkers({
       connection: this.workerRedis,
+      acks: replicaAcks(this.workerRedis, this.config, this.logger),
       prefix: this.config.redis.prefix,
       targets: this.targets,
       adapters: this.getAdapters(),

@@ -20,7 +20,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 /** Errors a user can act on: one line, no stack trace. */
-const EXPECTED = ['UsageError', 'ConfigError', 'ArticleError', 'SetupError', 'FetchError', 'RedisUnavailableError'];
+const EXPECTED = ['UsageError', 'ConfigError', 'ArticleError', 'SetupError', 'FetchError', 'RedisUnavailableError', 'NotReplicatedError'];
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const out = (line: string) => void process.stdout.write(line + '\n');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { NotReplicatedError } from '../../queues/replica-acks.js';
 import { ArticleInput, toArticle } from '../article/schema.js';
 import { BodyError, parseJsonBody } from './json-body.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, TOLERANCE_SECONDS, verifySignature } from './signature.js';
@@ -10,6 +11,7 @@ import { mapWebhookBody, WebhookBodyError } from './webhook-mappers.js';
  * POST /publish: a signed Article JSON (or Ghost / WordPress webhook) body.
  *   503 no WEBHOOK_SECRET configured · 401 unsigned, forged, stale or replayed · 413 too large (fastify)
  *   400 not JSON · 422 not an article (field paths) · 202 enqueued · 200 already known, nothing enqueued
+ *   503 + Retry-After: no Redis replica confirmed the enqueue in time (a failover under way): send it again
  */
 
 export interface PublishRouteOptions {
@@ -50,7 +52,8 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
 
     // A signature is good for one request: the same signed request again is a replay.
     const digest = createHash('sha256').update(String(request.headers[SIGNATURE_HEADER])).digest('hex').slice(0, 32);
-    const fresh = await app.redis.set(`${app.config.redis.prefix}:webhook:sig:${digest}`, '1', 'EX', TOLERANCE_SECONDS * 2 + 60, 'NX');
+    const sigKey = `${app.config.redis.prefix}:webhook:sig:${digest}`;
+    const fresh = await app.redis.set(sigKey, '1', 'EX', TOLERANCE_SECONDS * 2 + 60, 'NX');
     if (fresh !== 'OK') {
       return refuse(reply, 401, 'unauthorized', { error: 'unauthorized', reason: 'replayed request: this signature was already used (sign each request anew)' });
     }
@@ -78,7 +81,16 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
       return refuse(reply, 422, 'invalid', { error: 'invalid article', format: mapped.format, issues });
     }
     const article = toArticle(mapped.input);
-    const result = await app.publish(article);
+    let result;
+    try {
+      result = await app.publish(article);
+    } catch (error) {
+      // Not published: the same signed request may come again (it is not a replay).
+      await app.redis.del(sigKey).catch(() => undefined);
+      if (!(error instanceof NotReplicatedError)) throw error;
+      reply.header('retry-after', '1');
+      return refuse(reply, 503, 'not_replicated', { error: `${error.message}: nothing was acknowledged, send it again` });
+    }
     const enqueued = result.outcomes.some((o) => o.enqueued);
     request.log.info({ articleId: article.id, format: mapped.format, enqueued }, enqueued ? 'article accepted' : 'article already known');
     count(enqueued ? 'accepted' : 'duplicate');
