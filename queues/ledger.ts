@@ -169,7 +169,9 @@ export class Ledger {
     if (unconfirmed(replicated)) {
       // Not sent, and the claim may not survive a failover: give it back, try again shortly.
       const budgetKeys = windows.map((w) => w.key);
-      await this.scripts.crierLedgerUnclaim(1 + budgetKeys.length, this.key(articleId, targetId), ...budgetKeys, member, before.state, String(before.attempts), new Date().toISOString());
+      await this.scripts
+        .crierLedgerUnclaim(1 + budgetKeys.length, this.key(articleId, targetId), ...budgetKeys, member, before.state, String(before.attempts), new Date().toISOString())
+        .catch(() => undefined); // Redis failing too: the next attempt finds the claim in doubt and reconciles
       return { started: false, record: { ...record, ...before }, waitMs: UNCONFIRMED_RETRY_MS };
     }
     return { started: true, record, ...article, ...(windows.length > 0 ? { slot: { member, windows } } : {}) };

@@ -119,8 +119,18 @@ export class ReplicaAcks {
   }
 
   private async waitOnce({ node, epoch }: WriteTicket): Promise<AckOutcome | undefined> {
-    const wanted = await this.wanted(node);
-    const acked = wanted === 0 ? 0 : Number(await node.wait(wanted, this.o.timeoutMs));
+    let wanted: number;
+    let acked: number;
+    try {
+      wanted = await this.wanted(node);
+      acked = wanted === 0 ? 0 : Number(await node.wait(wanted, this.o.timeoutMs));
+    } catch (error) {
+      // The node no longer takes WAIT (demoted to a replica: "WAIT cannot be used with replica
+      // instances"), or the connection failed: nothing is confirmed.
+      if (this.master !== undefined) this.master.checkedAt = 0;
+      this.warn(`could not ask the Redis replicas to confirm crier's writes: ${(error as Error).message.split('\n')[0]?.slice(0, 120) ?? ''}`);
+      return this.seen.size === 0 ? undefined : { wanted: this.o.replicas, acked: 0 };
+    }
     if (epochOf(node) !== epoch) {
       // The connection dropped meanwhile and the answers came over a new one, perhaps from
       // another server: they say nothing of the writes made over the old one.

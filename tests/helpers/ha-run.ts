@@ -176,3 +176,13 @@ export async function runThroughFailover(
     settled,
   };
 }
+
+/** One line for the test log: the figures README quotes. */
+export function describeReport(name: string, r: FailoverReport): string {
+  const states = Object.entries(r.states).map(([s, n]) => `${s} ${n}`).join(', ');
+  return (
+    `ha: ${name}: ${r.delivered}/${r.expected} posted, lost ${r.lost}, duplicates ${r.duplicates} (ledger: ${states}); ` +
+    `new master serving after ${r.failoverSeconds.toFixed(1)} s, deliveries paused ${r.pauseSeconds.toFixed(1)} s, ` +
+    `${r.publishRetries} publish call(s) refused and sent again, ${r.retried} deliveries needed a second attempt; run ${r.seconds.toFixed(1)} s`
+  );
+}

@@ -278,7 +278,9 @@ export async function startCluster(options: { replicas?: 0 | 1 } = {}): Promise<
     await until('the cluster to be ok on every node', async () => {
       for (const n of nodes) {
         if (!(await n.command<string>('CLUSTER', 'INFO')).includes('cluster_state:ok')) return undefined;
-        if ((await slotsOf(n)).length < 3) return undefined;
+        const ranges = await slotsOf(n);
+        // Three masters, each listed with its replica.
+        if (ranges.length < 3 || ranges.some((range) => range.length < 3 + replicas)) return undefined;
       }
       // Every replica in sync with its master, so a failover has something to promote.
       for (const n of nodes) {
