@@ -9,7 +9,7 @@ import { App } from '../../src/app.js';
 import { loadArticle } from '../../src/article/load.js';
 import { silentLogger } from '../../src/logging.js';
 import { startSandbox } from '../../src/sandbox/index.js';
-import { describeReport, runThroughFailover, startHaHarness } from '../helpers/ha-run.js';
+import { runThroughFailover, startHaHarness } from '../helpers/ha-run.js';
 import { eventually, uniquePrefix } from '../helpers/redis.js';
 import { startCluster, type ClusterSetup } from '../helpers/redis-ha.js';
 
@@ -114,7 +114,6 @@ describe('crier on Redis Cluster (smoke)', () => {
           await setup.waitForOwner(h.prefix, owner.replicas[0]!.port);
         },
       });
-      console.log(describeReport('Cluster CLUSTER FAILOVER (smoke)', report));
       expect({ settled: report.settled, lost: report.lost, duplicates: report.duplicates }).toEqual({ settled: true, lost: 0, duplicates: 0 });
       expect(report.states).toEqual({ delivered: 30 });
     } finally {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConfig } from '../../config/load.js';
 import { probeRedis } from '../../queues/redis-probe.js';
-import { describeReport, runThroughFailover, startHaHarness } from '../helpers/ha-run.js';
+import { runThroughFailover, startHaHarness } from '../helpers/ha-run.js';
 import { eventually } from '../helpers/redis.js';
 import { startSentinelSetup, type SentinelSetup } from '../helpers/redis-ha.js';
 
@@ -46,7 +46,6 @@ describe('crier on Redis Sentinel (smoke)', () => {
           await setup.waitForMaster(`127.0.0.1:${setup.replica.port}`);
         },
       });
-      console.log(describeReport('Sentinel SENTINEL FAILOVER (smoke)', report));
       expect({ settled: report.settled, lost: report.lost, duplicates: report.duplicates }).toEqual({ settled: true, lost: 0, duplicates: 0 });
       expect(report.states).toEqual({ delivered: 30 });
       // The workers' connection follows the master: the next article goes through the new one.
