@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import calculateSlot from 'cluster-key-slot';
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { RedisConfig } from '../config/redis.js';
+import { followFailovers } from './sentinel-watch.js';
 import { redactText } from '../src/logging.js';
 
 /**
@@ -56,8 +57,8 @@ export function createRedis(source: RedisSource, role: RedisRole = 'producer', e
     case 'standalone':
       // The URL's own credentials and TLS (rediss://) win over the settings above.
       return new Redis(s.url as string, { ...common, ...extra });
-    case 'sentinel':
-      return new Redis({
+    case 'sentinel': {
+      const client = new Redis({
         ...common,
         sentinels: s.sentinels,
         name: s.name as string,
@@ -65,13 +66,13 @@ export function createRedis(source: RedisSource, role: RedisRole = 'producer', e
         ...(s.sentinelUsername !== undefined ? { sentinelUsername: s.sentinelUsername } : {}),
         ...(s.sentinelPassword !== undefined ? { sentinelPassword: s.sentinelPassword } : {}),
         sentinelRetryStrategy: role === 'probe' ? () => null : retry,
-        // Subscribe to the sentinels' +switch-master and reconnect at once, rather than keep
-        // writing to a demoted master until it refuses.
-        failoverDetector: role !== 'probe',
         reconnectOnError: (error) => (NOT_MASTER.test(error.message) ? 2 : false),
         ...(s.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
         ...extra,
       });
+      // Off the old master as soon as the sentinels switch (queues/sentinel-watch.ts).
+      return role === 'probe' ? client : followFailovers(client, s, common);
+    }
     case 'cluster': {
       const { lazyConnect, ...nodeExtra } = extra;
       const options: ClusterOptions = {

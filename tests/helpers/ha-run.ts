@@ -34,7 +34,7 @@ export interface HaHarness {
   close(): Promise<void>;
 }
 
-export async function startHaHarness(redis: Record<string, unknown>, options: { lockDurationMs?: number; telegramLatencyMs?: number; logger?: Logger } = {}): Promise<HaHarness & { run: string; article(n: number): Article }> {
+export async function startHaHarness(redis: Record<string, unknown>, options: { lockDurationMs?: number; stalledIntervalMs?: number; telegramLatencyMs?: number; logger?: Logger } = {}): Promise<HaHarness & { run: string; article(n: number): Article }> {
   const run = randomBytes(3).toString('hex');
   // Hash-tagged: the same prefix serves every topology, a cluster included.
   const prefix = `{crier-ha-${run}}`;
@@ -51,7 +51,12 @@ export async function startHaHarness(redis: Record<string, unknown>, options: { 
       redis: { ...redis, prefix },
       telegramGlobalPerSecond: 0,
       // The default job lock (30 s) outlasts a failover: a delivery in flight keeps its job.
-      worker: { concurrency: 5, shutdownGraceSeconds: 2, ...(options.lockDurationMs !== undefined ? { lockDurationMs: options.lockDurationMs } : {}) },
+      worker: {
+        concurrency: 5,
+        shutdownGraceSeconds: 2,
+        ...(options.lockDurationMs !== undefined ? { lockDurationMs: options.lockDurationMs } : {}),
+        ...(options.stalledIntervalMs !== undefined ? { stalledIntervalMs: options.stalledIntervalMs } : {}),
+      },
       media: { dir: join(dir, 'media'), allowPrivateNetwork: true },
       targets: [
         { id: 'telegram', platform: 'telegram', botToken: SANDBOX_CREDENTIALS.telegramToken, chat: SANDBOX_CREDENTIALS.telegramChat, apiRoot: telegram.url, limiter: { max: 0, duration: 1000 }, ...common },
@@ -105,6 +110,8 @@ export interface FailoverReport extends Tally {
   failoverSeconds: number;
   /** Longest gap between two deliveries after the failover started (s): how long delivering paused. */
   pauseSeconds: number;
+  /** From the failover's start to the last delivery (s): the stragglers are jobs whose state went with the old master, taken back by BullMQ's stalled-job check. */
+  lastDeliverySeconds: number;
   /** Publishes that raised and were tried again (the producer's retries ran out). */
   publishRetries: number;
   seconds: number;
@@ -171,6 +178,7 @@ export async function runThroughFailover(
     retried: records.filter((r) => r.attempts > 1).length,
     failoverSeconds,
     pauseSeconds: pause / 1000,
+    lastDeliverySeconds: after.length > 0 ? ((after[after.length - 1] as number) - failoverStart) / 1000 : 0,
     publishRetries,
     seconds: (Date.now() - started) / 1000,
     settled,
@@ -182,7 +190,7 @@ export function describeReport(name: string, r: FailoverReport): string {
   const states = Object.entries(r.states).map(([s, n]) => `${s} ${n}`).join(', ');
   return (
     `ha: ${name}: ${r.delivered}/${r.expected} posted, lost ${r.lost}, duplicates ${r.duplicates} (ledger: ${states}); ` +
-    `new master serving after ${r.failoverSeconds.toFixed(1)} s, deliveries paused ${r.pauseSeconds.toFixed(1)} s, ` +
+    `new master serving after ${r.failoverSeconds.toFixed(1)} s, deliveries paused ${r.pauseSeconds.toFixed(1)} s (last one ${r.lastDeliverySeconds.toFixed(1)} s after the failover began), ` +
     `${r.publishRetries} publish call(s) refused and sent again, ${r.retried} deliveries needed a second attempt; run ${r.seconds.toFixed(1)} s`
   );
 }

@@ -101,7 +101,8 @@ describe('crier on Redis Cluster (smoke)', () => {
   }, 60_000);
 
   it("should deliver every article once through a manual failover of crier's master", async () => {
-    const h = await startHaHarness(setup.redis);
+    // Short job locks: a job whose state went with the old master is taken back within seconds.
+    const h = await startHaHarness(setup.redis, { lockDurationMs: 10_000, stalledIntervalMs: 5000 });
     try {
       const owner = await setup.ownerOf(h.prefix);
       const report = await runThroughFailover(h, {

@@ -34,7 +34,8 @@ describe('crier on Redis Sentinel (smoke)', () => {
   });
 
   it('should deliver every article once through a SENTINEL FAILOVER, the workers reconnecting on their own', async () => {
-    const h = await startHaHarness(setup.redis);
+    // Short job locks: a job whose state went with the old master is taken back within seconds.
+    const h = await startHaHarness(setup.redis, { lockDurationMs: 10_000, stalledIntervalMs: 5000 });
     try {
       const report = await runThroughFailover(h, {
         articles: 10,
