@@ -67,9 +67,9 @@ function fail(problem: ProbeProblem, message: string): ProbeResult {
 function classify(error: Error & { code?: string; buffer?: unknown }, where: string, connected: boolean): ProbeResult {
   const message = error.message.split('\n')[0] ?? '';
   if (error.name === 'ParserError') {
-    const said = Buffer.isBuffer(error.buffer) ? error.buffer.subarray(0, 40).toString('latin1') : '';
+    const said = receivedBytes(error.buffer).subarray(0, 40).toString('latin1');
     const looks = /^HTTP\/\d/.test(said) ? 'an HTTP server' : said.charCodeAt(0) === 0x15 || said.charCodeAt(0) === 0x16 ? 'a TLS server (use rediss:// or REDIS_TLS=1)' : 'not Redis';
-    const quoted = JSON.stringify(said.replace(/[^\x20-\x7e]/g, '.').split('\r')[0]?.slice(0, 30) ?? '');
+    const quoted = JSON.stringify((said.split(/[\r\n]/)[0] ?? '').replace(/[^\x20-\x7e]/g, '.').slice(0, 30));
     return fail('not-redis', `something answered at ${where}, but it is not Redis: it looks like ${looks} (it said ${quoted})`);
   }
   if (/WRONGPASS|NOAUTH|NOPERM|invalid password|invalid username/i.test(message)) {
@@ -86,6 +86,19 @@ function classify(error: Error & { code?: string; buffer?: unknown }, where: str
   if (/sentinels are unreachable/i.test(message)) return fail('unreachable', `cannot reach any sentinel of ${where}`);
   if (/refresh slots cache/i.test(message)) return fail('unreachable', `cannot reach ${where}: no seed node answered with the cluster's slots`);
   return fail('unreachable', `cannot reach Redis at ${where}: ${message}`);
+}
+
+/** What the server sent, as the parser's error keeps it (the buffer as JSON, in redis-parser 3). */
+function receivedBytes(buffer: unknown): Buffer {
+  if (buffer instanceof Uint8Array) return Buffer.from(buffer);
+  if (typeof buffer !== 'string') return Buffer.alloc(0);
+  try {
+    const parsed = JSON.parse(buffer) as { type?: string; data?: number[] };
+    if (parsed.type === 'Buffer' && Array.isArray(parsed.data)) return Buffer.from(parsed.data);
+  } catch {
+    /* not JSON: the text itself */
+  }
+  return Buffer.from(buffer, 'latin1');
 }
 
 const field = (info: string, name: string): string | undefined => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();

@@ -24,8 +24,9 @@ describe('crier through a Redis Cluster master failover', () => {
       const replica = owner.replicas[0] as ServerProcess;
       const report = await runThroughFailover(h, {
         articles: 100,
-        perSecond: 25,
-        afterDeliveries: 60,
+        // The failover comes while articles are still being published (5 s of them).
+        perSecond: 20,
+        afterDeliveries: 30,
         deadlineMs: 150_000,
         failover: async () => {
           await failover({ master: owner.master, replica });

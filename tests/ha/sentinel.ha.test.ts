@@ -23,8 +23,9 @@ describe('crier through a Sentinel failover', () => {
     try {
       const report = await runThroughFailover(h, {
         articles: 100,
-        perSecond: 25,
-        afterDeliveries: 60,
+        // The failover comes while articles are still being published (5 s of them).
+        perSecond: 20,
+        afterDeliveries: 30,
         deadlineMs: 150_000,
         failover: async () => {
           await failover(s);
