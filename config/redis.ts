@@ -27,17 +27,17 @@ export function parseHostPort(text: string): HostPort | undefined {
   return { host: (m[1] ?? m[2]) as string, port };
 }
 
-const Node = z.union([
-  z.string().transform((text, ctx) => {
-    const node = parseHostPort(text);
+const Node = z
+  .union([z.string(), z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict()])
+  .transform((value, ctx): HostPort => {
+    if (typeof value !== 'string') return value;
+    const node = parseHostPort(value);
     if (node === undefined) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is not host:port` });
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not host:port` });
       return z.NEVER;
     }
     return node;
-  }),
-  z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict(),
-]);
+  });
 
 /**
  * The first `{…}` with something inside decides a key's slot on Redis Cluster (the rest of

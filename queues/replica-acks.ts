@@ -23,6 +23,12 @@ export interface ReplicaAckOptions {
   /** A key of crier's (the prefix): on a cluster, the master that holds it is the one to ask. */
   key: string;
   logger?: Logger;
+  /**
+   * Sentinel or cluster: a connection that dropped before its writes were confirmed counts
+   * them as unconfirmed even before any replica was seen. A single server without replicas
+   * (the default) has nothing a failover could take back.
+   */
+  highAvailability?: boolean;
 }
 
 export interface AckOutcome {
@@ -46,7 +52,7 @@ interface MasterState {
   checkedAt: number;
 }
 
-/** Where writes were made: the connection, and how often it had disconnected or reconnected by then. */
+/** Where writes were made: the connection, and how often it had dropped by then. */
 export interface WriteTicket {
   node: Redis;
   epoch: number;
@@ -54,7 +60,11 @@ export interface WriteTicket {
 
 const epochs = new WeakMap<Redis, { n: number }>();
 
-/** Bumped at every close and ready: writes of an older epoch went over a connection that is gone. */
+/**
+ * Bumped at every close: writes of an older epoch went over a connection that is gone. A write
+ * issued while (re)connecting waits in the client's queue and goes over the next connection,
+ * which a later WAIT covers.
+ */
 export function epochOf(node: Redis): number {
   let e = epochs.get(node);
   if (e === undefined) {
@@ -62,7 +72,6 @@ export function epochOf(node: Redis): number {
     epochs.set(node, counter);
     const bump = () => void counter.n++;
     node.on('close', bump);
-    node.on('ready', bump);
   }
   return e.n;
 }
@@ -105,8 +114,7 @@ export class ReplicaAcks {
     if (ticket === undefined) return undefined;
     const node = nodeFor(this.client, this.o.key);
     if (node !== ticket.node || epochOf(node) !== ticket.epoch) {
-      // Never a replica in sight (a single server restarting): nothing a failover could lose.
-      return this.seen.size === 0 ? undefined : { wanted: this.o.replicas, acked: 0 };
+      return this.lostConnection();
     }
     const current = this.inFlight;
     if (current !== undefined && current.node === node && current.epoch === ticket.epoch) return current.outcome;
@@ -129,12 +137,12 @@ export class ReplicaAcks {
       // instances"), or the connection failed: nothing is confirmed.
       if (this.master !== undefined) this.master.checkedAt = 0;
       this.warn(`could not ask the Redis replicas to confirm crier's writes: ${(error as Error).message.split('\n')[0]?.slice(0, 120) ?? ''}`);
-      return this.seen.size === 0 ? undefined : { wanted: this.o.replicas, acked: 0 };
+      return this.lostConnection();
     }
     if (epochOf(node) !== epoch) {
       // The connection dropped meanwhile and the answers came over a new one, perhaps from
       // another server: they say nothing of the writes made over the old one.
-      return this.seen.size === 0 ? undefined : { wanted: Math.max(wanted, this.o.replicas), acked: 0 };
+      return this.lostConnection();
     }
     if (wanted === 0) return undefined;
     if (acked < wanted) {
@@ -142,6 +150,11 @@ export class ReplicaAcks {
       this.warn(`only ${acked} of ${wanted} Redis replica(s) confirmed crier's writes within ${this.o.timeoutMs} ms: a failover now could lose them`);
     }
     return { wanted, acked };
+  }
+
+  /** Writes over a connection that dropped: unconfirmed, unless no failover could take them back. */
+  private lostConnection(): AckOutcome | undefined {
+    return this.seen.size === 0 && this.o.highAvailability !== true ? undefined : { wanted: this.o.replicas, acked: 0 };
   }
 
   private async wanted(node: Redis): Promise<number> {

@@ -35,7 +35,13 @@ export function activeTargets(config: Config, needCredentials: boolean): TargetC
 
 /** Replica confirmations (Redis WAIT) for the writes of one connection, as the config asks. */
 function replicaAcks(client: RedisClient, config: Config, logger: Logger): ReplicaAcks {
-  return new ReplicaAcks(client, { replicas: config.redis.waitReplicas, timeoutMs: config.redis.waitTimeoutMs, key: config.redis.prefix, logger });
+  return new ReplicaAcks(client, {
+    replicas: config.redis.waitReplicas,
+    timeoutMs: config.redis.waitTimeoutMs,
+    key: config.redis.prefix,
+    highAvailability: config.redis.topology !== 'standalone',
+    logger,
+  });
 }
 
 /** Where `crier serve` publishes a prepared image (GET /media/<file>, for the Instagram Graph backend). */

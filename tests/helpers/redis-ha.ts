@@ -112,6 +112,41 @@ process.once('exit', () => {
   for (const s of everyServer) s.child?.kill('SIGKILL');
 });
 
+export interface ReplicaPair {
+  primary: ServerProcess;
+  replica: ServerProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A master and its replica, no sentinels: for what replication alone does. */
+export async function startReplicaPair(): Promise<ReplicaPair> {
+  const bin = binary();
+  const dir = mkdtempSync(join(tmpdir(), 'crier-pair-'));
+  const used = new Set<number>();
+  const [p1, p2] = [await freePort(used), await freePort(used)];
+  for (const p of [p1, p2]) mkdirSync(join(dir, String(p)));
+  const primary = new ServerProcess(p1, dataArgs(p1, join(dir, String(p1))));
+  const replica = new ServerProcess(p2, [...dataArgs(p2, join(dir, String(p2))), '--replicaof', '127.0.0.1', String(p1)]);
+  for (const s of [primary, replica]) everyServer.add(s);
+  const stop = async () => {
+    replica.child?.kill('SIGCONT');
+    await Promise.all([primary.kill(), replica.kill()]);
+    everyServer.delete(primary);
+    everyServer.delete(replica);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    primary.start(bin);
+    replica.start(bin);
+    await until('the replica to sync', async () => ((await replica.command<string>('INFO', 'replication')).includes('master_link_status:up') ? true : undefined));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { primary, replica, url: `redis://127.0.0.1:${p1}`, stop };
+}
+
 export interface SentinelSetup {
   dir: string;
   primary: ServerProcess;

@@ -51,6 +51,25 @@ describe('ledger', () => {
     expect(second.record.state).toBe('sending');
   });
 
+  it('should go on when the same begin reaches Redis twice (sent again after a dropped connection), and still stop another attempt', async () => {
+    await ledger.saveAndClaim(article, targets);
+    const scripts = redis as unknown as { crierLedgerBegin: (...args: unknown[]) => Promise<unknown> };
+    const once = scripts.crierLedgerBegin.bind(redis);
+    // The first answer is lost with the connection; ioredis sends the command again.
+    scripts.crierLedgerBegin = async (...args) => {
+      await once(...args);
+      return once(...args);
+    };
+    const begun = await ledger.begin(article.id, 'chan', 'telegram');
+    expect(begun.started).toBe(true);
+    expect(begun.record).toMatchObject({ state: 'sending', attempts: 1 });
+    expect(await ledger.get(article.id, 'chan')).toMatchObject({ state: 'sending', attempts: 1 });
+    scripts.crierLedgerBegin = once;
+    const other = await ledger.begin(article.id, 'chan', 'telegram');
+    expect(other.started).toBe(false);
+    expect(other.record.state).toBe('sending');
+  });
+
   it('should create a missing record when beginning, and never start a final or held one', async () => {
     const fresh = await ledger.begin('no-claim', 'chan', 'telegram');
     expect(fresh.started).toBe(true);
