@@ -65,7 +65,7 @@ const epochs = new WeakMap<Redis, { n: number }>();
  * issued while (re)connecting waits in the client's queue and goes over the next connection,
  * which a later WAIT covers.
  */
-export function epochOf(node: Redis): number {
+function epochOf(node: Redis): number {
   let e = epochs.get(node);
   if (e === undefined) {
     const counter = (e = { n: 0 });

@@ -194,3 +194,15 @@ export function describeReport(name: string, r: FailoverReport): string {
     `${r.publishRetries} publish call(s) refused and sent again, ${r.retried} deliveries needed a second attempt; run ${r.seconds.toFixed(1)} s`
   );
 }
+
+/**
+ * The run `npm run test:ha` makes through each failover, and the smoke version in `npm test`:
+ * the failover starts after the first deliveries, while articles are still being published.
+ */
+export const FULL_RUN = { articles: 100, perSecond: 20, afterDeliveries: 30, deadlineMs: 150_000 } as const;
+export const SMOKE_RUN = { articles: 10, perSecond: 20, afterDeliveries: 6, deadlineMs: 50_000 } as const;
+
+/** What a clean run looks like, to compare a report with: everything settled, delivered once. */
+export function outcome(r: FailoverReport): { settled: boolean; lost: number; duplicates: number; states: FailoverReport['states'] } {
+  return { settled: r.settled, lost: r.lost, duplicates: r.duplicates, states: r.states };
+}
