@@ -146,7 +146,7 @@ function queueCommands(tx: ChainableCommander, { article, deps }: Request): Read
 function outcomes({ article, deps }: Request, replies: Array<[Error | null, unknown]>, readClaims: ReadClaims): PublishResult {
   const targets = deps.targets;
   const id = jobId(article.id);
-  if (replies.length !== 1 + targets.length) throw new Error(`publishing ${article.id}: RedisClient answered ${replies.length} of ${1 + targets.length} commands`);
+  if (replies.length !== 1 + targets.length) throw new Error(`publishing ${article.id}: Redis answered ${replies.length} of ${1 + targets.length} commands`);
   replies.forEach(([error, value], i) => {
     if (error !== null) throw error;
     if (i > 0 && typeof value === 'number' && value < 0) throw new Error(`BullMQ refused the job for ${targets[i - 1]?.id} (code ${value})`);
