@@ -17,7 +17,7 @@ export type RedisClient = Redis | Cluster;
 /**
  * worker: commands wait for Redis however long it takes (BullMQ needs maxRetriesPerRequest
  * null), so a restart or failover pauses workers instead of failing jobs. producer: commands
- * fail after a few reconnection attempts (≈ 6 s), so an HTTP request or a CLI command gets an
+ * fail after a few reconnection attempts (about 3 s of them), so an HTTP request or a CLI command gets an
  * answer. probe: one try, no retries (queues/redis-probe.ts).
  */
 export type RedisRole = 'worker' | 'producer' | 'probe';
@@ -33,7 +33,7 @@ export function redisSettings(source: RedisSource): RedisConfig {
 }
 
 const retry = (times: number) => Math.min(times * 200, 2000);
-/** Producers give up after this many reconnection attempts: 0.2 + 0.4 + … + 2 s ≈ 6 s covers a Sentinel or cluster failover. */
+/** Producers give up after this many reconnection attempts (0.2 + 0.4 + … + 1 s): a caller hears of a failover rather than waiting it out; publishing is safe to repeat. */
 const PRODUCER_RETRIES = 5;
 
 /**

@@ -176,7 +176,11 @@ export class ReplicaAcks {
     }
     if (m.replicas > 0) return Math.min(this.o.replicas, m.replicas);
     const lostAt = this.seen.get(m.runId)?.lostAt;
-    if (lostAt === undefined) return 0; // never seen with replicas: a single server
+    if (lostAt === undefined) {
+      // Never seen with replicas: a single server, or (with Sentinel or a cluster) a master whose replicas are all down.
+      if (this.o.highAvailability === true) this.warn('the Redis master has no replica connected: a failover now could lose acknowledged writes');
+      return 0;
+    }
     if (now - lostAt < REPLICA_LOSS_GRACE_MS) return this.o.replicas;
     this.warn('the Redis master lost its replicas: crier carries on, and a failover now could lose acknowledged writes');
     return 0;
