@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/connection.js';
 import type { Article } from '../src/article/schema.js';
 import type { TargetConfig, Platform } from '../config/schema.js';
 
@@ -140,7 +140,7 @@ export interface ReconcileContext extends PrepareContext {
 export interface AdapterDeps {
   logger: Logger;
   /** Present in workers; absent in pure preview. */
-  redis?: Redis;
+  redis?: RedisClient;
   /** Key prefix for any Redis keys an adapter keeps (sessions, counters). */
   keyPrefix?: string;
   /** Allow fetching images from private/loopback addresses (sandbox, tests). */

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
-import { Redis } from 'ioredis';
+import { createRedis } from '../queues/connection.js';
 import type { LatencyResult } from './latency.js';
 import type { MemoryResult } from './memory.js';
 import type { RateLimitResult } from './rate-limit.js';
@@ -34,7 +34,7 @@ export interface Results {
 }
 
 export async function machine(redisUrl: string): Promise<Machine> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const redis = createRedis(redisUrl, 'producer', { maxRetriesPerRequest: 1 });
   let version = 'unknown';
   try {
     version = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? version;

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { RedisConfig } from './redis.js';
 import { Config, PLATFORMS, type TargetConfig } from './schema.js';
 
 export class ConfigError extends Error {
@@ -94,11 +95,48 @@ const num = (value: string | undefined, name: string): number | undefined => {
 const bool = (value: string | undefined): boolean | undefined =>
   value === undefined || value === '' ? undefined : /^(1|true|yes|on)$/i.test(value);
 
+const list = (value: string | undefined): string[] | undefined =>
+  value === undefined || value.trim() === '' ? undefined : value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+
+/**
+ * REDIS_*: a topology the file does not choose comes from the environment; when the file
+ * chooses one (url, sentinels or cluster), the environment's others are left out rather
+ * than mixed in.
+ */
+function applyRedisEnv(redis: Obj, env: Env): void {
+  const fileChose = redis.url !== undefined || redis.sentinels !== undefined || redis.cluster !== undefined;
+  if (!fileChose) {
+    setIfAbsent(redis, 'url', env.REDIS_URL);
+    setIfAbsent(redis, 'sentinels', list(env.REDIS_SENTINELS));
+    setIfAbsent(redis, 'cluster', list(env.REDIS_CLUSTER_NODES));
+  }
+  if (redis.sentinels !== undefined) {
+    setIfAbsent(redis, 'name', env.REDIS_SENTINEL_NAME);
+    setIfAbsent(redis, 'sentinelUsername', env.REDIS_SENTINEL_USERNAME);
+    setIfAbsent(redis, 'sentinelPassword', env.REDIS_SENTINEL_PASSWORD);
+  }
+  setIfAbsent(redis, 'username', env.REDIS_USERNAME);
+  setIfAbsent(redis, 'password', env.REDIS_PASSWORD);
+  setIfAbsent(redis, 'tls', bool(env.REDIS_TLS));
+  setIfAbsent(redis, 'prefix', env.REDIS_PREFIX);
+  setIfAbsent(redis, 'connectTimeoutMs', num(env.REDIS_CONNECT_TIMEOUT_MS, 'REDIS_CONNECT_TIMEOUT_MS'));
+  setIfAbsent(redis, 'waitReplicas', num(env.REDIS_WAIT_REPLICAS, 'REDIS_WAIT_REPLICAS'));
+  setIfAbsent(redis, 'waitTimeoutMs', num(env.REDIS_WAIT_TIMEOUT_MS, 'REDIS_WAIT_TIMEOUT_MS'));
+}
+
+/** The `redis` section from the environment alone (REDIS_*); undefined when the environment names no Redis. */
+export function redisFromEnv(env: Env): RedisConfig | undefined {
+  if ([env.REDIS_URL, env.REDIS_SENTINELS, env.REDIS_CLUSTER_NODES].every((v) => v === undefined || v.trim() === '')) return undefined;
+  const raw: Obj = {};
+  applyRedisEnv(raw, env);
+  const parsed = z.object({ redis: RedisConfig }).safeParse({ redis: raw });
+  if (!parsed.success) throw new ConfigError(`environment: ${describe(parsed.error)}`);
+  return parsed.data.redis;
+}
+
 /** Environment fills in what the file leaves out (secrets above all); the file wins where both set a value. */
 function applyEnv(file: Obj, env: Env): Obj {
-  const redis = obj(file, 'redis');
-  setIfAbsent(redis, 'url', env.REDIS_URL);
-  setIfAbsent(redis, 'prefix', env.REDIS_PREFIX);
+  applyRedisEnv(obj(file, 'redis'), env);
 
   const http = obj(file, 'http');
   setIfAbsent(http, 'port', num(env.PORT, 'PORT'));
@@ -192,6 +230,8 @@ export function secretsOf(config: Config): string[] {
   const add = (v: string | undefined) => {
     if (v !== undefined && v.length >= 4) out.push(v);
   };
+  add(config.redis.password);
+  add(config.redis.sentinelPassword);
   add(config.http.webhookSecret);
   add(config.http.dashboardPassword);
   add(config.bot.token);

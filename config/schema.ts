@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TelegramTarget } from './targets/telegram.js';
 import { TwitterTarget } from './targets/twitter.js';
 import { InstagramTarget } from './targets/instagram.js';
+import { RedisConfig } from './redis.js';
 
 export { TelegramTarget, TwitterTarget, InstagramTarget };
 
@@ -43,14 +44,7 @@ export const DEFAULT_BOILERPLATE = [
 
 export const Config = z
   .strictObject({
-    redis: z
-      .strictObject({
-        url: z.string().default('redis://127.0.0.1:6379'),
-        /** BullMQ/ledger key prefix; use "{crier}" for Redis Cluster. */
-        prefix: z.string().min(1).default('crier'),
-      })
-      .strict()
-      .prefault({}),
+    redis: RedisConfig.prefault({}),
     http: z
       .strictObject({
         port: z.number().int().min(0).max(65535).default(8080),

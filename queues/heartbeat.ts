@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 
 /**
  * "Delivery workers run on this host": a key the workers refresh every few seconds
@@ -19,7 +19,7 @@ export class Heartbeat {
   private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly everyMs = HEARTBEAT_EVERY_MS,
   ) {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 
 /**
  * The ledger's Lua scripts, registered on the connection with ioredis `defineCommand`
@@ -80,21 +80,26 @@ return found`;
 
 /**
  * Before a send. KEYS: record, article's target set, the article, then one sorted set per
- * budget (sliding windows). ARGV: target id, platform, now, slot member, lease token, lease
- * (ms), then max and window (ms) per budget → {outcome, fields, wait ms, article JSON or false}:
- * outcome 1 when marked sending (attempts + 1), the lease taken and a slot taken in every
- * budget (fields as they were before); 0 when left alone: final (delivered/duplicate/
- * skipped), held (failed/unknown) or in doubt (sending, its lease expired: taken over, so
- * this attempt alone reconciles); 2 when a budget is full (nothing taken); 3 when another
- * attempt still holds the lease of a send in flight (wait ms: until it expires). The
+ * budget (sliding windows). ARGV: target id, platform, now, claim (this attempt's unique
+ * token: its lease on the send and its slot member), lease (ms), then max and window (ms)
+ * per budget → {outcome, fields, wait ms, article JSON or false}:
+ * outcome 1 when marked sending (attempts + 1, the claim kept, its lease running) and a slot
+ * taken in every budget (fields as they were before); 3 when the record is already
+ * `sending` under this very claim — the same call run again (a client sends a command again
+ * when the connection dropped before the answer, as after a failover), so this attempt goes
+ * on (fields as they are); 4 when another attempt still holds the lease of a send in flight
+ * (wait ms: until it expires); 0 when left alone: final (delivered/duplicate/skipped/
+ * retracted), held (failed/unknown) or in doubt (sending, its lease expired: taken over, so
+ * this attempt alone reconciles); 2 when a budget is full (nothing taken). The
  * article comes back unless the record is final, so the delivery job need not carry it.
  * Slots and leases are at Redis's clock, so every worker process agrees.
  */
 const BEGIN = `
 local h = redis.call('HGETALL', KEYS[1])
-local state, attempts, leaseUntil
+local state, attempts, leaseUntil, claim
 for i = 1, #h, 2 do
-  if h[i] == 'state' then state = h[i + 1] elseif h[i] == 'attempts' then attempts = h[i + 1] elseif h[i] == 'leaseUntil' then leaseUntil = tonumber(h[i + 1]) end
+  local f = h[i]
+  if f == 'state' then state = h[i + 1] elseif f == 'attempts' then attempts = h[i + 1] elseif f == 'leaseUntil' then leaseUntil = tonumber(h[i + 1]) elseif f == 'claim' then claim = h[i + 1] end
 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -107,12 +112,15 @@ end
 if state == 'delivered' or state == 'duplicate' or state == 'skipped' or state == 'retracted' then
   return {0, h, 0, false}
 end
+if state == 'sending' and claim == ARGV[4] then
+  return {3, h, 0, redis.call('GET', KEYS[3])}
+end
 if state == 'sending' and leaseUntil and leaseUntil > now then
-  return {3, h, leaseUntil - now, false}
+  return {4, h, leaseUntil - now, false}
 end
 local article = redis.call('GET', KEYS[3])
 if state == 'sending' then
-  redis.call('HSET', KEYS[1], 'lease', ARGV[5], 'leaseUntil', now + tonumber(ARGV[6]))
+  redis.call('HSET', KEYS[1], 'claim', ARGV[4], 'leaseUntil', now + tonumber(ARGV[5]))
 end
 if state == 'failed' or state == 'unknown' or state == 'sending' then
   return {0, h, 0, article}
@@ -120,7 +128,7 @@ end
 if #KEYS > 3 then
   local wait = 0
   for i = 4, #KEYS do
-    local max, window = tonumber(ARGV[2 * i - 1]), tonumber(ARGV[2 * i])
+    local max, window = tonumber(ARGV[2 * i - 2]), tonumber(ARGV[2 * i - 1])
     redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
     local count = redis.call('ZCARD', KEYS[i])
     if count >= max then
@@ -133,10 +141,10 @@ if #KEYS > 3 then
   if wait > 0 then return {2, h, wait, false} end
   for i = 4, #KEYS do
     redis.call('ZADD', KEYS[i], now, ARGV[4])
-    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2 * i]) + 1000)
+    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2 * i - 1]) + 1000)
   end
 end
-redis.call('HSET', KEYS[1], 'state', 'sending', 'updatedAt', ARGV[3], 'attempts', (tonumber(attempts) or 0) + 1, 'lease', ARGV[5], 'leaseUntil', now + tonumber(ARGV[6]))
+redis.call('HSET', KEYS[1], 'state', 'sending', 'updatedAt', ARGV[3], 'attempts', (tonumber(attempts) or 0) + 1, 'claim', ARGV[4], 'leaseUntil', now + tonumber(ARGV[5]))
 return {1, h, 0, article}`;
 
 /**
@@ -216,12 +224,12 @@ else
     return {2, state, raw, false}
   end
 end
-if h.op and h.op ~= '' and h.lease ~= ARGV[3] and leaseUntil > now then
+if h.op and h.op ~= '' and h.claim ~= ARGV[3] and leaseUntil > now then
   return {3, tostring(math.min(leaseUntil - now, 2000)), raw, false}
 end
 local doubt = '0'
 if h.op == ARGV[1] then doubt = '1' end
-redis.call('HSET', KEYS[1], 'op', ARGV[1], 'lease', ARGV[3], 'leaseUntil', now + tonumber(ARGV[4]), 'opRev', current)
+redis.call('HSET', KEYS[1], 'op', ARGV[1], 'claim', ARGV[3], 'leaseUntil', now + tonumber(ARGV[4]), 'opRev', current)
 return {1, doubt, raw, redis.call('GET', KEYS[3]), redis.call('HGET', KEYS[2], 't:' .. (h.rev or '1')) or ''}`;
 
 /**
@@ -230,7 +238,7 @@ return {1, doubt, raw, redis.call('GET', KEYS[3]), redis.call('HGET', KEYS[2], '
  * the record's last 20); 0 when this attempt no longer holds the op (taken over).
  */
 const OP_FINISH = `
-if redis.call('HGET', KEYS[1], 'lease') ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'claim') ~= ARGV[1] then return 0 end
 local history = {}
 local stored = redis.call('HGET', KEYS[1], 'history')
 if stored then history = cjson.decode(stored) end
@@ -246,13 +254,25 @@ return 1`;
  * from Redis's clock (0 ms: released, so the next attempt need not wait for it), else 0 (lost).
  */
 const LEASE = `
-if redis.call('HGET', KEYS[1], 'lease') ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'claim') ~= ARGV[1] then return 0 end
 local until_ = 0
 if tonumber(ARGV[2]) > 0 then
   local t = redis.call('TIME')
   until_ = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[2])
 end
 redis.call('HSET', KEYS[1], 'leaseUntil', until_)
+return 1`;
+
+/**
+ * A claim taken back before anything was sent (its replicas did not confirm it). KEYS:
+ * record, then the budgets the claim took a slot in. ARGV: claim, the state and attempts to
+ * restore, now → 1 when restored; 0 when the record is no longer `sending` under this claim.
+ */
+const UNCLAIM = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'sending' or redis.call('HGET', KEYS[1], 'claim') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[2], 'attempts', ARGV[3], 'updatedAt', ARGV[4])
+redis.call('HDEL', KEYS[1], 'claim', 'leaseUntil')
+for i = 2, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
 return 1`;
 
 /**
@@ -271,6 +291,7 @@ export interface LedgerScripts {
   crierLedgerSaveAndClaim(numberOfKeys: number, ...keysAndArgs: Array<string | Buffer>): Promise<string[]>;
   crierLedgerBegin(numberOfKeys: number, ...keysAndArgs: string[]): Promise<[number, string[], number, string | null]>;
   crierLedgerSettle(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
+  crierLedgerUnclaim(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
   crierLedgerMark(record: string, protectedStates: string, ...fieldsAndValues: string[]): Promise<string | null>;
   crierLedgerLease(record: string, token: string, leaseMs: string): Promise<number>;
   crierLedgerRetract(numberOfKeys: number, ...keysAndArgs: string[]): Promise<string[]>;
@@ -279,8 +300,8 @@ export interface LedgerScripts {
 }
 
 /** Register the scripts on a connection (once) and return it typed with them. */
-export function defineLedgerScripts(redis: Redis): LedgerScripts {
-  const r = redis as Redis & Partial<LedgerScripts>;
+export function defineLedgerScripts(redis: RedisClient): LedgerScripts {
+  const r = redis as RedisClient & Partial<LedgerScripts>;
   if (r.crierLedgerBegin === undefined) {
     redis.defineCommand('crierLedgerSaveAndClaim', { lua: SAVE_AND_CLAIM });
     redis.defineCommand('crierLedgerBegin', { lua: BEGIN });
@@ -290,6 +311,7 @@ export function defineLedgerScripts(redis: Redis): LedgerScripts {
     redis.defineCommand('crierLedgerOpBegin', { lua: OP_BEGIN });
     redis.defineCommand('crierLedgerRetract', { lua: RETRACT });
     redis.defineCommand('crierLedgerOpFinish', { numberOfKeys: 1, lua: OP_FINISH });
+    redis.defineCommand('crierLedgerUnclaim', { lua: UNCLAIM });
   }
   return redis as unknown as LedgerScripts;
 }

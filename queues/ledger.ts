@@ -1,10 +1,12 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import type { Article } from '../src/article/schema.js';
 import type { SendResult } from '../adapters/types.js';
 import { defineLedgerScripts, type LedgerScripts } from './ledger-scripts.js';
 import { settledMargin, slotMember, type SlidingWindow } from './limits.js';
 import { redactText } from '../src/logging.js';
 import { revisionOf, titleHashOf } from '../src/article/revision.js';
+import { NotReplicatedError, unconfirmed, type ReplicaAcks } from './replica-acks.js';
 
 /**
  * The delivery ledger: article × target → state, remote id, url, attempts, last error,
@@ -25,6 +27,8 @@ export type DeliveryState = (typeof DELIVERY_STATES)[number];
 export const FINAL_STATES: ReadonlySet<DeliveryState> = new Set(['delivered', 'duplicate', 'skipped', 'retracted']);
 
 const ARTICLE_TTL_SECONDS = 90 * 24 * 3600;
+/** How soon a delivery whose claim no replica confirmed is tried again. */
+const UNCONFIRMED_RETRY_MS = 1000;
 
 /** What publishing did to the article: see SAVE_AND_CLAIM in ledger-scripts.ts. */
 export type PublishAction = 'publish' | 'same' | 'update' | 'republish' | 'retracted' | 'stale';
@@ -152,9 +156,15 @@ export const DEFAULT_LEASE_MS = 30_000;
 export class Ledger {
   private readonly scripts: LedgerScripts;
 
+  /**
+   * `acks`: with replicas, a send starts only once a replica confirmed its claim, and a
+   * delivery counts as recorded only once a replica confirmed it (queues/replica-acks.ts),
+   * so a failover cannot take either back and let the send happen twice.
+   */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
+    private readonly acks?: ReplicaAcks,
   ) {
     this.scripts = defineLedgerScripts(redis);
   }
@@ -248,6 +258,8 @@ export class Ledger {
    * is settled (re-dated) by markDelivered or settle once the platform answered. The
    * article published under `articleId` comes back in the same round trip, so delivery
    * jobs carry only the id and the article is written to Redis once per publish.
+   * With replicas, the claim must reach one before the send may start: when none confirms
+   * it in time (a failover under way), the claim is taken back and `waitMs` says to try later.
    */
   async begin(
     articleId: string,
@@ -257,24 +269,37 @@ export class Ledger {
     lease: LeaseRequest = { token: slotMember(), ms: DEFAULT_LEASE_MS },
   ): Promise<Begun> {
     const windows = budgets.filter((b) => b.max > 0).map((b) => ({ key: b.key, max: b.max, windowMs: b.periodMs + settledMargin(b.periodMs) }));
-    // A slot's member is only needed when there is a budget to take it in.
-    const member = windows.length > 0 ? slotMember() : '';
+    // This attempt's claim: its lease on the send, and its slot's member in each budget.
+    const member = lease.token;
     const keys = [this.key(articleId, targetId), this.targetsKey(articleId), this.articleKey(articleId)];
-    const args = [targetId, platform, new Date().toISOString(), member, lease.token, String(lease.ms)];
+    const args = [targetId, platform, new Date().toISOString(), member, String(lease.ms)];
     for (const b of windows) {
       keys.push(b.key);
       args.push(String(b.max), String(b.windowMs));
     }
+    const ticket = this.acks?.ticket();
     const [outcome, flat, wait, json] = await this.scripts.crierLedgerBegin(keys.length, ...keys, ...args);
     const hash: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
     const record = parseRecord(articleId, targetId, hash) as DeliveryRecord;
     const article = typeof json === 'string' ? parseStoredArticle(json) : {};
     if (outcome === 2) return { started: false, record, waitMs: Number(wait) };
-    if (outcome === 3) return { started: false, record, heldMs: Number(wait) };
-    if (outcome !== 1) return { started: false, record, ...article };
-    record.state = 'sending';
-    record.attempts += 1;
+    if (outcome === 4) return { started: false, record, heldMs: Number(wait) };
+    if (outcome !== 1 && outcome !== 3) return { started: false, record, ...article };
+    const before = { state: record.state, attempts: record.attempts };
+    if (outcome === 1) {
+      record.state = 'sending';
+      record.attempts += 1;
+    }
+    const replicated = await this.acks?.confirm(ticket);
+    if (unconfirmed(replicated)) {
+      // Not sent, and the claim may not survive a failover: give it back, try again shortly.
+      const budgetKeys = windows.map((w) => w.key);
+      await this.scripts
+        .crierLedgerUnclaim(1 + budgetKeys.length, this.key(articleId, targetId), ...budgetKeys, member, before.state, String(before.attempts), new Date().toISOString())
+        .catch(() => undefined); // Redis failing too: the next attempt finds the claim in doubt and reconciles
+      return { started: false, record: { ...record, ...before }, waitMs: UNCONFIRMED_RETRY_MS };
+    }
     return { started: true, record, ...article, ...(windows.length > 0 ? { slot: { member, windows } } : {}) };
   }
 
@@ -329,8 +354,12 @@ export class Ledger {
     if (result.url !== undefined) fields.url = result.url;
     if (result.costUsd !== undefined) fields.costUsd = String(result.costUsd);
     if (result.notes !== undefined && result.notes.length > 0) fields.notes = JSON.stringify(result.notes);
+    const ticket = this.acks?.ticket();
     // Issued together: on the workers' write-combining connection they leave in one write.
     await Promise.all([this.redis.hset(this.key(articleId, targetId), fields), this.settle(slot)]);
+    // With replicas: recorded only once a replica has it, else the caller writes it again.
+    const replicated = await this.acks?.confirm(ticket);
+    if (unconfirmed(replicated)) throw new NotReplicatedError(`the delivered record of ${articleId} → ${targetId}`, replicated);
   }
 
   /**
@@ -406,7 +435,7 @@ return 0`;
 
   /** An update or retraction that surely did nothing: clear the op (no doubt for the next attempt), keeping `fields` (the error). */
   async abandonOp(articleId: string, targetId: string, token: string, fields: Record<string, string> = {}): Promise<void> {
-    const script = `if redis.call('HGET', KEYS[1], 'lease') ~= ARGV[1] then return 0 end
+    const script = `if redis.call('HGET', KEYS[1], 'claim') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'op', '', 'leaseUntil', 0, unpack(ARGV, 2))
 return 1`;
     await this.redis.eval(script, 1, this.key(articleId, targetId), token, ...Object.entries({ ...fields, updatedAt: new Date().toISOString() }).flat());

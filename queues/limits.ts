@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 
 /**
  * A sliding-window limiter in Redis, shared by every worker process: at most `max`
@@ -66,7 +66,7 @@ export class SlidingWindowLimiter implements SlidingWindow {
   readonly windowMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly key: string,
     readonly max: number,
     readonly periodMs: number,

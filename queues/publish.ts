@@ -1,10 +1,12 @@
 import { Job } from 'bullmq';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Article } from '../src/article/schema.js';
 import { planFor, storedRev, type DeliveryState, type Ledger, type PublishAction, type PublishPlan, type ReadClaims, type RevisionState } from './ledger.js';
 import { defineLedgerScripts } from './ledger-scripts.js';
 import { jobId, republishJobId, updateJobId } from './names.js';
+import { NotReplicatedError, unconfirmed, type AckOutcome, type ReplicaAcks } from './replica-acks.js';
 import type { DeliveryJobData, DeliveryJobName, QueueSet } from './queue-set.js';
 
 export interface PublishOutcome {
@@ -26,6 +28,8 @@ export interface PublishResult {
   /** The article's revision number after this call. */
   rev: number;
   outcomes: PublishOutcome[];
+  /** With replicas: how many confirmed the enqueue before this resolved (queues/replica-acks.ts). */
+  replicated?: AckOutcome;
 }
 
 export interface PublishDeps {
@@ -33,6 +37,8 @@ export interface PublishDeps {
   ledger: Ledger;
   /** Enabled targets to deliver to. */
   targets: readonly TargetConfig[];
+  /** Wait for replicas to have the enqueue before resolving (once per transaction). */
+  acks?: ReplicaAcks;
 }
 
 export interface PublishOptions {
@@ -83,7 +89,9 @@ const waiting = new WeakMap<QueueSet, Request[]>();
  * of the event loop (a burst of webhooks, concurrent editors' commands) share that
  * transaction, each with its own outcome. A job id BullMQ still holds is not added twice;
  * an article published again after its jobs were cleaned away gets a job that finds the
- * ledger final and sends nothing.
+ * ledger final and sends nothing. With replicas, the promise resolves once a replica confirmed
+ * the transaction (Redis WAIT), and rejects with NotReplicatedError when none did in time
+ * (a failover under way): then nothing may be acknowledged, and publishing again is safe.
  *
  * Revisions: the articles' revision states are read first (one round trip per batch), so
  * the transaction carries the right jobs — a known article with a changed revision is an
@@ -128,7 +136,7 @@ async function commitBatch(initial: readonly Request[]): Promise<void> {
     // Closed while this batch waited for the end of the turn: refuse, rather than open queues nobody will close.
     if (first.deps.queues.closed) throw new Error('crier is shutting down: the queues are closed');
     // Every queue of a QueueSet shares one connection, which has BullMQ's scripts loaded.
-    const client = (await first.deps.queues.get(first.deps.targets[0] as TargetConfig).getBackend().client) as unknown as Redis;
+    const client = (await first.deps.queues.get(first.deps.targets[0] as TargetConfig).getBackend().client) as unknown as RedisClient;
     defineLedgerScripts(client);
     const states = await first.deps.ledger.revisionStates(batch.map((r) => r.article.id));
     // The same article twice in one batch: the later request plans on the state the earlier one leaves.
@@ -155,7 +163,13 @@ async function commitBatch(initial: readonly Request[]): Promise<void> {
       await Promise.all(batch.map((request) => commit([request])));
       return;
     }
+    const ticket = first.deps.acks?.ticket();
     const replies = (await tx.exec()) ?? [];
+    // Acknowledged only once a replica has it, where there are replicas: a failover right
+    // after must not lose what the caller was told is queued. Unconfirmed, the caller is
+    // told to send it again (publishing is idempotent) rather than that it is queued.
+    const replicated = await first.deps.acks?.confirm(ticket);
+    if (unconfirmed(replicated)) throw new NotReplicatedError(`publishing ${batch.length === 1 ? first.article.id : `${batch.length} articles`}`, replicated);
     let offset = 0;
     batch.forEach((request, n) => {
       const count = 1 + jobCount(request);
@@ -163,7 +177,7 @@ async function commitBatch(initial: readonly Request[]): Promise<void> {
       offset += count;
       try {
         const result = outcomes(request, own, readers[n] as ReadClaims);
-        if (result !== 'stale') request.resolve(result);
+        if (result !== 'stale') request.resolve(replicated !== undefined ? { ...result, replicated } : result);
         else if (++request.replans > MAX_REPLANS) request.reject(new Error(`publishing ${request.article.id}: the article kept changing under concurrent publishes`));
         else enqueueRequest(request);
       } catch (error) {

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Article } from '../src/article/schema.js';
 import { queueName } from './names.js';
@@ -26,7 +26,7 @@ export class QueueSet {
   private isClosed = false;
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     readonly prefix: string,
   ) {}
 

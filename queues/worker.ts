@@ -1,5 +1,5 @@
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.js';
 import type { Logger } from 'pino';
 import type { Adapter } from '../adapters/types.js';
 import type { TargetConfig } from '../config/schema.js';
@@ -13,6 +13,7 @@ import { SlidingWindowLimiter, telegramBudgetKey } from './limits.js';
 import { queueName } from './names.js';
 import type { DeliveryObserver } from './observer.js';
 import type { DeliveryJobData, QueueSet } from './queue-set.js';
+import type { ReplicaAcks } from './replica-acks.js';
 
 export interface WorkersOptions {
   /**
@@ -21,7 +22,7 @@ export interface WorkersOptions {
    * of the event loop (coalesceWrites), so a delivery's `delivered` record is written
    * before BullMQ's completion of its job, in order, on one socket.
    */
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   targets: readonly TargetConfig[];
   adapters: ReadonlyMap<string, Adapter>;
@@ -32,6 +33,8 @@ export interface WorkersOptions {
   concurrency: number;
   /** Telegram's budget per bot token across all its targets (messages/second); 0 = off. */
   telegramGlobalPerSecond: number;
+  /** With replicas: claims and delivered records confirmed by a replica (Redis WAIT) on `connection`. */
+  acks?: ReplicaAcks;
   /** Lock duration for jobs (ms): how soon a crashed worker's job is picked up again. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -65,7 +68,7 @@ export class DeliveryWorkers {
     coalesceWrites(o.connection);
     this.heartbeat = new Heartbeat(o.connection, o.prefix);
     this.heartbeat.start();
-    const ledger = new Ledger(o.connection, o.prefix);
+    const ledger = new Ledger(o.connection, o.prefix, o.acks);
     // A send's lease runs as long as a job's lock: both say "this worker is still at it".
     const leases = new LeaseKeeper(ledger, o.lockDurationMs ?? DEFAULT_LEASE_MS, o.logger);
     const budgets = new Map<string, SlidingWindowLimiter>();

@@ -1,13 +1,13 @@
 import { basename } from 'node:path';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createAdapter } from '../adapters/registry.js';
 import type { Adapter } from '../adapters/types.js';
 import { missingCredentials } from '../config/load.js';
 import type { Config, TargetConfig } from '../config/schema.js';
-import { createRedis } from '../queues/connection.js';
+import { createRedis, type RedisClient } from '../queues/connection.js';
 import { Ledger } from '../queues/ledger.js';
 import type { DeliveryObserver } from '../queues/observer.js';
+import { ReplicaAcks } from '../queues/replica-acks.js';
 import { publish, type PublishOptions, type PublishResult } from '../queues/publish.js';
 import { retract, type RetractOptions, type RetractResult } from '../queues/retract.js';
 import { QueueSet } from '../queues/queue-set.js';
@@ -34,6 +34,17 @@ export function activeTargets(config: Config, needCredentials: boolean): TargetC
   return ready;
 }
 
+/** Replica confirmations (Redis WAIT) for the writes of one connection, as the config asks. */
+function replicaAcks(client: RedisClient, config: Config, logger: Logger): ReplicaAcks {
+  return new ReplicaAcks(client, {
+    replicas: config.redis.waitReplicas,
+    timeoutMs: config.redis.waitTimeoutMs,
+    key: config.redis.prefix,
+    highAvailability: config.redis.topology !== 'standalone',
+    logger,
+  });
+}
+
 /** Where `crier serve` publishes a prepared image (GET /media/<file>, for the Instagram Graph backend). */
 export function publicMediaUrl(base: string): (path: string) => string {
   const root = base.replace(/\/+$/, '');
@@ -54,11 +65,12 @@ export interface AppOptions {
  * ledger, the queues and one adapter per target. Nothing else builds these.
  */
 export class App {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly ledger: Ledger;
   readonly queues: QueueSet;
   readonly targets: TargetConfig[];
-  private workerRedis: Redis | undefined;
+  private workerRedis: RedisClient | undefined;
+  private readonly acks: ReplicaAcks;
   private workers: DeliveryWorkers | undefined;
   private adapters: Map<string, Adapter> | undefined;
 
@@ -69,8 +81,9 @@ export class App {
     // Targets first: a config that cannot send fails here, before a connection is opened
     // that would keep the process alive.
     this.targets = activeTargets(config, options.requireCredentials ?? true);
-    this.redis = createRedis(config.redis.url, 'producer');
-    this.redis.on('error', (error) => options.logger.debug({ err: error.message }, 'redis error'));
+    this.redis = createRedis(config.redis, 'producer');
+    this.redis.on('error', (error: Error) => options.logger.debug({ err: error.message }, 'redis error'));
+    this.acks = replicaAcks(this.redis, config, options.logger);
     this.ledger = new Ledger(this.redis, config.redis.prefix);
     this.queues = new QueueSet(this.redis, config.redis.prefix);
   }
@@ -107,7 +120,7 @@ export class App {
   /** Publish an article, or update it when its revision changed (`options.force` publishes a retracted one again). */
   publish(article: Article, onlyTargets?: readonly string[], options: PublishOptions = {}): Promise<PublishResult> {
     const targets = onlyTargets === undefined ? this.targets : this.targets.filter((t) => onlyTargets.includes(t.id));
-    return publish(article, { queues: this.queues, ledger: this.ledger, targets }, options);
+    return publish(article, { queues: this.queues, ledger: this.ledger, targets, acks: this.acks }, options);
   }
 
   /** Retract an article everywhere: pending deliveries cancelled, posts taken down per target. */
@@ -117,10 +130,11 @@ export class App {
 
   async startWorkers(): Promise<DeliveryWorkers> {
     if (this.workers !== undefined) return this.workers;
-    this.workerRedis = createRedis(this.config.redis.url, 'worker');
-    this.workerRedis.on('error', (error) => this.logger.debug({ err: error.message }, 'redis error'));
+    this.workerRedis = createRedis(this.config.redis, 'worker');
+    this.workerRedis.on('error', (error: Error) => this.logger.debug({ err: error.message }, 'redis error'));
     this.workers = new DeliveryWorkers({
       connection: this.workerRedis,
+      acks: replicaAcks(this.workerRedis, this.config, this.logger),
       prefix: this.config.redis.prefix,
       targets: this.targets,
       adapters: this.getAdapters(),

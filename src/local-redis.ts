@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { pingRedis } from '../queues/connection.js';
+import { probeRedis } from '../queues/redis-probe.js';
 
 /** Where to find redis-server on PATH (and the usual sbin folders Debian uses). */
 export function findRedisServer(path = ''): string | undefined {
@@ -59,7 +59,7 @@ export async function startLocalRedis(
     child = spawn(binary, args, { stdio: 'ignore' });
     child.unref();
     for (let i = 0; i < 100; i++) {
-      if (await pingRedis(url, 200)) return;
+      if ((await probeRedis(url, 200)).ok) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`redis-server did not start on port ${port}`);

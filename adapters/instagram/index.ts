@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import type { TargetOf } from '../../config/schema.js';
 import { readCachedFile } from '../../src/media/cache.js';
 import { instagramImageProblem } from '../../src/media/jpeg-info.js';
@@ -27,7 +27,7 @@ local id = math.max(tonumber(ARGV[1]), last + 1)
 redis.call('SET', KEYS[1], string.format('%d', id), 'PX', 600000)
 return string.format('%d', id)`;
 
-async function redisUploadId(redis: Redis, key: string): Promise<string> {
+async function redisUploadId(redis: RedisClient, key: string): Promise<string> {
   return String(await redis.eval(NEXT_UPLOAD_ID, 1, key, String(Date.now())));
 }
 

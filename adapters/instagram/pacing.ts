@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import { RateLimitedError } from '../errors.js';
 
 /**
@@ -40,7 +40,7 @@ export function pacingKeys(keyPrefix: string, targetId: string): { daily: string
   return { daily: `${keyPrefix}:ig:daily:${targetId}`, next: `${keyPrefix}:ig:next:${targetId}` };
 }
 
-export function redisPacing(redis: Redis, keyPrefix: string, targetId: string, options: PacingOptions): Pacing {
+export function redisPacing(redis: RedisClient, keyPrefix: string, targetId: string, options: PacingOptions): Pacing {
   const keys = pacingKeys(keyPrefix, targetId);
   const windowMs = options.windowMs ?? WINDOW_MS;
   const random = options.random ?? Math.random;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 
 /**
  * Where an Instagram private-API session lives between requests and across worker
@@ -35,7 +35,7 @@ export function withoutConstants(state: Record<string, unknown>): Record<string,
   return rest;
 }
 
-export function redisSessionStore(redis: Redis, keyPrefix: string, targetId: string, server: string): SessionStore {
+export function redisSessionStore(redis: RedisClient, keyPrefix: string, targetId: string, server: string): SessionStore {
   const key = sessionKey(keyPrefix, targetId);
   return {
     async load() {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import type { TwitterRateLimit } from 'twitter-api-v2';
 import { RateLimitedError } from '../errors.js';
 
@@ -25,7 +25,7 @@ export interface TwitterCaps {
 export interface LimitsOptions {
   targetId: string;
   caps: TwitterCaps;
-  redis?: Redis;
+  redis?: RedisClient;
   keyPrefix?: string;
   now?: () => number;
 }
@@ -114,7 +114,7 @@ export class TwitterLimits {
   }
 
   private async acquireRedis(now: number): Promise<[number, string]> {
-    const redis = this.options.redis as Redis;
+    const redis = this.options.redis as RedisClient;
     const member = `${now}-${randomBytes(6).toString('hex')}`;
     const result = (await redis.eval(ACQUIRE, 2, this.postsKey, this.blockKey, now, this.options.caps.per15min, this.options.caps.per24h, member)) as [number, string];
     return [Number(result[0]), String(result[1])];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import type { Article } from '../article/schema.js';
 
 /**
@@ -43,7 +43,7 @@ export function parseCallbackData(data: string): { verb: ButtonVerb; key: string
 
 export class ActionStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

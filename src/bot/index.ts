@@ -76,7 +76,7 @@ export function createEditorsBot(deps: EditorsBotDeps): EditorsBot {
   if (config.bot.alertChat !== undefined) alerts.connect({ telegram: bot.telegram, chatId: config.bot.alertChat, actions });
   const subscribers = config.bot.subscribers
     ? new Subscribers({
-        redis: app.redis, redisUrl: config.redis.url, prefix: config.redis.prefix, telegram: bot.telegram,
+        redis: app.redis, redisConfig: config.redis, prefix: config.redis.prefix, telegram: bot.telegram,
         botToken: token, perSecond: config.telegramGlobalPerSecond, logger: log,
       })
     : undefined;

@@ -10,12 +10,11 @@
  * blocked the bot (403) or whose chat is gone are removed.
  */
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Telegram } from 'telegraf';
 import { RateLimitedError } from '../../adapters/errors.js';
 import { mapTelegramError } from '../../adapters/telegram/map-error.js';
-import { createRedis } from '../../queues/connection.js';
+import { createRedis, type RedisClient, type RedisSource } from '../../queues/connection.js';
 import { SlidingWindowLimiter, telegramBudgetKey } from '../../queues/limits.js';
 import type { Article } from '../article/schema.js';
 import { renderBroadcast } from './render.js';
@@ -32,9 +31,9 @@ export interface BroadcastJob {
 
 export interface SubscribersOptions {
   /** Producer connection (App.redis). */
-  redis: Redis;
-  /** For the worker's own connection. */
-  redisUrl: string;
+  redis: RedisClient;
+  /** Where Redis is (config.redis), for the worker's own connection. */
+  redisConfig: RedisSource;
   prefix: string;
   telegram: Telegram;
   /** The bot's token: broadcasts share this token's global budget with channel posts. */
@@ -47,7 +46,7 @@ export interface SubscribersOptions {
 export class Subscribers {
   readonly queue: Queue<BroadcastJob>;
   private worker: Worker<BroadcastJob> | undefined;
-  private workerRedis: Redis | undefined;
+  private workerRedis: RedisClient | undefined;
 
   constructor(private readonly o: SubscribersOptions) {
     this.queue = new Queue<BroadcastJob>(BROADCAST_QUEUE, { connection: o.redis, prefix: o.prefix });
@@ -112,7 +111,7 @@ export class Subscribers {
   /** Start sending queued broadcasts from this process. */
   async startWorker(): Promise<void> {
     if (this.worker !== undefined) return;
-    this.workerRedis = createRedis(this.o.redisUrl, 'worker');
+    this.workerRedis = createRedis(this.o.redisConfig, 'worker');
     this.workerRedis.on('error', (error) => this.o.logger.debug({ err: error.message }, 'redis error'));
     // A window a little longer than Telegram's second absorbs the jitter between taking a
     // slot here and the request reaching Telegram, so a full budget never draws a 429.

@@ -22,7 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 /** Errors a user can act on: one line, no stack trace. */
-const EXPECTED = ['UsageError', 'ConfigError', 'ArticleError', 'SetupError', 'FetchError', 'RedisUnavailableError'];
+const EXPECTED = ['UsageError', 'ConfigError', 'ArticleError', 'SetupError', 'FetchError', 'RedisUnavailableError', 'NotReplicatedError'];
 
 /** False once standard output's reader went away (`crier demo | head -3`): output stops, the command finishes and cleans up. */
 let stdoutOpen = true;

@@ -1,7 +1,6 @@
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createRedis } from '../../queues/connection.js';
+import { createRedis, type RedisClient, type RedisSource } from '../../queues/connection.js';
 import { boilerplate } from '../article/boilerplate.js';
 import { pollFeed, type FeedConfig, type FeedObserver, type FeedPollReport, type PollDeps } from './poll.js';
 import { FeedStore, feedKey } from './state.js';
@@ -19,7 +18,8 @@ export const FEEDS_QUEUE = 'feeds';
 const SCHEDULER_PREFIX = 'feed-';
 
 export interface FeedPollerOptions {
-  redisUrl: string;
+  /** Where Redis is (config.redis). */
+  redisConfig: RedisSource;
   prefix: string;
   feeds: readonly FeedConfig[];
   publish: PollDeps['publish'];
@@ -49,15 +49,15 @@ export function schedulerId(url: string): string {
 }
 
 export class FeedPoller {
-  private readonly redis: Redis;
-  private workerRedis: Redis | undefined;
+  private readonly redis: RedisClient;
+  private workerRedis: RedisClient | undefined;
   private worker: Worker<PollJob, FeedPollReport | { result: 'unknown' }> | undefined;
   readonly queue: Queue<PollJob>;
   private readonly deps: PollDeps;
   private readonly byUrl: Map<string, FeedConfig>;
 
   constructor(private readonly options: FeedPollerOptions) {
-    this.redis = createRedis(options.redisUrl, 'producer');
+    this.redis = createRedis(options.redisConfig, 'producer');
     this.redis.on('error', (error) => options.logger.debug({ err: error.message }, 'redis error (feeds)'));
     this.queue = new Queue<PollJob>(FEEDS_QUEUE, { connection: this.redis, prefix: options.prefix });
     this.queue.on('error', () => undefined);
@@ -107,7 +107,7 @@ export class FeedPoller {
       }
     }
     if (this.options.feeds.length === 0) return;
-    this.workerRedis = createRedis(this.options.redisUrl, 'worker');
+    this.workerRedis = createRedis(this.options.redisConfig, 'worker');
     this.workerRedis.on('error', (error) => this.options.logger.debug({ err: error.message }, 'redis error (feeds worker)'));
     this.worker = new Worker<PollJob, FeedPollReport | { result: 'unknown' }>(
       FEEDS_QUEUE,

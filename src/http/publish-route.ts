@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { NotReplicatedError } from '../../queues/replica-acks.js';
 import { ArticleInput, articleId, canonicalUrl, toArticle } from '../article/schema.js';
 import { BodyError, parseJsonBody } from './json-body.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, TOLERANCE_SECONDS, verifySignature } from './signature.js';
@@ -11,6 +12,7 @@ import { mapWebhookBody, WebhookBodyError, webhookRetraction } from './webhook-m
  *   503 no WEBHOOK_SECRET configured · 401 unsigned, forged, stale or replayed · 413 too large (fastify)
  *   400 not JSON · 422 not an article (field paths) · 202 enqueued (a new article, or an update
  *   of a known one whose content changed) · 200 already known, nothing to do · 409 retracted
+ *   503 + Retry-After: no Redis replica confirmed the enqueue in time (a failover under way): send it again
  * A body that takes an article down (Ghost post.unpublished / post.deleted, WordPress trash)
  * retracts it: 202, 200 when it already was, 404 when it was never published here.
  * POST /retract: a signed {id} or {url} (+ reason), same signature scheme.
@@ -39,7 +41,7 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
   scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   /** The signed request's JSON, or undefined once an error answer has been sent. */
-  const verified = async (request: FastifyRequest, reply: FastifyReply): Promise<{ json: unknown } | undefined> => {
+  const verified = async (request: FastifyRequest, reply: FastifyReply): Promise<{ json: unknown; sigKey: string } | undefined> => {
     if (secret === undefined) {
       await refuse(reply, 503, 'not_configured', { error: 'webhook secret not configured (set WEBHOOK_SECRET)' });
       return undefined;
@@ -58,13 +60,14 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
     }
     // A signature is good for one request: the same signed request again is a replay.
     const digest = createHash('sha256').update(String(request.headers[SIGNATURE_HEADER])).digest('hex').slice(0, 32);
-    const fresh = await app.redis.set(`${app.config.redis.prefix}:webhook:sig:${digest}`, '1', 'EX', TOLERANCE_SECONDS * 2 + 60, 'NX');
+    const sigKey = `${app.config.redis.prefix}:webhook:sig:${digest}`;
+    const fresh = await app.redis.set(sigKey, '1', 'EX', TOLERANCE_SECONDS * 2 + 60, 'NX');
     if (fresh !== 'OK') {
       await refuse(reply, 401, 'unauthorized', { error: 'unauthorized', reason: 'replayed request: this signature was already used (sign each request anew)' });
       return undefined;
     }
     try {
-      return { json: parseJsonBody(raw) };
+      return { json: parseJsonBody(raw), sigKey };
     } catch (error) {
       if (!(error instanceof BodyError)) throw error;
       await refuse(reply, 400, 'bad_json', { error: error.message });
@@ -114,7 +117,16 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
       return refuse(reply, 422, 'invalid', { error: 'invalid article', format: mapped.format, issues });
     }
     const article = toArticle(mapped.input);
-    const result = await app.publish(article, undefined, { by: 'webhook' });
+    let result;
+    try {
+      result = await app.publish(article, undefined, { by: 'webhook' });
+    } catch (error) {
+      // Not published: the same signed request may come again (it is not a replay).
+      await app.redis.del(body.sigKey).catch(() => undefined);
+      if (!(error instanceof NotReplicatedError)) throw error;
+      reply.header('retry-after', '1');
+      return refuse(reply, 503, 'not_replicated', { error: `${error.message}: nothing was acknowledged, send it again` });
+    }
     if (result.action === 'retracted') {
       return refuse(reply, 409, 'retracted', { articleId: article.id, format: mapped.format, error: 'this article was retracted; an editor can publish it again (crier publish --force)' });
     }

@@ -27,7 +27,7 @@ describe('config loader', () => {
     const telegram = config.targets.find((t) => t.platform === 'telegram');
     expect(telegram).toMatchObject({ botToken: '123:abc', chat: '@news', apiRoot: 'http://127.0.0.1:9/' });
     expect(config.bot.editors).toEqual([11, 22]);
-    expect(config.redis).toEqual({ url: 'redis://example:6380', prefix: '{crier}' });
+    expect(config.redis).toMatchObject({ topology: 'standalone', url: 'redis://example:6380', prefix: '{crier}' });
   });
 
   it('should let the file win over the environment and declare several targets per platform', () => {

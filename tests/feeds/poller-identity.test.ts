@@ -24,7 +24,7 @@ describe('feed poller: encodings and item identity', () => {
   const start = (path: string, backfill = 0): FeedPoller => {
     const feed: FeedConfig = { url: server.url + path, intervalSeconds: 60, backfill };
     poller = new FeedPoller({
-      redisUrl: REDIS_URL,
+      redisConfig: REDIS_URL,
       prefix: harness.prefix,
       feeds: [feed],
       publish: async (article, options) => {

@@ -16,7 +16,7 @@ describe('feed poller', () => {
   const feed = (path: string, extra: Partial<FeedConfig> = {}): FeedConfig => ({ url: server.url + path, intervalSeconds: 60, backfill: 0, ...extra });
   const poller = (feeds: FeedConfig[], extra: Partial<ConstructorParameters<typeof FeedPoller>[0]> = {}) => {
     const p = new FeedPoller({
-      redisUrl: REDIS_URL,
+      redisConfig: REDIS_URL,
       prefix,
       feeds,
       publish: async (article) => void published.push(article),

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import type { Adapter } from '../../adapters/types.js';
 import { buildConfig } from '../../config/load.js';
 import type { TargetConfig } from '../../config/schema.js';
@@ -17,7 +17,7 @@ import { deletePrefix, REDIS_URL, uniquePrefix } from './redis.js';
  */
 export interface DeliveryHarness {
   prefix: string;
-  redis: Redis;
+  redis: RedisClient;
   queues: QueueSet;
   ledger: Ledger;
   target: TargetConfig;

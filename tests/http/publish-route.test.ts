@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { updateJobId } from '../../queues/names.js';
+import { NotReplicatedError } from '../../queues/replica-acks.js';
 import { buildServer } from '../../src/http/server.js';
 import { signBody } from '../../src/http/signature.js';
 import { silentLogger } from '../../src/logging.js';
@@ -97,6 +98,22 @@ describe('POST /publish', () => {
     const replay = await post(body, headers);
     expect(replay.statusCode).toBe(401);
     expect(replay.json().reason).toMatch(/replayed/);
+  });
+
+  it('should answer 503 with Retry-After when no Redis replica confirmed the enqueue, and take the same signed request again', async () => {
+    const body = JSON.stringify(ARTICLE);
+    const headers = { 'x-crier-timestamp': String(clock), 'x-crier-signature': signBody(SECRETS.webhook, clock, body) };
+    const publishing = app.publish.bind(app);
+    app.publish = () => Promise.reject(new NotReplicatedError('publishing u0', { wanted: 1, acked: 0 }));
+    const refused = await post(body, headers);
+    expect(refused.statusCode).toBe(503);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.json()).toEqual({ error: 'publishing u0: 0 of 1 Redis replica(s) confirmed it in time: nothing was acknowledged, send it again' });
+    app.publish = publishing;
+    // The sender retries the very same request: not a replay, since nothing was acknowledged.
+    const retried = await post(body, headers);
+    expect(retried.statusCode).toBe(202);
+    expect(await jobCount()).toBe(3);
   });
 
   it('should refuse a 3 MB body with 413 before reading it as an article', async () => {

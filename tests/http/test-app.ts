@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import type { Logger } from 'pino';
 import type { Adapter, SendContext, SendResult, Post } from '../../adapters/types.js';
 import { buildConfig } from '../../config/load.js';
@@ -71,18 +71,18 @@ export class ScriptedAdapter implements Adapter {
 
 /** The App's serving surface, built from the queue pieces (no platform adapters needed). */
 export class TestApp implements ServeApp {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly ledger: Ledger;
   readonly queues: QueueSet;
   readonly targets: TargetConfig[];
-  private workerRedis: Redis | undefined;
+  private workerRedis: RedisClient | undefined;
   private workers: DeliveryWorkers | undefined;
 
   constructor(
     readonly config: Config,
     readonly logger: Logger,
   ) {
-    this.redis = createRedis(config.redis.url);
+    this.redis = createRedis(config.redis);
     this.ledger = new Ledger(this.redis, config.redis.prefix);
     this.queues = new QueueSet(this.redis, config.redis.prefix);
     this.targets = config.targets;
@@ -102,7 +102,7 @@ export class TestApp implements ServeApp {
   }
 
   async startWorkers(adapters: Map<string, Adapter>, observer?: DeliveryObserver): Promise<void> {
-    this.workerRedis = createRedis(this.config.redis.url, 'worker');
+    this.workerRedis = createRedis(this.config.redis, 'worker');
     this.workers = new DeliveryWorkers({
       connection: this.workerRedis,
       prefix: this.config.redis.prefix,

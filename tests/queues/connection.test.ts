@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { coalesceWrites, createRedis } from '../../queues/connection.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
@@ -6,7 +6,7 @@ import { deletePrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 /** Write-combining on a connection: one socket write per turn of the event loop, order kept. */
 describe('coalesceWrites', () => {
   let prefix: string;
-  let redis: Redis;
+  let redis: RedisClient;
 
   beforeEach(async () => {
     prefix = uniquePrefix('coalesce');

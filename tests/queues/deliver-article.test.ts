@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TransientError } from '../../adapters/errors.js';
 import type { Adapter, SendResult, TelegramPost } from '../../adapters/types.js';
@@ -36,7 +36,7 @@ class RecordingAdapter implements Adapter<TelegramPost> {
 describe('delivery jobs that carry only the article id', () => {
   let h: DeliveryHarness;
   let prefix: string;
-  let redis: Redis;
+  let redis: RedisClient;
   let queues: QueueSet;
   let ledger: Ledger;
   let target: TargetConfig;

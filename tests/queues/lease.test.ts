@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
-import { createRedis } from '../../queues/connection.js';
+import { createRedis, type RedisClient } from '../../queues/connection.js';
 import { Ledger } from '../../queues/ledger.js';
 import { LeaseKeeper, leaseToken } from '../../queues/lease.js';
 import { toArticle } from '../../src/article/schema.js';
@@ -9,7 +8,7 @@ import { deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/re
 
 /** The lease of a send in flight: renewed while the send runs, and the attempt cancelled when it cannot be kept. */
 describe('LeaseKeeper', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let ledger: Ledger;
   const prefix = uniquePrefix('lease');
   const target = { id: 'chan', platform: 'telegram' };

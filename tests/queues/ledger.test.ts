@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedis } from '../../queues/connection.js';
 import { Ledger } from '../../queues/ledger.js';
@@ -9,7 +9,7 @@ import { deletePrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 /** The ledger's one-round-trip operations (Lua): publish's save-and-claim, begin with budgets, settle, markState. */
 describe('ledger', () => {
   let prefix: string;
-  let redis: Redis;
+  let redis: RedisClient;
   let ledger: Ledger;
 
   beforeEach(() => {
@@ -49,6 +49,25 @@ describe('ledger', () => {
     const second = await ledger.begin(article.id, 'chan', 'telegram');
     expect(second.started).toBe(false);
     expect(second.record.state).toBe('sending');
+  });
+
+  it('should go on when the same begin reaches Redis twice (sent again after a dropped connection), and still stop another attempt', async () => {
+    await ledger.saveAndClaim(article, targets);
+    const scripts = redis as unknown as { crierLedgerBegin: (...args: unknown[]) => Promise<unknown> };
+    const once = scripts.crierLedgerBegin.bind(redis);
+    // The first answer is lost with the connection; ioredis sends the command again.
+    scripts.crierLedgerBegin = async (...args) => {
+      await once(...args);
+      return once(...args);
+    };
+    const begun = await ledger.begin(article.id, 'chan', 'telegram');
+    expect(begun.started).toBe(true);
+    expect(begun.record).toMatchObject({ state: 'sending', attempts: 1 });
+    expect(await ledger.get(article.id, 'chan')).toMatchObject({ state: 'sending', attempts: 1 });
+    scripts.crierLedgerBegin = once;
+    const other = await ledger.begin(article.id, 'chan', 'telegram');
+    expect(other.started).toBe(false);
+    expect(other.record.state).toBe('sending');
   });
 
   it('should create a missing record when beginning, and never start a final or held one', async () => {

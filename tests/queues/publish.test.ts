@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import { buildConfig } from '../../config/load.js';
 import type { TargetConfig } from '../../config/schema.js';
 import { createRedis } from '../../queues/connection.js';
@@ -12,7 +12,7 @@ import { deletePrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 /** Publishing: articles published in the same turn share one transaction, each with its own outcome. */
 describe('publish', () => {
   let prefix: string;
-  let redis: Redis;
+  let redis: RedisClient;
   let queues: QueueSet;
   let ledger: Ledger;
   let targets: TargetConfig[];

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../queues/connection.js';
 import { PausedError, PermanentError, RateLimitedError, TransientError } from '../../adapters/errors.js';
 import type { Adapter, SendContext, SendResult, TelegramPost } from '../../adapters/types.js';
 import type { TargetConfig } from '../../config/schema.js';
@@ -35,7 +36,7 @@ class ScriptedAdapter implements Adapter<TelegramPost> {
 describe('delivery worker', () => {
   let h: DeliveryHarness;
   let prefix: string;
-  let redis: Redis;
+  let redis: RedisClient;
   let queues: QueueSet;
   let ledger: Ledger;
   let target: TargetConfig;
@@ -165,7 +166,7 @@ describe('delivery worker', () => {
 
   it("should record a delivery before BullMQ completes its job, on the worker's connection", async () => {
     // Redis's MONITOR lists commands in the order Redis ran them, scripts' commands included.
-    const monitor = await redis.monitor();
+    const monitor = await (redis as Redis).monitor();
     const ran: string[][] = [];
     monitor.on('monitor', (_time: string, args: string[]) => void ran.push(args));
     try {

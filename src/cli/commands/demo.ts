@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { buildConfig } from '../../../config/load.js';
-import { deletePrefix, pingRedis } from '../../../queues/connection.js';
+import { buildConfig, redisFromEnv } from '../../../config/load.js';
+import type { RedisConfig } from '../../../config/redis.js';
+import { deletePrefix, describeRedis, redisSettings } from '../../../queues/connection.js';
+import { probeRedis } from '../../../queues/redis-probe.js';
 import { waitForDeliveries } from '../../../queues/wait.js';
 import { App, SetupError } from '../../app.js';
 import { loadArticle } from '../../article/load.js';
@@ -17,18 +19,20 @@ import type { CliContext } from '../context.js';
 
 const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
 
-/** Redis for the demo: REDIS_URL, else the local default, else a private redis-server. */
-async function demoRedis(ctx: CliContext): Promise<{ url: string; local?: LocalRedis }> {
-  const url = ctx.env.REDIS_URL;
-  if (url !== undefined && url !== '') {
-    if (!(await pingRedis(url))) throw new SetupError(`cannot reach Redis at REDIS_URL (${url.replace(/\/\/[^@]*@/, '//…@')})`);
-    return { url };
+/** Redis for the demo: the environment's (REDIS_URL, REDIS_SENTINELS, REDIS_CLUSTER_NODES), else the local default, else a private redis-server. */
+async function demoRedis(ctx: CliContext): Promise<{ redis: RedisConfig; local?: LocalRedis }> {
+  const fromEnv = redisFromEnv(ctx.env);
+  if (fromEnv !== undefined) {
+    const probe = await probeRedis(fromEnv);
+    if (!probe.ok) throw new SetupError(probe.message);
+    return { redis: fromEnv };
   }
-  if (await pingRedis(DEFAULT_REDIS)) return { url: DEFAULT_REDIS };
+  const local = redisSettings(DEFAULT_REDIS);
+  if ((await probeRedis(local, 1500)).ok) return { redis: local };
   if (findRedisServer(ctx.env.PATH) === undefined) throw new SetupError(REDIS_HINT);
   ctx.out('No Redis at 127.0.0.1:6379: starting a private redis-server for this demo…');
-  const local = await startLocalRedis({ path: ctx.env.PATH ?? '' });
-  return { url: local.url, local };
+  const server = await startLocalRedis({ path: ctx.env.PATH ?? '' });
+  return { redis: redisSettings(server.url), local: server };
 }
 
 /**
@@ -41,14 +45,16 @@ export async function demoCommand(ctx: CliContext): Promise<number> {
   const redis = await demoRedis(ctx);
   const sandbox = await startSandbox();
   const mediaDir = mkdtempSync(join(tmpdir(), 'crier-demo-media-'));
-  const prefix = `crier-demo-${randomBytes(4).toString('hex')}`;
+  // Hash-tagged on a cluster, where every key of crier must share one slot.
+  const name = `crier-demo-${randomBytes(4).toString('hex')}`;
+  const prefix = redis.redis.topology === 'cluster' ? `{${name}}` : name;
   let app: App | undefined;
   let cleaning: Promise<void> | undefined;
   const cleanup = (): Promise<void> =>
     (cleaning ??= (async () => {
       if (app !== undefined) {
         await app.close(5000);
-        await deletePrefix(redis.url, prefix); // the demo leaves nothing behind in a shared Redis
+        await deletePrefix(redis.redis, prefix); // the demo leaves nothing behind in a shared Redis
       }
       await sandbox.close();
       await redis.local?.stop();
@@ -61,21 +67,16 @@ export async function demoCommand(ctx: CliContext): Promise<number> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    const config = buildConfig(
-      {
-        redis: { url: redis.url, prefix },
-        media: { dir: mediaDir, allowPrivateNetwork: true },
-        targets: sandbox.targets(),
-      },
-      {},
-      'demo',
-    );
+    const config = {
+      ...buildConfig({ media: { dir: mediaDir, allowPrivateNetwork: true }, targets: sandbox.targets() }, {}, 'demo'),
+      redis: { ...redis.redis, prefix },
+    };
     const logger = createLogger({ level: ctx.args.logLevel ?? 'warn' });
     app = new App(config, { logger });
     await app.startWorkers();
 
     const article = loadArticle(sampleArticleMarkdown(sandbox.site.url), { url: sampleArticleUrl(sandbox.site.url) });
-    ctx.out(`crier demo: sandbox platforms on 127.0.0.1 (nothing leaves this machine), Redis ${redis.local ? 'private' : redis.url}, keys under ${prefix} (removed when the demo ends)`);
+    ctx.out(`crier demo: sandbox platforms on 127.0.0.1 (nothing leaves this machine), Redis ${redis.local ? 'private' : describeRedis(redis.redis)}, keys under ${prefix} (removed when the demo ends)`);
     ctx.out(`\nArticle ${article.id}: ${article.title}`);
     ctx.out(`  tags: ${article.tags.join(', ')}; by ${article.authors.join(', ')}`);
 

@@ -11,7 +11,7 @@ import { requireRedis } from './redis-check.js';
 export async function healthCommand(ctx: CliContext): Promise<number> {
   const config = loadCliConfig(ctx);
   await requireRedis(config);
-  const redis = createRedis(config.redis.url, 'producer', { maxRetriesPerRequest: 1, lazyConnect: false });
+  const redis = createRedis(config.redis, 'producer');
   redis.on('error', () => undefined);
   try {
     const last = await redis.get(heartbeatKey(config.redis.prefix));

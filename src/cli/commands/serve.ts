@@ -11,6 +11,7 @@ import { Metrics } from '../../metrics.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { shutdown, type ShutdownReport } from '../../shutdown.js';
 import { cliLogger, loadCliConfig, type CliContext } from '../context.js';
+import { describeFound } from '../../../queues/redis-probe.js';
 import { requireRedis } from './redis-check.js';
 import { untilSignal } from './worker.js';
 
@@ -126,7 +127,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   try {
     if (config.feeds.length > 0) {
       poller = live.poller = new FeedPoller({
-        redisUrl: config.redis.url,
+        redisConfig: config.redis,
         prefix: config.redis.prefix,
         feeds: config.feeds,
         publish: (article, options) => app.publish(article, undefined, options),
@@ -166,7 +167,8 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
       ({ config, generatedSecret } = sandboxConfig(config, sandbox));
     }
     const logger = cliLogger(ctx, config, true);
-    await requireRedis(config);
+    const redis = await requireRedis(config);
+    logger.info({ redis: describeFound(redis) }, 'redis');
     const service = await startService({
       config,
       logger,
@@ -175,6 +177,7 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
     });
     const { app } = service;
     ctx.out(`crier serve: listening on ${service.address}`);
+    ctx.out(`  redis: ${describeFound(redis)}`);
     ctx.out(`  POST /publish${config.http.webhookSecret ? '' : ' (refused: no WEBHOOK_SECRET)'} · GET /articles/:id · /healthz · /metrics${config.http.dashboardPassword ? ' · /admin/queues' : ''}`);
     ctx.out(`  targets: ${app.targets.map((t) => `${t.id} (${t.platform})`).join(', ')}; feeds: ${config.feeds.length}; editors' bot: ${service.botRunning ? 'on' : 'off'}`);
     if (sandbox !== undefined) {
