@@ -23,10 +23,22 @@ export type BotAction =
       target: string;
       alertHtml: string;
       settledBy?: string;
+    }
+  | {
+      kind: 'retract';
+      articleId: string;
+      reason: string;
+      /** The question as sent, so it can be re-shown with the outcome. */
+      askHtml: string;
+      settledBy?: string;
     };
 
-/** Button verbs: p = publish, x = cancel, r = retry (send again), s = skip, k = the post is there (confirmed by an editor). */
-export type ButtonVerb = 'p' | 'x' | 'r' | 's' | 'k';
+/**
+ * Button verbs: p = publish, f = publish a retracted article anyway, x = cancel, r = retry
+ * (send again), s = skip, k = the post is there (confirmed by an editor), d = retract
+ * (confirmed), n = keep it (retraction called off).
+ */
+export type ButtonVerb = 'p' | 'f' | 'x' | 'r' | 's' | 'k' | 'd' | 'n';
 
 export const PENDING_TTL_SECONDS = 24 * 3600;
 export const ALERT_TTL_SECONDS = 30 * 24 * 3600;
@@ -37,7 +49,7 @@ export function callbackData(verb: ButtonVerb, key: string): string {
 
 /** `p:Ab3…` → {verb, key}; undefined for anything else. */
 export function parseCallbackData(data: string): { verb: ButtonVerb; key: string } | undefined {
-  const m = /^([pxrsk]):([A-Za-z0-9_-]{8,32})$/.exec(data);
+  const m = /^([pfxrskdn]):([A-Za-z0-9_-]{8,32})$/.exec(data);
   return m ? { verb: m[1] as ButtonVerb, key: m[2] as string } : undefined;
 }
 

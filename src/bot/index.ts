@@ -23,6 +23,7 @@ import { registerButtons } from './commands/buttons.js';
 import { EDITOR_COMMANDS, registerHelpCommands, SUBSCRIBER_COMMANDS } from './commands/help.js';
 import { registerFallback } from './commands/fallback.js';
 import { registerPostCommands } from './commands/post.js';
+import { registerRetractCommand } from './commands/retract.js';
 import { registerStatusCommands } from './commands/status.js';
 import { registerSubscriberCommands } from './commands/subscribe.js';
 import type { BotServices } from './services.js';
@@ -95,6 +96,7 @@ export function createEditorsBot(deps: EditorsBotDeps): EditorsBot {
   registerHelpCommands(bot, services);
   registerPostCommands(bot, services);
   registerStatusCommands(bot, services);
+  registerRetractCommand(bot, services);
   if (subscribers !== undefined) registerSubscriberCommands(bot, services, subscribers);
   registerButtons(bot, services);
   registerFallback(bot, services);

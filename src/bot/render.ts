@@ -72,7 +72,11 @@ export function renderStatus(articleId: string, article: Article | undefined, re
     let row = `${STATE_ICON[r.state] ?? '•'} <b>${escapeHtml(r.target)}</b> (${escapeHtml(r.platform)}): ${escapeHtml(r.state)} · ${attempts}`;
     if (r.url !== undefined) row += ` · ${link(r.url, 'open')}`;
     else if (r.remoteId !== undefined) row += ` · remote id <code>${safe(r.remoteId, 100)}</code>`;
+    if (r.rev !== undefined && r.rev > 1) row += ` · revision ${r.rev}`;
     if (r.lastError !== undefined && !['delivered', 'duplicate'].includes(r.state)) row += `\n    last error: ${safe(r.lastError, 400)}`;
+    const last = r.history?.at(-1);
+    if (last !== undefined) row += `\n    last change: revision ${last.rev} ${escapeHtml(last.action)}${last.note !== undefined ? ` (${safe(last.note, 200)})` : ''}`;
+    if (r.opError !== undefined) row += `\n    ${safe(r.opError, 300)}`;
     return row;
   });
   const html = `${articleHeading('Status', article, articleId)}\n\n${rows.join('\n')}`;
@@ -93,9 +97,12 @@ export function renderRetry(articleId: string, outcomes: readonly RetryOutcome[]
 /** The footer added to a preview once Publish was pressed. */
 export function renderQueued(result: PublishResult, by: string): string {
   const fresh = result.outcomes.filter((o) => o.enqueued).map((o) => o.target);
-  const known = result.outcomes.filter((o) => !o.enqueued).map((o) => `${o.target} (${o.state})`);
-  const lines = [`✅ <b>Queued</b> by ${safe(by, 64)} · id <code>${safe(result.articleId, 200)}</code>`];
+  const updating = result.outcomes.filter((o) => o.updating === true).map((o) => o.target);
+  const known = result.outcomes.filter((o) => !o.enqueued && o.updating !== true).map((o) => `${o.target} (${o.state})`);
+  const head = result.action === 'update' ? `✏️ <b>Update queued</b> (revision ${result.rev})` : '✅ <b>Queued</b>';
+  const lines = [`${head} by ${safe(by, 64)} · id <code>${safe(result.articleId, 200)}</code>`];
   if (fresh.length > 0) lines.push(`Delivering to: ${escapeHtml(fresh.join(', '))}`);
+  if (updating.length > 0) lines.push(`Updating: ${escapeHtml(updating.join(', '))}`);
   if (known.length > 0) lines.push(`Already known: ${escapeHtml(known.join(', '))}`);
   lines.push(`Check with /status ${escapeHtml(result.articleId)}`);
   return lines.join('\n');

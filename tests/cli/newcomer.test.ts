@@ -51,7 +51,7 @@ describe('what a newcomer tries', () => {
     for (const command of ['worker', 'serve']) {
       const run = await exits([command], env);
       expect({ command, code: run.code, signal: run.signal }).toEqual({ command, code: 1, signal: null });
-      expect(run.stderr).toMatch(/^crier: no target can send: /);
+      expect(run.stderr).toMatch(/^crier: no target can send: /m);
     }
   });
 

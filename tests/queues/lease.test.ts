@@ -56,7 +56,7 @@ describe('LeaseKeeper', () => {
     const keeper = new LeaseKeeper(ledger, 600, silentLogger);
     const lost: string[] = [];
     keeper.hold(articleId, target.id, token, Date.now(), (reason) => lost.push(reason));
-    await redis.hset(`${prefix}:ledger:${articleId}:${target.id}`, 'lease', 'someone-else');
+    await redis.hset(`${prefix}:ledger:${articleId}:${target.id}`, 'claim', 'someone-else');
     const reasons = await eventually(() => (lost.length > 0 ? lost : undefined), 5000, 'the lease to be lost');
     expect(reasons).toEqual(['another attempt took the delivery over']);
     expect(keeper.size).toBe(0);

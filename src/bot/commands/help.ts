@@ -9,6 +9,7 @@ export const EDITOR_COMMANDS = [
   { command: 'status', description: 'Delivery state of an article (link or id)' },
   { command: 'retry', description: 'Send failed deliveries again: /retry <id> [target]' },
   { command: 'resume', description: 'Resume a paused target: /resume <target>' },
+  { command: 'retract', description: 'Take an article\'s posts down: /retract <link or id>' },
   { command: 'help', description: 'What this bot can do' },
 ] as const;
 
@@ -26,6 +27,8 @@ export const HELP_TEXT = [
   '/status <link or article id> — each target’s state, link, attempts, last error',
   '/retry <article id> [target] — send failed or unknown deliveries again (never a delivered one)',
   '/resume <target> — resume a target paused for a human',
+  '/retract <link or article id> [reason] — take an article’s posts down everywhere (asks first)',
+  'Posting an article again after it changed updates its posts (edits where the platform allows).',
 ].join('\n');
 
 export function registerHelpCommands(bot: Telegraf, s: BotServices): void {

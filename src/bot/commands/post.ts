@@ -101,14 +101,35 @@ async function settle(ctx: Context, s: BotServices, html: string): Promise<void>
 }
 
 /** Publish button. */
-export async function onPublish(ctx: Context, key: string, s: BotServices): Promise<void> {
+export function onPublish(ctx: Context, key: string, s: BotServices): Promise<void> {
+  return publishFromPreview(ctx, key, s, false);
+}
+
+/** "Publish anyway" under a preview of a retracted article. */
+export function onForcePublish(ctx: Context, key: string, s: BotServices): Promise<void> {
+  return publishFromPreview(ctx, key, s, true);
+}
+
+async function publishFromPreview(ctx: Context, key: string, s: BotServices, force: boolean): Promise<void> {
   const by = who(ctx.from);
   const run = await s.actions.exclusive(key, async () => {
     const action = await s.actions.get(key);
     if (action?.kind !== 'pending') return 'This preview has expired: send /post again.';
     if (action.cancelledBy !== undefined) return `This post was cancelled by ${action.cancelledBy}.`;
     if (action.publishedBy !== undefined) return `Already queued by ${action.publishedBy}.`;
-    const result = await s.app.publish(action.article);
+    const result = await s.app.publish(action.article, undefined, { by: `editor ${by}`, force });
+    if (result.action === 'retracted') {
+      // Retracted earlier: publishing it again is a deliberate act.
+      try {
+        await ctx.editMessageText(fitMessage(`${action.previewHtml}\n\n⚠️ <b>This article was retracted.</b> Publish it again anyway?`), {
+          ...HTML,
+          reply_markup: { inline_keyboard: [[{ text: 'Publish anyway', callback_data: callbackData('f', key) }, { text: 'Cancel', callback_data: callbackData('x', key) }]] },
+        });
+      } catch (error) {
+        s.logger.info({ err: (error as Error).message }, 'editors bot: could not edit a preview');
+      }
+      return 'It was retracted: press Publish anyway to publish it again.';
+    }
     await s.actions.update(key, { ...action, publishedBy: by });
     s.logger.info({ articleId: result.articleId, by, enqueued: result.outcomes.filter((o) => o.enqueued).map((o) => o.target) }, 'editors bot: published');
     await settle(ctx, s, `${action.previewHtml}\n\n${renderQueued(result, by)}`);

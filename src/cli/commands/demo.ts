@@ -6,7 +6,7 @@ import { buildConfig, redisFromEnv } from '../../../config/load.js';
 import type { RedisConfig } from '../../../config/redis.js';
 import { deletePrefix, describeRedis, redisSettings } from '../../../queues/connection.js';
 import { probeRedis } from '../../../queues/redis-probe.js';
-import { waitForDeliveries } from '../../../queues/wait.js';
+import { retractionSettled, updateSettled, waitForDeliveries } from '../../../queues/wait.js';
 import { App, SetupError } from '../../app.js';
 import { loadArticle } from '../../article/load.js';
 import { findRedisServer, REDIS_HINT, startLocalRedis, type LocalRedis } from '../../local-redis.js';
@@ -90,8 +90,29 @@ export async function demoCommand(ctx: CliContext): Promise<number> {
     ctx.out(describeReceived(sandbox));
     ctx.out('\nLedger (crier status ' + article.id + '):');
     ctx.out(formatLedger(records));
-    const ok = !timedOut && records.length === 3 && records.every((r) => r.state === 'delivered');
-    ctx.out(ok ? '\nOK: one delivery per platform.' : '\nNot every delivery succeeded (see the ledger above).');
+    const delivered = !timedOut && records.length === 3 && records.every((r) => r.state === 'delivered');
+    if (!delivered) {
+      ctx.out('\nNot every delivery succeeded (see the ledger above).');
+      return 1;
+    }
+    const targets = records.map((r) => r.target);
+
+    // A correction: the newsroom fixes the headline and publishes again.
+    const corrected = { ...article, title: `${article.title} (corrected)` };
+    const update = await app.publish(corrected, undefined, { by: 'demo' });
+    ctx.out(`\nCorrection: the headline changes; publishing again is an ${update.action} (revision ${update.rev}).`);
+    const updated = await waitForDeliveries(app.ledger, article.id, targets, { timeoutMs: 60_000, settled: updateSettled(update.rev) });
+    for (const r of updated.records) ctx.out(`  ${r.target.padEnd(10)} ${r.history?.at(-1)?.action ?? 'not updated'}${r.history?.at(-1)?.note ? ` (${r.history.at(-1)?.note})` : ''}`);
+    const edited = sandbox.telegram.message(String(records.find((r) => r.target === 'telegram')?.remote?.chat ?? ''), Number(records.find((r) => r.target === 'telegram')?.remoteId));
+    ctx.out(`  The Telegram post now reads: ${(edited?.caption ?? edited?.text ?? '').split('\n')[0]}`);
+
+    // A retraction: the article comes down everywhere.
+    await app.retract(article.id, { reason: 'demo', by: 'demo' });
+    const retracted = await waitForDeliveries(app.ledger, article.id, targets, { timeoutMs: 60_000, settled: retractionSettled });
+    ctx.out(`\nRetraction (crier retract ${article.id}):`);
+    for (const r of retracted.records) ctx.out(`  ${r.target.padEnd(10)} ${r.state}${r.retraction ? ` (${r.retraction})` : ''}`);
+    const ok = !updated.timedOut && !retracted.timedOut && retracted.records.every((r) => r.state === 'retracted');
+    ctx.out(ok ? '\nOK: one delivery per platform, the correction applied, every post retracted.' : '\nThe correction or the retraction did not finish (see above).');
     return ok ? 0 : 1;
   } finally {
     process.off('SIGINT', interrupted);
