@@ -186,6 +186,7 @@ export function formatInstagram(article: Article, target: InstagramTarget): Inst
   const cardText: CardText = { title: decodeEntities(article.title).replace(/\s+/gu, ' ').trim(), url: article.url };
   if (sourceName !== '') cardText.sourceName = decodeEntities(article.source?.name ?? '').replace(/\s+/gu, ' ').trim();
   if (article.publishedAt !== undefined) cardText.publishedAt = article.publishedAt;
+  if (article.lang !== undefined) cardText.lang = article.lang;
   const post: InstagramPost = {
     target: target.id,
     platform: 'instagram',

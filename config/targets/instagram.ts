@@ -62,8 +62,10 @@ export const InstagramTarget = z
         siteName: z.string().optional(),
         /** Logo: a local file path or a data: URI (PNG, JPEG, SVG, WebP). */
         logo: z.string().optional(),
-        /** Locale of the date on the card (Intl); default en-GB. */
+        /** Language of the card's date (BCP 47, e.g. "ar-EG", "fa", "ja"); default: the article's `lang`, else guessed from the title's script, else en-GB. */
         locale: z.string().optional(),
+        /** Your own font files (TTF, OTF or WOFF), tried before the shipped Noto fonts for every character they have. */
+        fonts: z.array(z.string().min(1)).max(16).optional(),
       })
       .prefault({}),
     /** How an image outside 4:5..1.91:1 is fitted: crop (centre or the article's focus), blur (blurred copy behind), pad (brand colour). */

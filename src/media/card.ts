@@ -61,6 +61,9 @@ export interface RenderedCard extends PreparedJpeg {
   direction: 'ltr' | 'rtl';
   /** Where the title's ink is on the card. */
   titleBox: Rect;
+  /** The site name drawn in the header ("" when none), and the footer line (source · date). */
+  site: string;
+  footer: string;
 }
 
 const CARD_VERSION = 'card-v2';
@@ -103,13 +106,7 @@ async function logoImage(logo: string, height: number): Promise<{ data: Buffer; 
   return { data: png.data, width: png.info.width };
 }
 
-interface Drawn {
-  title: string;
-  fontSize: number;
-  layout: RenderedCard['layout'];
-  direction: RenderedCard['direction'];
-  titleBox: Rect;
-}
+type Drawn = Pick<RenderedCard, 'title' | 'fontSize' | 'layout' | 'direction' | 'titleBox' | 'site' | 'footer'>;
 
 interface Pieces {
   fonts: CardFonts;
@@ -127,7 +124,7 @@ async function middle(text: string, p: Pieces, g: Geometry, colour: string): Pro
 }
 
 /** One line of small text (already drawable), cut to fit `maxWidth`. */
-function line(text: string, p: Pieces, style: { size: number; weight: 400 | 700; colour: string; direction?: 'ltr' | 'rtl' }, maxWidth: number): Promise<{ image: TextImage } | undefined> {
+function line(text: string, p: Pieces, style: { size: number; weight: 400 | 700; colour: string; direction?: 'ltr' | 'rtl' }, maxWidth: number): Promise<{ image: TextImage; text: string } | undefined> {
   const { size, weight, colour, direction } = style;
   return fitLine(text, (t, s) => toMarkup(t, { fonts: p.fonts, publisher: p.publisher, lang: p.lang, size: s, weight, colour, ...(direction === undefined ? {} : { direction }) }), size, maxWidth);
 }
@@ -209,6 +206,8 @@ export async function renderCardImage(text: CardText, style: CardStyle, logger?:
       layout: fitted === undefined ? 'no-title' : 'title',
       direction,
       titleBox: { left: titleLeft, top: titleTop, width: shown.image.width, height: shown.image.height },
+      site: header?.text ?? '',
+      footer: (footer?.text ?? '').replace(/[\u2068\u2069]/g, ''),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -30,7 +30,7 @@ interface FontSource {
   role: FontRole;
   package: string;
   /** Files (relative to the package) for a weight. */
-  files(weight: CardWeight, list: () => string[]): string[];
+  files(weight: CardWeight): string[];
 }
 
 const NOTO_SANS_SUBSETS = ['latin', 'latin-ext', 'cyrillic', 'cyrillic-ext', 'greek', 'greek-ext', 'vietnamese'];
@@ -47,12 +47,12 @@ export const FONT_SOURCES: readonly FontSource[] = [
   { role: 'sc', package: '@embedpdf/fonts-sc', files: embedpdf('NotoSansHans') },
   { role: 'jp', package: '@embedpdf/fonts-jp', files: embedpdf('NotoSansJP') },
   { role: 'kr', package: '@embedpdf/fonts-kr', files: embedpdf('NotoSansKR') },
-  // One colour weight: the same files serve regular and bold.
-  { role: 'emoji', package: '@fontsource/noto-color-emoji', files: (_w, list) => list().filter((f) => /^files\/noto-color-emoji-.*-400-normal\.woff$/.test(f)) },
+  // The whole font in one file (the numbered subsets split emoji sequences from their ligatures); one colour weight serves both.
+  { role: 'emoji', package: '@fontsource/noto-color-emoji', files: () => ['files/noto-color-emoji-emoji-400-normal.woff'] },
 ];
 
 /** Bump when the directory's layout or fonts.conf changes. */
-const FONTS_VERSION = 'fonts-v1';
+const FONTS_VERSION = 'fonts-v3';
 
 export interface CardFonts {
   /** The directory holding the fonts, fonts.conf and fontconfig's cache. */
@@ -82,10 +82,6 @@ function packageRoot(name: string): string {
   }
 }
 
-function listFiles(root: string, sub: string): string[] {
-  return existsSync(join(root, sub)) ? readdirSync(join(root, sub)).map((f) => `${sub}/${f}`).sort() : [];
-}
-
 interface Planned {
   role: FontRole;
   weight: CardWeight;
@@ -101,13 +97,8 @@ function plan(): { files: Planned[]; key: string } {
     const root = packageRoot(source.package);
     const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '?';
     hash.update(`\n${source.package}@${version}:${root}`);
-    let listing: string[] | undefined;
-    const list = () => (listing ??= [...listFiles(root, 'files'), ...listFiles(root, 'fonts')]);
-    const seen = new Set<string>();
     for (const weight of CARD_WEIGHTS) {
-      for (const file of source.files(weight, list)) {
-        if (seen.has(file)) continue;
-        seen.add(file);
+      for (const file of source.files(weight)) {
         const base = file.slice(file.lastIndexOf('/') + 1).replace(/\.(woff|otf|ttf)$/, '');
         files.push({ role: source.role, weight, source: join(root, file), name: `${source.role}-${base}${file.endsWith('.otf') ? '.otf' : '.ttf'}` });
       }
@@ -177,14 +168,21 @@ async function build(dir: string, files: Planned[]): Promise<Manifest> {
   if (complete) return JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest;
   const families: Partial<Record<FontRole, string>> = {};
   const perWeight = new Map<string, Set<number>>();
+  // A file may serve several weights (the emoji font): read and write it once.
+  const points = new Map<string, Set<number>>();
   for (const file of files) {
-    const sfnt = toSfnt(await readFile(file.source));
-    const target = join(fontsDir, file.name);
-    if (!existsSync(target)) await writeAtomic(target, sfnt);
-    families[file.role] ??= fontFamily(sfnt);
+    let cps = points.get(file.name);
+    if (cps === undefined) {
+      const sfnt = toSfnt(await readFile(file.source));
+      const target = join(fontsDir, file.name);
+      if (!existsSync(target)) await writeAtomic(target, sfnt);
+      families[file.role] ??= fontFamily(sfnt);
+      cps = fontCodePoints(sfnt);
+      points.set(file.name, cps);
+    }
     const key = `${file.role}/${file.weight}`;
     const set = perWeight.get(key) ?? new Set<number>();
-    for (const cp of fontCodePoints(sfnt)) set.add(cp);
+    for (const cp of cps) set.add(cp);
     perWeight.set(key, set);
   }
   const coverage = {} as Record<FontRole, Ranges>;

@@ -1,5 +1,5 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { Logger } from 'pino';
 import { sha256 } from './cache.js';
@@ -33,7 +33,7 @@ async function loadOne(file: string, fontsDir: string): Promise<LoadedFont> {
   const bytes = await readFile(file);
   const sfnt = toSfnt(bytes);
   const hash = sha256(bytes);
-  let path = file;
+  let path = resolve(file);
   if (sfnt !== bytes) {
     await mkdir(join(fontsDir, 'publisher'), { recursive: true });
     path = join(fontsDir, 'publisher', `${hash.slice(0, 24)}.ttf`);
@@ -43,7 +43,7 @@ async function loadOne(file: string, fontsDir: string): Promise<LoadedFont> {
   }
   const family = fontFamily(sfnt);
   // libvips adds the file to fontconfig once (and tells Pango); later draws find the family by name.
-  await sharp({ text: { text: ' ', fontfile: path, font: family } }).raw().toBuffer();
+  await sharp({ text: { text: 'x', fontfile: path, font: family } }).raw().toBuffer();
   return { family, coverage: fontCodePoints(sfnt), hash };
 }
 

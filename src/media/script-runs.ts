@@ -31,7 +31,9 @@ const SCRIPTS: Array<[RegExp, Script]> = [
   [/[\p{Script=Common}\p{Script=Inherited}]/u, 'common'],
 ];
 
-function scriptOf(ch: string): Script {
+/** The script of a grapheme: its first code point's (combining marks belong to their base). */
+function scriptOf(grapheme: string): Script {
+  const ch = String.fromCodePoint(grapheme.codePointAt(0) ?? 0x20);
   for (const [re, script] of SCRIPTS) if (re.test(ch)) return script;
   return 'other';
 }
@@ -101,18 +103,29 @@ interface Run {
   text: string;
 }
 
-/** Runs of one script; common characters join the run before them (or the first run, at the start). */
+/** A grapheme drawn as an emoji: emoji presentation, or asked for (VS16), a keycap or a flag. */
+const EMOJI = /\p{Emoji_Presentation}|\ufe0f|\u20e3|\p{Regional_Indicator}/u;
+
+/**
+ * Runs of one script; common characters join the run before them (or the first run, at
+ * the start). Emoji are runs of their own, so a keycap's digit or a ❤️ is drawn by the
+ * emoji font with the rest of its sequence.
+ */
 export function scriptRuns(text: string): Run[] {
   const runs: Run[] = [];
   let pending = '';
-  for (const ch of text) {
-    const script = scriptOf(ch);
+  for (const { segment: ch } of graphemes.segment(text)) {
+    const script = EMOJI.test(ch) ? 'emoji' : scriptOf(ch);
     const last = runs[runs.length - 1];
     if (script === 'common') {
-      if (last === undefined) pending += ch;
+      // Spaces and punctuation after an emoji go with the text that follows (the emoji font's space is wide).
+      if (last === undefined || last.script === 'emoji') pending += ch;
       else last.text += ch;
-    } else if (last !== undefined && last.script === script) last.text += ch;
-    else {
+    } else if (last !== undefined && last.script === script && pending === '') last.text += ch;
+    else if (script === 'emoji' && pending !== '') {
+      runs.push({ script: 'common', text: pending }, { script, text: ch });
+      pending = '';
+    } else {
       runs.push({ script, text: pending + ch });
       pending = '';
     }
@@ -128,7 +141,8 @@ const BASE_ORDER: FontRole[] = ['latin', 'arabic', 'hebrew', 'devanagari', 'thai
 export function roleChain(script: Script, cjk: CjkLanguage): FontRole[] {
   const cjkRoles = CJK_ORDER[cjk];
   const first: FontRole | undefined = script === 'han' ? cjkRoles[0] : script === 'kana' ? 'jp' : script === 'common' || script === 'other' ? undefined : script;
-  const all = [...BASE_ORDER, ...cjkRoles, 'emoji' as const];
+  // CJK runs keep the other CJK fonts next: a character one lacks is likeliest in another.
+  const all = first !== undefined && cjkRoles.includes(first) ? [...cjkRoles, ...BASE_ORDER, 'emoji' as const] : [...BASE_ORDER, ...cjkRoles, 'emoji' as const];
   return first === undefined ? all : [first, ...all.filter((r) => r !== first)];
 }
 
@@ -186,6 +200,8 @@ export function toMarkup(text: string, options: MarkupOptions): string {
     return `<span font_family="${escapeMarkup(families.join(','))}"${height(run.script)}>${escapeMarkup(run.text)}</span>`;
   });
   const mark = (options.direction ?? paragraphDirection(text)) === 'rtl' ? '\u200f' : '\u200e';
-  const attrs = [`size="${Math.round(options.size * 1024)}"`, `font_weight="${options.weight === 700 ? 'bold' : 'normal'}"`, `foreground="${options.colour}"`, 'insert_hyphens="false"'];
+  const attrs = [`size="${Math.round(options.size * 1024)}"`, `font_weight="${options.weight === 700 ? 'bold' : 'normal'}"`, `foreground="${options.colour}"`];
+  // A word broken for want of room gets a hyphen; a URL or domain breaks after its dots and slashes, never with one.
+  if (/\S{16,}/u.test(text) && text.split(/\s+/u).some((t) => t.length >= 16 && URL_LIKE.test(t))) attrs.push('insert_hyphens="false"');
   return `<span ${attrs.join(' ')}${height('common')}>${mark}${spans.join('')}</span>`;
 }
