@@ -7,5 +7,5 @@ mkdirSync(GOLDEN_DIR, { recursive: true });
 for (const { script } of SCRIPT_TITLES) {
   const png = await toPng(await renderGolden(script));
   writeFileSync(goldenPath(script), png);
-  console.log(`${goldenPath(script)}: ${png.length} bytes`);
+  process.stdout.write(`${goldenPath(script)}: ${png.length} bytes\n`);
 }
