@@ -14,8 +14,10 @@ export const INSTAGRAM_DAILY_CAP_DEFAULT = 25;
  *   {title} {deck} (subtitle) {lead} (summary or first body paragraph, shortened to fit)
  *   {source} ("Source: <name>") {source_name} {byline} ("By A and B") {date} (YYYY-MM-DD)
  *   {link_in_bio} (the linkInBio text) {url} (article URL + tracking) {hashtags}
+ * The default points readers to the link in the bio and leaves the raw URL out (a caption's
+ * links are not clickable): a template that wants both says {link_in_bio} and {url}.
  */
-export const INSTAGRAM_TEMPLATE_DEFAULT = '{title}\n\n{deck}\n\n{lead}\n\n{source}\n{link_in_bio}\n{url}\n\n{hashtags}';
+export const INSTAGRAM_TEMPLATE_DEFAULT = '{title}\n\n{deck}\n\n{lead}\n\n{source}\n{link_in_bio}\n\n{hashtags}';
 
 export const InstagramTarget = z
   .object({

@@ -79,12 +79,12 @@ export interface DrawableText {
  * Filter text down to what the fonts draw: a grapheme with a visible code point that no
  * font has is dropped whole (never a missing-glyph box); emoji sequences stay whole.
  */
-export function drawableText(text: string, coverage: ReadonlySet<number>): DrawableText {
+export function drawableText(text: string, coverage: ReadonlySet<number>, options: { lines?: boolean } = {}): DrawableText {
   let out = '';
   let dropped = 0;
   for (const { segment } of graphemes.segment(text.normalize('NFC'))) {
     if (/^\s+$/u.test(segment)) {
-      out += ' ';
+      out += options.lines === true && segment.includes('\n') ? '\n' : ' ';
       continue;
     }
     let ok = true;
@@ -95,7 +95,9 @@ export function drawableText(text: string, coverage: ReadonlySet<number>): Drawa
     if (ok) out += segment;
     else dropped++;
   }
-  return { text: out.replace(/\s+/g, ' ').trim(), dropped };
+  if (options.lines !== true) return { text: out.replace(/\s+/g, ' ').trim(), dropped };
+  // Line breaks are kept, and so is a space at either end (a piece of a longer text may start with one).
+  return { text: out.replace(/[^\S\n]+/g, ' ').replace(/ ?\n ?/g, '\n').replace(/\n{3,}/g, '\n\n'), dropped };
 }
 
 interface Run {
@@ -190,18 +192,28 @@ export interface MarkupOptions {
 /** Text inside a bidi isolate: its order is resolved on its own (a date inside a line of another direction). */
 export const isolate = (text: string): string => `\u2068${text}\u2069`;
 
-/** Pango markup for already-drawable text: one span per script run with its font chain, the paragraph direction forced by a mark. */
-export function toMarkup(text: string, options: MarkupOptions): string {
+type RunOptions = Pick<MarkupOptions, 'fonts' | 'publisher' | 'lang' | 'size' | 'lines'>;
+
+const lineHeight = (script: Script, options: RunOptions) => (options.lines === true ? ` line_height="${Math.round(options.size * LINE_HEIGHT[script] * 1024)}"` : '');
+
+/** Markup for drawable text without a paragraph: one span per script run, each with its font chain (and line height). */
+export function runSpans(text: string, options: RunOptions): string {
   const cjk = cjkLanguage(text, options.lang);
   const publisher = (options.publisher ?? []).filter((f) => !f.includes(','));
-  const height = (script: Script) => (options.lines === true ? ` line_height="${Math.round(options.size * LINE_HEIGHT[script] * 1024)}"` : '');
-  const spans = scriptRuns(withBreakHints(text)).map((run) => {
-    const families = [...publisher, ...roleChain(run.script, cjk).map((r) => options.fonts.families[r])];
-    return `<span font_family="${escapeMarkup(families.join(','))}"${height(run.script)}>${escapeMarkup(run.text)}</span>`;
-  });
+  return scriptRuns(withBreakHints(text))
+    .map((run) => {
+      const families = [...publisher, ...roleChain(run.script, cjk).map((r) => options.fonts.families[r])];
+      return `<span font_family="${escapeMarkup(families.join(','))}"${lineHeight(run.script, options)}>${escapeMarkup(run.text)}</span>`;
+    })
+    .join('');
+}
+
+/** Pango markup for already-drawable text: one span per script run with its font chain, the paragraph direction forced by a mark. */
+export function toMarkup(text: string, options: MarkupOptions): string {
+  const spans = [runSpans(text, options)];
   const mark = (options.direction ?? paragraphDirection(text)) === 'rtl' ? '\u200f' : '\u200e';
   const attrs = [`size="${Math.round(options.size * 1024)}"`, `font_weight="${options.weight === 700 ? 'bold' : 'normal'}"`, `foreground="${options.colour}"`];
   // A word broken for want of room gets a hyphen; a URL or domain breaks after its dots and slashes, never with one.
   if (/\S{16,}/u.test(text) && text.split(/\s+/u).some((t) => t.length >= 16 && URL_LIKE.test(t))) attrs.push('insert_hyphens="false"');
-  return `<span ${attrs.join(' ')}${height('common')}>${mark}${spans.join('')}</span>`;
+  return `<span ${attrs.join(' ')}${lineHeight('common', options)}>${mark}${spans.join('')}</span>`;
 }

@@ -1,0 +1,61 @@
+import { ELLIPSIS } from './truncate.js';
+
+/**
+ * A summary that a CMS cut for us, made whole again. Ghost's automatic `excerpt` is the
+ * first 500 characters of the post's text, cut wherever that falls (often mid-word), and
+ * other CMSs and feeds do the same. Posted as it is, a caption ends on "…the harbour auth".
+ *
+ * A summary is taken as cut when it does not end a sentence and either the body starts
+ * with it and goes on (the excerpt is the body's beginning), or it is long and ends a
+ * sentence earlier on (a run of sentences whose last one stops short). Then it ends at its last
+ * whole sentence when that keeps most of it, else after its last whole word with "…".
+ * A summary that is complete, already marked as cut, or a single unpunctuated line (a
+ * deck-like summary) is left alone.
+ */
+
+/** The end of a sentence: its final punctuation, then any closing quotes or brackets. */
+const SENTENCE_END = /[.!?。！？؟۔।॥‼⁉](?:["'»”’)\]」』]*)$/u;
+const MARKED_CUT = /(?:…|\.\.\.|\[…\]|\[\.\.\.\]|\[&hellip;\])$/u;
+/** Characters dropped before the ellipsis: spaces, commas, dashes, opening quotes. */
+const DANGLING = /[\s,;:\-–—([{"'«“‘]+$/u;
+const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+
+const sentences = new Intl.Segmenter(undefined, { granularity: 'sentence' });
+const words = new Intl.Segmenter(undefined, { granularity: 'word' });
+
+const squash = (s: string) => s.replace(/\s+/gu, ' ').trim();
+
+/** Without the body as evidence: shortest summary taken as cut, and shortest first sentence in it. */
+const MIN_CUT_LENGTH = 140;
+const MIN_SENTENCE = 20;
+
+/** Share of the text a whole-sentence cut must keep to be preferred over a word cut (as in truncate). */
+const SENTENCE_SHARE = 0.6;
+
+export function completeExcerpt(summary: string, body?: string): string {
+  const text = summary.trim();
+  if (text === '' || SENTENCE_END.test(text) || MARKED_CUT.test(text)) return summary;
+  const flat = squash(text);
+  const flatBody = body === undefined ? '' : squash(body);
+  const bodyGoesOn = flatBody.length > flat.length && flatBody.startsWith(flat);
+  // Without the body, only a long summary with a whole sentence in it counts ("Dr. Smith backs
+  // the plan" is a deck, not a cut excerpt; ICU's sentence breaks fall after "Dr." too).
+  const sentenceStarts = [...sentences.segment(text)].map((s) => s.index).filter((i) => i >= MIN_SENTENCE);
+  const earlierSentence = text.length >= MIN_CUT_LENGTH && sentenceStarts.some((i) => SENTENCE_END.test(text.slice(0, i).trimEnd()));
+  if (!bodyGoesOn && !earlierSentence) return summary;
+
+  // Was the last word cut? The body says so when it continues it; without the body, assume it was.
+  const lastChar = text[text.length - 1] ?? '';
+  const midWord = WORD_CHAR.test(lastChar) && (bodyGoesOn ? WORD_CHAR.test(flatBody[flat.length] ?? '') : true);
+  let kept = text;
+  if (midWord) {
+    const segments = [...words.segment(text)];
+    const last = segments[segments.length - 1];
+    kept = last !== undefined && last.isWordLike === true ? text.slice(0, last.index) : text;
+  }
+  kept = kept.replace(DANGLING, '');
+  if (SENTENCE_END.test(kept)) return kept;
+  const lastSentenceStart = [...sentences.segment(kept)].map((s) => s.index).filter((i) => i > 0 && SENTENCE_END.test(kept.slice(0, i).trimEnd())).pop();
+  if (lastSentenceStart !== undefined && lastSentenceStart >= SENTENCE_SHARE * kept.length) return kept.slice(0, lastSentenceStart).trimEnd();
+  return kept === '' ? '' : kept + ELLIPSIS;
+}
