@@ -125,8 +125,11 @@ export function table(r: Results): string {
   const mc = r.machine;
   const carried = Object.entries(r.carried_over ?? {});
   const note = carried.length === 0 ? [] : ['', `Carried over from earlier runs (not measured in this one): ${carried.map(([f, d]) => `${f} (${d})`).join(', ')}.`];
+  const ran = Object.keys(FIGURE_KEY).filter((f) => (r as unknown as Record<string, unknown>)[FIGURE_KEY[f] as string] !== undefined && !(f in (r.carried_over ?? {})));
+  const flags = [...(r.quick ? ['--quick'] : []), ...(carried.length > 0 ? [`--only=${ran.join(',')}`] : [])];
+  const command = flags.length === 0 ? '`npm run bench`' : `\`npm run bench -- ${flags.join(' ')}\``;
   return [
-    `Run of ${r.date} (${r.quick ? '`npm run bench -- --quick`' : '`npm run bench`'}, ${Math.round(r.seconds)} s) on ${mc.cpu}, ${mc.cores} cores, ${mc.ram_gb} GB RAM, ${mc.os}, Node ${mc.node}, Redis ${mc.redis}.`,
+    `Run of ${r.date} (${command}, ${Math.round(r.seconds)} s) on ${mc.cpu}, ${mc.cores} cores, ${mc.ram_gb} GB RAM, ${mc.os}, Node ${mc.node}, Redis ${mc.redis}.`,
     ...note,
     '',
     ...rows,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -52,7 +52,7 @@ export const FONT_SOURCES: readonly FontSource[] = [
 ];
 
 /** Bump when the directory's layout or fonts.conf changes. */
-const FONTS_VERSION = 'fonts-v3';
+const FONTS_VERSION = 'fonts-v4';
 
 export interface CardFonts {
   /** The directory holding the fonts, fonts.conf and fontconfig's cache. */
@@ -134,6 +134,13 @@ async function writeAtomic(path: string, data: string | Uint8Array): Promise<voi
   await rename(temp, path);
 }
 
+/** Point `path` at `source` with a symbolic link, replacing whatever (a dangling link) is there. */
+async function linkAtomic(source: string, path: string): Promise<void> {
+  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await symlink(source, temp);
+  await rename(temp, path);
+}
+
 type Ranges = Array<[number, number]>;
 
 function toRanges(points: ReadonlySet<number>): Ranges {
@@ -173,9 +180,11 @@ async function build(dir: string, files: Planned[]): Promise<Manifest> {
   for (const file of files) {
     let cps = points.get(file.name);
     if (cps === undefined) {
-      const sfnt = toSfnt(await readFile(file.source));
+      const bytes = await readFile(file.source);
+      const sfnt = toSfnt(bytes);
       const target = join(fontsDir, file.name);
-      if (!existsSync(target)) await writeAtomic(target, sfnt);
+      // OpenType files are linked where the package has them; WOFF files are written unwrapped.
+      if (!existsSync(target)) await (sfnt === bytes ? linkAtomic(file.source, target) : writeAtomic(target, sfnt));
       families[file.role] ??= fontFamily(sfnt);
       cps = fontCodePoints(sfnt);
       points.set(file.name, cps);
