@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import satori from 'satori';
 import sharp from 'sharp';
-import type { CardStyle, CardText } from '../src/media/card.js';
+import { cardGeometry, type CardStyle, type CardText } from '../src/media/card.js';
 import { fontCodePoints } from '../src/media/font-file.js';
 import { encodeJpeg } from '../src/media/prepare-image.js';
 import { truncate } from '../src/text/truncate.js';
@@ -97,18 +97,8 @@ const el = (type: string, style: Record<string, unknown>, children?: unknown): E
 
 const LINE_HEIGHT = 1.18;
 
-/** Geometry at this card size (everything scales with the width). */
-function geometry(style: CardStyle) {
-  const s = style.width / 1080;
-  const pad = Math.round(80 * s);
-  const header = Math.round(72 * s);
-  const footer = Math.round(44 * s);
-  const gap = Math.round(48 * s);
-  const rule = Math.round(10 * s);
-  const innerWidth = style.width - 2 * pad;
-  const titleBox = style.height - 2 * pad - header - footer - 2 * gap - rule - gap;
-  return { s, pad, header, footer, gap, rule, innerWidth, titleBox, minFont: Math.round(40 * s), maxFont: Math.round(104 * s) };
-}
+/** The card's geometry is the same in both renderers. */
+const geometry = cardGeometry;
 
 async function measureHeight(fonts: CardFonts, text: string, fontSize: number, width: number): Promise<number> {
   let height = Number.POSITIVE_INFINITY;

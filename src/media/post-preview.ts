@@ -1,4 +1,5 @@
 import sharp, { type OverlayOptions } from 'sharp';
+import { decodeEntities } from '../../adapters/twitter/text.js';
 import type { Post } from '../../adapters/types.js';
 import { loadCardFonts, type CardFonts } from './fonts.js';
 import { drawableText, escapeMarkup, paragraphDirection, runSpans } from './script-runs.js';
@@ -22,19 +23,13 @@ const BRAND: Record<Post['platform'], { name: string; colour: string }> = {
   instagram: { name: 'Instagram', colour: '#c13584' },
 };
 
-const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
-const decode = (s: string) =>
-  s.replace(/&(#x[0-9a-f]+|#\d+|lt|gt|amp|quot);/gi, (_m, e: string) =>
-    e.startsWith('#') ? String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : (ENTITIES[e.toLowerCase()] ?? ''),
-  );
-
 /** Telegram's HTML (the tags PLATFORMS.md lists) → Pango markup with the card fonts. */
 export function telegramHtmlToMarkup(html: string, fonts: CardFonts): string {
   const open: string[] = [];
   let out = '';
   for (const m of html.matchAll(/<(\/?)([a-z-]+)((?:\s+[a-z-]+="[^"]*")*)\s*>|([^<]+)/gi)) {
     if (m[4] !== undefined) {
-      out += runSpans(drawableText(decode(m[4]), fonts.coverage, { lines: true }).text, { fonts, size: TEXT_SIZE });
+      out += runSpans(drawableText(decodeEntities(m[4]), fonts.coverage, { lines: true }).text, { fonts, size: TEXT_SIZE });
       continue;
     }
     const tag = (m[2] ?? '').toLowerCase();
