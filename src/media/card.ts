@@ -7,7 +7,7 @@ import { loadCardFonts, type CardFonts } from './fonts.js';
 import { encodeJpeg, type PreparedJpeg, type Rect } from './prepare-image.js';
 import { loadPublisherFonts } from './publisher-fonts.js';
 import { drawableText, isolate, paragraphDirection, toMarkup } from './script-runs.js';
-import { drawMarkup, fitLine, fitText, type TextImage } from './text-draw.js';
+import { fitLine, fitText, type TextImage } from './text-draw.js';
 
 /**
  * The branded title card posted when an article has no usable image: site name (and
@@ -84,14 +84,24 @@ type Geometry = ReturnType<typeof cardGeometry>;
 
 const colours = new Map<string, Promise<[number, number, number]>>();
 
-/** Any colour sharp understands (#hex, rgb(), names) → RGB. */
-function rgb(colour: string): Promise<[number, number, number]> {
+export class CardStyleError extends Error {
+  override readonly name = 'CardStyleError';
+}
+
+/** Any colour sharp understands (#hex, rgb(), hsl(), CSS names) → RGB. */
+function rgb(colour: string, name: string): Promise<[number, number, number]> {
   let out = colours.get(colour);
   if (out === undefined) {
-    out = sharp({ create: { width: 1, height: 1, channels: 3, background: colour } })
-      .raw()
-      .toBuffer()
-      .then((px) => [px[0] ?? 0, px[1] ?? 0, px[2] ?? 0] as [number, number, number]);
+    out = (async () => {
+      let px: Buffer;
+      try {
+        px = await sharp({ create: { width: 1, height: 1, channels: 3, background: colour } }).raw().toBuffer();
+      } catch {
+        throw new CardStyleError(`card.${name}: "${colour}" is not a colour (use #rrggbb, rgb(…) or a CSS colour name)`);
+      }
+      return [px[0] ?? 0, px[1] ?? 0, px[2] ?? 0] as [number, number, number];
+    })();
+    out.catch(() => colours.delete(colour));
     colours.set(colour, out);
   }
   return out;
@@ -134,7 +144,7 @@ export async function renderCardImage(text: CardText, style: CardStyle, logger?:
   const fonts = await loadCardFonts();
   const publisher = await loadPublisherFonts(style.fonts, fonts.dir, logger);
   const coverage = publisher.coverage.size === 0 ? fonts.coverage : new Set([...fonts.coverage, ...publisher.coverage]);
-  const [bg, fg, accent] = await Promise.all([rgb(style.background), rgb(style.foreground), rgb(style.accent)]);
+  const [bg, fg, accent] = await Promise.all([rgb(style.background, 'background'), rgb(style.foreground, 'foreground'), rgb(style.accent, 'accent')]);
   const p: Pieces = {
     fonts,
     publisher: publisher.families,
@@ -172,7 +182,8 @@ export async function renderCardImage(text: CardText, style: CardStyle, logger?:
     title === '' ? undefined : line(site, p, { size: Math.round(34 * g.s), weight: 700, colour: p.palette.accent }, siteRoom),
     line(footerText, p, { size: Math.round(32 * g.s), weight: 400, colour: p.palette.muted, direction }, g.innerWidth),
   ]);
-  const shown = fitted ?? (await middle(site, p, g, p.palette.fg)) ?? { image: await drawMarkup(' '), text: '', size: g.minFont };
+  const nothing: TextImage = { data: Buffer.alloc(4), width: 1, height: 1 };
+  const shown = fitted ?? (await middle(site, p, g, p.palette.fg)) ?? { image: nothing, text: '', size: g.minFont };
 
   const layers: OverlayOptions[] = [];
   const put = (img: TextImage | { data: Buffer; width: number; height?: number }, left: number, top: number) =>

@@ -147,6 +147,13 @@ describe('renderCard', () => {
     expect(warnings).toHaveLength(2);
   });
 
+  it('should draw a card for an empty title and no site, and refuse a colour it cannot read, naming the setting', async () => {
+    const { siteName: _, ...unnamed } = style;
+    const { drawn } = await renderCardImage({ title: '  ' }, unnamed);
+    expect(drawn).toMatchObject({ layout: 'no-title', title: '', site: '' });
+    await expect(renderCardImage({ title: 'Harbour' }, { ...style, accent: 'not-a-colour' })).rejects.toThrow('card.accent: "not-a-colour" is not a colour (use #rrggbb, rgb(…) or a CSS colour name)');
+  });
+
   it('should reuse a cached card and draw a new one when the text changes', async () => {
     const text = { title: 'Ferry timetable extended', publishedAt: '2026-02-04T09:00:00Z' };
     const first = await renderCard(text, { ...style, height: 1080 }, { dir });
