@@ -93,10 +93,10 @@ function byline(authors: readonly string[]): string {
 
 /** The lead: the summary, else the first body paragraph that is not the deck. */
 function leadOf(article: Article, deck: string): string {
-  const summary = article.summary === undefined ? undefined : completeExcerpt(article.summary, article.body);
-  const candidates = [summary, ...(article.body ?? '').split(/\n\s*\n/)];
-  for (const candidate of candidates) {
-    const text = plainLine(candidate);
+  // A summary the CMS cut mid-word ends at a whole word (judged on the plain text, entities decoded).
+  const summary = completeExcerpt(plainLine(article.summary), article.body === undefined ? undefined : plainLine(article.body));
+  const candidates = [summary, ...(article.body ?? '').split(/\n\s*\n/).map(plainLine)];
+  for (const text of candidates) {
     if (text !== '' && text !== deck) return text;
   }
   return '';

@@ -57,7 +57,8 @@ function values(article: Article, target: TelegramTarget, url: string, hasButton
   let source = oneLine(article.source?.name ?? '');
   if (source !== '' && article.authors.some((a) => oneLine(a).toLowerCase() === source.toLowerCase())) source = '';
   const subtitle = oneLine(article.subtitle ?? '');
-  let summary = block(article.summary !== undefined ? completeExcerpt(article.summary, article.body) : lead(article.body));
+  // A summary the CMS cut mid-word ends at a whole word.
+  let summary = article.summary !== undefined ? completeExcerpt(block(article.summary), article.body) : block(lead(article.body));
   if (oneLine(summary) === subtitle) summary = '';
   const byline = authors !== '' ? `By ${authors}${source !== '' ? ` · ${source}` : ''}` : source;
   const tags = hashtags(article.tags, { map: target.hashtags.map, max: target.hashtags.max ?? HASHTAGS_MAX_DEFAULT.telegram });

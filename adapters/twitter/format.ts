@@ -59,8 +59,9 @@ export function articleLink(article: Pick<Article, 'url'>, tracking: Record<stri
 
 /** The lead a thread is made of: summary, else subtitle, else the body's first paragraph. */
 export function leadText(article: Article): string {
-  const lead = (article.summary !== undefined ? completeExcerpt(article.summary, article.body) : undefined) ?? article.subtitle ?? article.body?.split(/\n\s*\n/)[0] ?? '';
-  return plainLine(lead);
+  // A summary the CMS cut mid-word ends at a whole word (judged on the plain text, entities decoded).
+  if (article.summary !== undefined) return completeExcerpt(plainLine(article.summary), article.body === undefined ? undefined : plainLine(article.body));
+  return plainLine(article.subtitle ?? article.body?.split(/\n\s*\n/)[0] ?? '');
 }
 
 interface Fields {

@@ -19,6 +19,7 @@ const MARKED_CUT = /(?:…|\.\.\.|\[…\]|\[\.\.\.\]|\[&hellip;\])$/u;
 /** Characters dropped before the ellipsis: spaces, commas, dashes, opening quotes. */
 const DANGLING = /[\s,;:\-–—([{"'«“‘]+$/u;
 const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
+const LINK_LIKE = /[\p{L}\p{N}][./][\p{L}\p{N}]|^[@#]|:\/\//u;
 
 const sentences = new Intl.Segmenter(undefined, { granularity: 'sentence' });
 const words = new Intl.Segmenter(undefined, { granularity: 'word' });
@@ -49,9 +50,14 @@ export function completeExcerpt(summary: string, body?: string): string {
   const midWord = WORD_CHAR.test(lastChar) && (bodyGoesOn ? WORD_CHAR.test(flatBody[flat.length] ?? '') : true);
   let kept = text;
   if (midWord) {
-    const segments = [...words.segment(text)];
-    const last = segments[segments.length - 1];
-    kept = last !== undefined && last.isWordLike === true ? text.slice(0, last.index) : text;
+    // A URL, domain, @mention or #hashtag goes whole: half of one is worse than none.
+    const token = /\S+$/u.exec(text);
+    if (token !== null && LINK_LIKE.test(token[0])) kept = text.slice(0, token.index);
+    else {
+      const segments = [...words.segment(text)];
+      const last = segments[segments.length - 1];
+      kept = last !== undefined && last.isWordLike === true ? text.slice(0, last.index) : text;
+    }
   }
   kept = kept.replace(DANGLING, '');
   if (SENTENCE_END.test(kept)) return kept;

@@ -29,6 +29,11 @@ describe('completeExcerpt', () => {
     expect(completeExcerpt(mostly)).toBe(`${mostly.slice(0, -' ferri'.length)}…`);
   });
 
+  it('should drop a link cut at the end whole, never half of it', () => {
+    const body = 'The harbour reopened. Timetables for every ferry and every bus to the harbour are online at harbour.example.org/ferries/timetable';
+    expect(completeExcerpt(body.slice(0, -6), body)).toBe('The harbour reopened. Timetables for every ferry and every bus to the harbour are online at…');
+  });
+
   it('should leave complete, already marked and deck-like summaries alone', () => {
     expect(completeExcerpt('The harbour reopened on Tuesday.', BODY)).toBe('The harbour reopened on Tuesday.');
     expect(completeExcerpt('«Мы вернёмся», — сказал капитан.')).toBe('«Мы вернёмся», — сказал капитан.');
