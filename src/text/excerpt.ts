@@ -13,8 +13,16 @@ import { ELLIPSIS } from './truncate.js';
  * deck-like summary) is left alone.
  */
 
-/** The end of a sentence: its final punctuation, then any closing quotes or brackets. */
-const SENTENCE_END = /[.!?。！？؟۔।॥‼⁉](?:["'»”’)\]」』]*)$/u;
+const FINAL_PUNCTUATION = new Set([...'.!?。！？؟۔।॥‼⁉…']);
+const CLOSERS = new Set([...`"'»”’)]」』`]);
+
+/** True when `text` up to `end` ends a sentence: final punctuation, then any closing quotes or brackets and spaces. Looks back only as far as it must. */
+function endsSentence(text: string, end: number): boolean {
+  let i = end - 1;
+  while (i >= 0 && /\s/u.test(text[i] as string)) i--;
+  while (i >= 0 && CLOSERS.has(text[i] as string)) i--;
+  return i >= 0 && FINAL_PUNCTUATION.has(text[i] as string);
+}
 const MARKED_CUT = /(?:…|\.\.\.|\[…\]|\[\.\.\.\]|\[&hellip;\])$/u;
 /** Characters dropped before the ellipsis: spaces, commas, dashes, opening quotes. */
 const DANGLING = /[\s,;:\-–—([{"'«“‘]+$/u;
@@ -29,20 +37,22 @@ const squash = (s: string) => s.replace(/\s+/gu, ' ').trim();
 /** Without the body as evidence: shortest summary taken as cut, and shortest first sentence in it. */
 const MIN_CUT_LENGTH = 140;
 const MIN_SENTENCE = 20;
+/** How much of the end is read to find the last word (a longer "word" is not cut: there is no word to drop). */
+const TAIL = 256;
 
 /** Share of the text a whole-sentence cut must keep to be preferred over a word cut (as in truncate). */
 const SENTENCE_SHARE = 0.6;
 
 export function completeExcerpt(summary: string, body?: string): string {
   const text = summary.trim();
-  if (text === '' || SENTENCE_END.test(text) || MARKED_CUT.test(text)) return summary;
+  if (text === '' || endsSentence(text, text.length) || MARKED_CUT.test(text)) return summary;
   const flat = squash(text);
   const flatBody = body === undefined ? '' : squash(body);
   const bodyGoesOn = flatBody.length > flat.length && flatBody.startsWith(flat);
   // Without the body, only a long summary with a whole sentence in it counts ("Dr. Smith backs
   // the plan" is a deck, not a cut excerpt; ICU's sentence breaks fall after "Dr." too).
   const sentenceStarts = [...sentences.segment(text)].map((s) => s.index).filter((i) => i >= MIN_SENTENCE);
-  const earlierSentence = text.length >= MIN_CUT_LENGTH && sentenceStarts.some((i) => SENTENCE_END.test(text.slice(0, i).trimEnd()));
+  const earlierSentence = text.length >= MIN_CUT_LENGTH && sentenceStarts.some((i) => endsSentence(text, i));
   if (!bodyGoesOn && !earlierSentence) return summary;
 
   // Was the last word cut? The body says so when it continues it; without the body, assume it was.
@@ -54,14 +64,16 @@ export function completeExcerpt(summary: string, body?: string): string {
     const token = /\S+$/u.exec(text);
     if (token !== null && LINK_LIKE.test(token[0])) kept = text.slice(0, token.index);
     else {
-      const segments = [...words.segment(text)];
+      // Only the end matters: segmenting a whole 10,000-character summary can take ICU a long time.
+      const from = Math.max(0, text.length - TAIL);
+      const segments = [...words.segment(text.slice(from))];
       const last = segments[segments.length - 1];
-      kept = last !== undefined && last.isWordLike === true ? text.slice(0, last.index) : text;
+      kept = last !== undefined && last.isWordLike === true && (last.index > 0 || from === 0) ? text.slice(0, from + last.index) : text;
     }
   }
   kept = kept.replace(DANGLING, '');
-  if (SENTENCE_END.test(kept)) return kept;
-  const lastSentenceStart = [...sentences.segment(kept)].map((s) => s.index).filter((i) => i > 0 && SENTENCE_END.test(kept.slice(0, i).trimEnd())).pop();
+  if (endsSentence(kept, kept.length)) return kept;
+  const lastSentenceStart = [...sentences.segment(kept)].map((s) => s.index).filter((i) => i > 0 && endsSentence(kept, i)).pop();
   if (lastSentenceStart !== undefined && lastSentenceStart >= SENTENCE_SHARE * kept.length) return kept.slice(0, lastSentenceStart).trimEnd();
   return kept === '' ? '' : kept + ELLIPSIS;
 }
