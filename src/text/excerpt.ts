@@ -15,6 +15,8 @@ import { ELLIPSIS } from './truncate.js';
 
 const FINAL_PUNCTUATION = new Set([...'.!?。！？؟۔।॥‼⁉…']);
 const CLOSERS = new Set([...`"'»”’)]」』`]);
+/** Sentence ends that need no space after them (CJK, Devanagari danda, Urdu full stop), closing brackets included. */
+const FULL_WIDTH_END = /[。！？।॥۔」』]/u;
 
 /** True when `text` up to `end` ends a sentence: final punctuation, then any closing quotes or brackets and spaces. Looks back only as far as it must. */
 function endsSentence(text: string, end: number): boolean {
@@ -43,6 +45,13 @@ const TAIL = 256;
 /** Share of the text a whole-sentence cut must keep to be preferred over a word cut (as in truncate). */
 const SENTENCE_SHARE = 0.6;
 
+/** Where the sentences of `text` end (before the next one's start), increasing; never inside a token such as a URL's "?". */
+function sentenceEnds(text: string): number[] {
+  return [...sentences.segment(text)]
+    .map((s) => s.index)
+    .filter((i) => i > 0 && endsSentence(text, i) && (/\s/u.test(text[i - 1] as string) || FULL_WIDTH_END.test(text[i - 1] as string)));
+}
+
 export function completeExcerpt(summary: string, body?: string): string {
   const text = summary.trim();
   if (text === '' || endsSentence(text, text.length) || MARKED_CUT.test(text)) return summary;
@@ -51,8 +60,7 @@ export function completeExcerpt(summary: string, body?: string): string {
   const bodyGoesOn = flatBody.length > flat.length && flatBody.startsWith(flat);
   // Without the body, only a long summary with a whole sentence in it counts ("Dr. Smith backs
   // the plan" is a deck, not a cut excerpt; ICU's sentence breaks fall after "Dr." too).
-  const sentenceStarts = [...sentences.segment(text)].map((s) => s.index).filter((i) => i >= MIN_SENTENCE);
-  const earlierSentence = text.length >= MIN_CUT_LENGTH && sentenceStarts.some((i) => endsSentence(text, i));
+  const earlierSentence = text.length >= MIN_CUT_LENGTH && sentenceEnds(text).some((i) => i >= MIN_SENTENCE);
   if (!bodyGoesOn && !earlierSentence) return summary;
 
   // Was the last word cut? The body says so when it continues it; without the body, assume it was.
@@ -73,7 +81,10 @@ export function completeExcerpt(summary: string, body?: string): string {
   }
   kept = kept.replace(DANGLING, '');
   if (endsSentence(kept, kept.length)) return kept;
-  const lastSentenceStart = [...sentences.segment(kept)].map((s) => s.index).filter((i) => i > 0 && endsSentence(kept, i)).pop();
+  // Nor is an ellipsis glued to a link (it would read as part of it): the link goes too.
+  const lastToken = /\S+$/u.exec(kept);
+  if (lastToken !== null && LINK_LIKE.test(lastToken[0])) kept = kept.slice(0, lastToken.index).replace(DANGLING, '');
+  const lastSentenceStart = sentenceEnds(kept).pop();
   if (lastSentenceStart !== undefined && lastSentenceStart >= SENTENCE_SHARE * kept.length) return kept.slice(0, lastSentenceStart).trimEnd();
   return kept === '' ? '' : kept + ELLIPSIS;
 }

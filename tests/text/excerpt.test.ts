@@ -32,6 +32,8 @@ describe('completeExcerpt', () => {
   it('should drop a link cut at the end whole, never half of it', () => {
     const body = 'The harbour reopened. Timetables for every ferry and every bus to the harbour are online at harbour.example.org/ferries/timetable';
     expect(completeExcerpt(body.slice(0, -6), body)).toBe('The harbour reopened. Timetables for every ferry and every bus to the harbour are online at…');
+    const whole = `${body.slice(0, body.indexOf(' Timetables'))} Timetables are at https://harbour.example.org/t?c=1, and on the quay`;
+    expect(completeExcerpt(whole.slice(0, whole.indexOf(' and on')), whole)).toBe('The harbour reopened. Timetables are at…');
   });
 
   it('should leave complete, already marked and deck-like summaries alone', () => {
