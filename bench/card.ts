@@ -17,6 +17,8 @@ export interface CardResult {
   baseline_ms: number;
   ratio: number;
   p95_ms: { crier: number; baseline: number };
+  /** Median ms per card for each Latin title (by its length in characters): crier, baseline. */
+  per_title_ms: Array<{ chars: number; crier: number; baseline: number }>;
   /** Median ms per card, crier's renderer, by script. */
   per_script_ms: Record<string, number>;
   cards: number;
@@ -61,9 +63,16 @@ export async function measureCard(options: BenchOptions): Promise<CardResult> {
     await renderers.baseline(title);
   }
   const times: Record<keyof typeof renderers, number[]> = { crier: [], baseline: [] };
+  const byTitle = LATIN_TITLES.map(() => ({ crier: [] as number[], baseline: [] as number[] }));
   for (let r = 0; r < rounds; r++) {
     const order = (r % 2 === 0 ? ['crier', 'baseline'] : ['baseline', 'crier']) as Array<keyof typeof renderers>;
-    for (const title of LATIN_TITLES) for (const name of order) times[name].push(await timed(() => renderers[name](title)));
+    for (const [i, title] of LATIN_TITLES.entries()) {
+      for (const name of order) {
+        const ms = await timed(() => renderers[name](title));
+        times[name].push(ms);
+        byTitle[i]?.[name].push(ms);
+      }
+    }
   }
   const perScript: Record<string, number> = {};
   for (const [script, title] of Object.entries(SCRIPT_TITLES)) {
@@ -79,9 +88,10 @@ export async function measureCard(options: BenchOptions): Promise<CardResult> {
     baseline_ms: round(baseline),
     ratio: round(crier / baseline, 2),
     p95_ms: { crier: round(percentile(times.crier, 95)), baseline: round(percentile(times.baseline, 95)) },
+    per_title_ms: LATIN_TITLES.map((title, i) => ({ chars: [...title].length, crier: round(median(byTitle[i]?.crier ?? [])), baseline: round(median(byTitle[i]?.baseline ?? [])) })),
     per_script_ms: perScript,
     cards: times.crier.length + times.baseline.length,
   };
-  options.log(`card: crier ${result.crier_ms} ms, satori baseline ${result.baseline_ms} ms (ratio ${result.ratio}); by script ${JSON.stringify(perScript)}`);
+  options.log(`card: crier ${result.crier_ms} ms, satori baseline ${result.baseline_ms} ms (ratio ${result.ratio}); by title ${JSON.stringify(result.per_title_ms)}; by script ${JSON.stringify(perScript)}`);
   return result;
 }

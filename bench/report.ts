@@ -117,9 +117,10 @@ export function table(r: Results): string {
   }
   const c = r.card;
   if (c) {
-    rows.push(`| Title card, Latin (1080×1350 JPEG, no cache, ${c.cards} cards) | p50 ${c.crier_ms} ms, p95 ${c.p95_ms.crier} ms | satori + resvg (the renderer before issue 15) p50 ${c.baseline_ms} ms, p95 ${c.p95_ms.baseline} ms | ratio ${c.ratio} ≤ 2 | ${yes(g.card?.met)} |`);
+    const titles = c.per_title_ms.map((t) => `${t.chars} chars ${t.crier}/${t.baseline}`).join(', ');
+    rows.push(`| Title card, Latin (1080×1350 JPEG, no cache, ${c.cards} cards) | p50 ${c.crier_ms} ms, p95 ${c.p95_ms.crier} ms | satori + resvg (the renderer before issue 15) p50 ${c.baseline_ms} ms, p95 ${c.p95_ms.baseline} ms; per title p50 crier/satori: ${titles} | ratio ${c.ratio} ≤ 2 | ${yes(g.card?.met)} |`);
     const per = Object.entries(c.per_script_ms).map(([k, v]) => `${k} ${v}`).join(', ');
-    rows.push(`| Title card, other scripts (context; satori drew none of these) | p50 ms: ${per} | – | (no goal) | – |`);
+    rows.push(`| Title card, other scripts (context: crier only; satori drew Cyrillic but none of the others) | p50 ms: ${per} | – | (no goal) | – |`);
   }
   for (const [figure, error] of Object.entries(r.errors)) rows.push(`| ${figure} | failed: ${error.replace(/\|/g, '\\|')} | | | |`);
   const mc = r.machine;
