@@ -26,10 +26,12 @@ const SCRIPTS: Array<{ script: string; role: FontRole; chars: string[] }> = [
   { script: 'Hebrew', role: 'hebrew', chars: [...range(0x5d0, 0x5ea), ...range(0x5b0, 0x5bc)] },
   { script: 'Devanagari', role: 'devanagari', chars: [...range(0x901, 0x939), ...range(0x93c, 0x94d), ...range(0x950, 0x954), ...range(0x958, 0x970)] },
   { script: 'Thai', role: 'thai', chars: [...range(0xe01, 0xe3a), ...range(0xe3f, 0xe5b)] },
-  { script: 'Simplified Chinese (GB 2312 level 1, 3755 hanzi)', role: 'sc', chars: decode('gbk', [0xb0, 0xd7], [0xa1, 0xfe], (hi, lo) => hi === 0xd7 && lo > 0xf9) },
+  { script: 'Simplified Chinese (every GB 2312 hanzi)', role: 'sc', chars: decode('gbk', [0xb0, 0xf7], [0xa1, 0xfe]).filter((c) => /\p{Script=Han}/u.test(c)) },
+  { script: 'Traditional Chinese (every Big5 hanzi, drawn by the SC font)', role: 'sc', chars: decode('big5', [0xa4, 0xf9], [0x40, 0xfe]).filter((c) => /\p{Script=Han}/u.test(c)) },
   { script: 'Japanese kana', role: 'jp', chars: [...range(0x3041, 0x3096), ...range(0x30a1, 0x30fa), ...chars('ー、。「」')] },
   { script: 'Japanese kanji (JIS X 0208 level 1)', role: 'jp', chars: decode('shift_jis', [0x88, 0x98], [0x40, 0xfc], (hi, lo) => lo === 0x7f || (hi === 0x88 && lo < 0x9f) || (hi === 0x98 && lo > 0x72)) },
   { script: 'Korean (every modern Hangul syllable)', role: 'kr', chars: range(0xac00, 0xd7a3) },
+  { script: 'Korean hanja (KS X 1001)', role: 'kr', chars: decode('euc-kr', [0xca, 0xfd], [0xa1, 0xfe]).filter((c) => /\p{Script=Han}/u.test(c)) },
   { script: 'Emoji', role: 'emoji', chars: [...chars('😀🌊🔥⚽🎉👍🏽👨👩👧🇺🇦❤🗳📰⚠'), ...range(0x1f1e6, 0x1f1ff)] },
 ];
 
