@@ -48,12 +48,8 @@ export interface PreparedImage {
 }
 
 /** What a generated title card shows (Instagram), carried on the post so `prepare` needs no article. */
-export interface CardText {
-  title: string;
-  sourceName?: string;
-  publishedAt?: string;
-  url?: string;
-}
+export type { CardText } from '../src/media/card.js';
+import type { CardText } from '../src/media/card.js';
 
 export interface InstagramPost {
   target: string;

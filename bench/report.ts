@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
 import { createRedis } from '../queues/connection.js';
+import type { CardResult } from './card.js';
 import type { LatencyResult } from './latency.js';
 import type { MemoryResult } from './memory.js';
 import type { RateLimitResult } from './rate-limit.js';
@@ -28,6 +29,9 @@ export interface Results {
   latency_ms?: LatencyResult;
   rate_limit?: RateLimitResult;
   memory?: MemoryResult;
+  card?: CardResult;
+  /** Figures not measured in this run (`--only`), copied from the run of the given date. */
+  carried_over?: Record<string, string>;
   goals: Record<string, { goal: string; met: boolean }>;
   errors: Record<string, string>;
   seconds: number;
@@ -51,7 +55,24 @@ export async function machine(redisUrl: string): Promise<Machine> {
   };
 }
 
-/** Each goal of issue 7, met or not. */
+/** Keys of Results that hold a figure, by the figure's name in run.ts. */
+const FIGURE_KEY: Record<string, keyof Results> = { throughput: 'throughput', latency: 'latency_ms', rate_limit: 'rate_limit', memory: 'memory', card: 'card' };
+
+/** Copy the figures this run did not measure from the previous results, noting when they were measured. */
+export function carryOver(results: Omit<Results, 'goals'>, previous: Results, figures: string[]): void {
+  const carried: Record<string, string> = {};
+  for (const figure of figures) {
+    const key = FIGURE_KEY[figure];
+    if (key === undefined || (results as Record<string, unknown>)[key] !== undefined || figure in results.errors) continue;
+    const value = (previous as unknown as Record<string, unknown>)[key];
+    if (value === undefined) continue;
+    (results as Record<string, unknown>)[key] = value;
+    carried[figure] = previous.carried_over?.[figure] ?? previous.date;
+  }
+  if (Object.keys(carried).length > 0) results.carried_over = carried;
+}
+
+/** Each goal of issues 7 and 15, met or not. */
 export function goals(r: Omit<Results, 'goals'>): Results['goals'] {
   const out: Results['goals'] = {};
   if (r.throughput) out.throughput = { goal: 'crier ≥ 0.8 × same-send baseline', met: r.throughput.ratio >= 0.8 };
@@ -62,6 +83,7 @@ export function goals(r: Omit<Results, 'goals'>): Results['goals'] {
     out.rate_limit_over = { goal: 'limit set too high: zero lost, settles near the real limit', met: rl.over_limit.lost === 0 && rl.over_limit.efficiency >= 0.8 };
   }
   if (r.memory) out.memory = { goal: 'peak RSS ≤ 200 MB', met: r.memory.peak_rss_mb <= 200 };
+  if (r.card) out.card = { goal: 'Latin card ≤ 2 × the satori renderer', met: r.card.ratio <= 2 };
   return out;
 }
 
@@ -93,10 +115,23 @@ export function table(r: Results): string {
   if (m) {
     rows.push(`| Memory: \`crier worker\` draining ${m.jobs} jobs | peak RSS ${m.peak_rss_mb} MB | drained in ${m.drain_seconds} s (${m.drain_per_s}/s) | ≤ 200 MB | ${yes(g.memory?.met)} |`);
   }
+  const c = r.card;
+  if (c) {
+    const titles = c.per_title_ms.map((t) => `${t.chars} chars ${t.crier}/${t.baseline}`).join(', ');
+    rows.push(`| Title card, Latin (1080×1350 JPEG, no cache, ${c.cards} cards) | p50 ${c.crier_ms} ms, p95 ${c.p95_ms.crier} ms | satori + resvg (the renderer before issue 15) p50 ${c.baseline_ms} ms, p95 ${c.p95_ms.baseline} ms; per title p50 crier/satori: ${titles} | ratio ${c.ratio} ≤ 2 | ${yes(g.card?.met)} |`);
+    const per = Object.entries(c.per_script_ms).map(([k, v]) => `${k} ${v}`).join(', ');
+    rows.push(`| Title card, other scripts (context: crier only; satori drew Cyrillic but none of the others) | p50 ms: ${per} | – | (no goal) | – |`);
+  }
   for (const [figure, error] of Object.entries(r.errors)) rows.push(`| ${figure} | failed: ${error.replace(/\|/g, '\\|')} | | | |`);
   const mc = r.machine;
+  const carried = Object.entries(r.carried_over ?? {});
+  const note = carried.length === 0 ? [] : ['', `Carried over from earlier runs (not measured in this one): ${carried.map(([f, d]) => `${f} (${d})`).join(', ')}.`];
+  const ran = Object.keys(FIGURE_KEY).filter((f) => (r as unknown as Record<string, unknown>)[FIGURE_KEY[f] as string] !== undefined && !(f in (r.carried_over ?? {})));
+  const flags = [...(r.quick ? ['--quick'] : []), ...(carried.length > 0 ? [`--only=${ran.join(',')}`] : [])];
+  const command = flags.length === 0 ? '`npm run bench`' : `\`npm run bench -- ${flags.join(' ')}\``;
   return [
-    `Run of ${r.date} (${r.quick ? '`npm run bench -- --quick`' : '`npm run bench`'}, ${Math.round(r.seconds)} s) on ${mc.cpu}, ${mc.cores} cores, ${mc.ram_gb} GB RAM, ${mc.os}, Node ${mc.node}, Redis ${mc.redis}.`,
+    `Run of ${r.date} (${command}, ${Math.round(r.seconds)} s) on ${mc.cpu}, ${mc.cores} cores, ${mc.ram_gb} GB RAM, ${mc.os}, Node ${mc.node}, Redis ${mc.redis}.`,
+    ...note,
     '',
     ...rows,
   ].join('\n');

@@ -1,10 +1,12 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deletePrefix } from '../queues/connection.js';
+import { measureCard } from './card.js';
 import { REDIS_URL, REPO_ROOT, runPrefix, type BenchOptions } from './common.js';
 import { measureLatency } from './latency.js';
 import { measureMemory } from './memory.js';
 import { measureRateLimit } from './rate-limit.js';
-import { goals, machine, writeReport, type Results } from './report.js';
+import { carryOver, goals, machine, writeReport, type Results } from './report.js';
 import { measureThroughput } from './throughput.js';
 
 /**
@@ -12,7 +14,8 @@ import { measureThroughput } from './throughput.js';
  * some figures; it compiles first and runs dist/bench/run.js, so what is measured is the
  * JavaScript that ships): every figure against its baseline in the same run on the same Redis
  * (REDIS_URL, default 127.0.0.1:6379) under a key prefix of its own, deleted at the end.
- * Writes bench/results.json and the table in BENCHMARKS.md.
+ * Writes bench/results.json and the table in BENCHMARKS.md; with `--only`, the figures not
+ * run are carried over from the previous results.json, marked with the date they were measured.
  */
 
 const argv = process.argv.slice(2);
@@ -26,6 +29,7 @@ const figures = {
   latency: () => measureLatency(options),
   rate_limit: () => measureRateLimit(options),
   memory: () => measureMemory(options),
+  card: () => measureCard(options),
 } as const;
 
 const results: Omit<Results, 'goals'> = { date: new Date().toISOString(), quick, machine: await machine(REDIS_URL), errors: {}, seconds: 0 };
@@ -46,8 +50,10 @@ try {
   await deletePrefix(REDIS_URL, options.prefix, `${options.prefix}*`);
 }
 results.seconds = Math.round((performance.now() - started) / 100) / 10;
+const resultsFile = join(REPO_ROOT, 'bench', 'results.json');
+if (only !== undefined && existsSync(resultsFile)) carryOver(results, JSON.parse(readFileSync(resultsFile, 'utf8')) as Results, Object.keys(figures));
 const full: Results = { ...results, goals: goals(results) };
-writeReport(full, { json: join(REPO_ROOT, 'bench', 'results.json'), markdown: join(REPO_ROOT, 'BENCHMARKS.md') });
+writeReport(full, { json: resultsFile, markdown: join(REPO_ROOT, 'BENCHMARKS.md') });
 for (const [name, g] of Object.entries(full.goals)) console.log(`goal ${name}: ${g.goal} — ${g.met ? 'met' : 'MISSED'}`);
 console.log(`bench: ${full.seconds} s; wrote bench/results.json and BENCHMARKS.md`);
 process.exit(Object.keys(full.errors).length === 0 ? 0 : 1);

@@ -1,6 +1,8 @@
 import type { Article } from '../../src/article/schema.js';
+import { completeExcerpt } from '../../src/text/excerpt.js';
 import { hashtags } from '../../src/text/hashtags.js';
 import { truncate } from '../../src/text/truncate.js';
+import { HASHTAGS_MAX_DEFAULT } from '../../config/targets/common.js';
 import type { InstagramTarget } from '../../config/targets/instagram.js';
 import { INSTAGRAM_TEMPLATE_DEFAULT } from '../../config/targets/instagram.js';
 import type { CardText, InstagramPost } from '../types.js';
@@ -12,7 +14,7 @@ import type { CardText, InstagramPost } from '../types.js';
  *   when it does not fit, the lead is shortened first (sentence, else word boundary, never
  *   inside an emoji sequence), then the deck, the title and the source line, then trailing
  *   hashtags go, and last the URL line.
- * - Hashtags come only from the tags (`hashtags.max`, default 5, up to 30). A `#word`
+ * - Hashtags come only from the tags (`hashtags.max`, default 5 — HASHTAGS_MAX_DEFAULT —, up to 30). A `#word`
  *   inside the article's text would count against Instagram's cap, so it is neutralised by
  *   a WORD JOINER (U+2060, invisible) after the '#'.
  * - At most 20 @mentions: every `@name` after the 20th gets the same U+2060 after its '@',
@@ -27,7 +29,6 @@ import type { CardText, InstagramPost } from '../types.js';
 
 export const CAPTION_LIMIT = 2200;
 export const MAX_MENTIONS = 20;
-export const DEFAULT_MAX_HASHTAGS = 5;
 export const ALT_TEXT_LIMIT = 1000;
 const WORD_JOINER = '\u2060';
 
@@ -92,9 +93,10 @@ function byline(authors: readonly string[]): string {
 
 /** The lead: the summary, else the first body paragraph that is not the deck. */
 function leadOf(article: Article, deck: string): string {
-  const candidates = [article.summary, ...(article.body ?? '').split(/\n\s*\n/)];
-  for (const candidate of candidates) {
-    const text = plainLine(candidate);
+  // A summary the CMS cut mid-word ends at a whole word (judged on the plain text, entities decoded).
+  const summary = completeExcerpt(plainLine(article.summary), article.body === undefined ? undefined : plainLine(article.body));
+  const candidates = [summary, ...(article.body ?? '').split(/\n\s*\n/).map(plainLine)];
+  for (const text of candidates) {
     if (text !== '' && text !== deck) return text;
   }
   return '';
@@ -179,13 +181,14 @@ export function formatInstagram(article: Article, target: InstagramTarget): Inst
     link_in_bio: plainLine(target.linkInBio),
     url: trackedUrl(article.url, target.tracking),
   };
-  const tags = hashtags(article.tags, { map: target.hashtags.map, max: target.hashtags.max ?? DEFAULT_MAX_HASHTAGS });
+  const tags = hashtags(article.tags, { map: target.hashtags.map, max: target.hashtags.max ?? HASHTAGS_MAX_DEFAULT.instagram });
   const caption = buildCaption(target.template ?? INSTAGRAM_TEMPLATE_DEFAULT, fields, tags);
 
   const altSource = plainLine(article.image?.alt) || title;
   const cardText: CardText = { title: decodeEntities(article.title).replace(/\s+/gu, ' ').trim(), url: article.url };
   if (sourceName !== '') cardText.sourceName = decodeEntities(article.source?.name ?? '').replace(/\s+/gu, ' ').trim();
   if (article.publishedAt !== undefined) cardText.publishedAt = article.publishedAt;
+  if (article.lang !== undefined) cardText.lang = article.lang;
   const post: InstagramPost = {
     target: target.id,
     platform: 'instagram',

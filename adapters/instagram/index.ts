@@ -37,7 +37,7 @@ export function createInstagramAdapter(target: TargetOf<'instagram'>, deps: Adap
   let graphClient: InstagramGraphClient | undefined;
   let pacing: Pacing | undefined;
 
-  // The SDK and the media pipeline (sharp, satori, resvg, fonts) load on first use: a worker
+  // The SDK and the media pipeline (sharp, Pango text, fonts) load on first use: a worker
   // whose Instagram target never posts does not carry them.
   const media = () => import('./media.js');
   const privateBackend = async (): Promise<{ client: InstagramPrivateClient; pacing: Pacing }> => {

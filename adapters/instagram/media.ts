@@ -15,13 +15,14 @@ import type { AdapterDeps, InstagramPost } from '../types.js';
 export const DEFAULT_MEDIA_DIR = '.cache/media';
 
 export function cardStyle(target: InstagramTarget): CardStyle {
-  const { width, height, background, foreground, accent, siteName, logo, locale } = target.card;
+  const { width, height, background, foreground, accent, siteName, logo, locale, fonts } = target.card;
   // Instagram takes 4:5..1.91:1 only: a configured card outside it is clamped into it.
   const fitted = Math.min(Math.floor(width / INSTAGRAM_IMAGE.minAspect), Math.max(Math.ceil(width / INSTAGRAM_IMAGE.maxAspect), height));
   const style: CardStyle = { width, height: fitted, background, foreground, accent };
   if (siteName !== undefined) style.siteName = siteName;
   if (logo !== undefined) style.logo = logo;
   if (locale !== undefined) style.locale = locale;
+  if (fonts !== undefined && fonts.length > 0) style.fonts = [...fonts];
   return style;
 }
 

@@ -13,8 +13,10 @@
  * afterwards, so no cut can fall inside a tag or an entity.
  */
 import type { Article } from '../../src/article/schema.js';
+import { completeExcerpt } from '../../src/text/excerpt.js';
 import { hashtags } from '../../src/text/hashtags.js';
 import { codePoints, truncate } from '../../src/text/truncate.js';
+import { HASHTAGS_MAX_DEFAULT } from '../../config/targets/common.js';
 import type { TelegramTarget } from '../../config/targets/telegram.js';
 import type { TelegramPost } from '../types.js';
 import { block, oneLine, withTracking } from './html.js';
@@ -22,7 +24,6 @@ import { compileTemplate, DEFAULT_TEMPLATE, renderTemplate, type CompiledTemplat
 
 export const TELEGRAM_MESSAGE_LIMIT = 4096;
 export const TELEGRAM_CAPTION_LIMIT = 1024;
-export const DEFAULT_TELEGRAM_HASHTAGS = 5;
 
 const compiled = new Map<string, CompiledTemplate>();
 
@@ -56,10 +57,11 @@ function values(article: Article, target: TelegramTarget, url: string, hasButton
   let source = oneLine(article.source?.name ?? '');
   if (source !== '' && article.authors.some((a) => oneLine(a).toLowerCase() === source.toLowerCase())) source = '';
   const subtitle = oneLine(article.subtitle ?? '');
-  let summary = block(article.summary ?? lead(article.body));
+  // A summary the CMS cut mid-word ends at a whole word.
+  let summary = article.summary !== undefined ? completeExcerpt(block(article.summary), article.body) : block(lead(article.body));
   if (oneLine(summary) === subtitle) summary = '';
   const byline = authors !== '' ? `By ${authors}${source !== '' ? ` · ${source}` : ''}` : source;
-  const tags = hashtags(article.tags, { map: target.hashtags.map, max: target.hashtags.max ?? DEFAULT_TELEGRAM_HASHTAGS });
+  const tags = hashtags(article.tags, { map: target.hashtags.map, max: target.hashtags.max ?? HASHTAGS_MAX_DEFAULT.telegram });
   return {
     title: oneLine(article.title),
     subtitle,

@@ -1,5 +1,7 @@
 import type { Article } from '../../src/article/schema.js';
+import { HASHTAGS_MAX_DEFAULT } from '../../config/targets/common.js';
 import type { TwitterTarget } from '../../config/targets/twitter.js';
+import { completeExcerpt } from '../../src/text/excerpt.js';
 import { hashtags as toHashtags } from '../../src/text/hashtags.js';
 import { codePoints, truncate } from '../../src/text/truncate.js';
 import type { TweetMedia, TwitterPost } from '../types.js';
@@ -13,7 +15,7 @@ import { cutPosition, isValidTweet, plainLine, protectedSpans, shorten } from '.
  * Per-target `template` placeholders:
  *   {title}     the article title, shortened to fit
  *   {url}       the article link, with the target's `tracking` query parameters
- *   {hashtags}  as many of the article's tags (as hashtags, target.hashtags map/max) as fit
+ *   {hashtags}  the article's tags as hashtags (target.hashtags map; at most `max`, default 2), as many as fit
  *   {summary}   the lead: summary, else subtitle, else the body's first paragraph
  *   {byline}    the authors, comma-separated
  * A line whose placeholders all came out empty is dropped. When the result is too long,
@@ -57,8 +59,9 @@ export function articleLink(article: Pick<Article, 'url'>, tracking: Record<stri
 
 /** The lead a thread is made of: summary, else subtitle, else the body's first paragraph. */
 export function leadText(article: Article): string {
-  const lead = article.summary ?? article.subtitle ?? article.body?.split(/\n\s*\n/)[0] ?? '';
-  return plainLine(lead);
+  // A summary the CMS cut mid-word ends at a whole word (judged on the plain text, entities decoded).
+  if (article.summary !== undefined) return completeExcerpt(plainLine(article.summary), article.body === undefined ? undefined : plainLine(article.body));
+  return plainLine(article.subtitle ?? article.body?.split(/\n\s*\n/)[0] ?? '');
 }
 
 interface Fields {
@@ -95,11 +98,11 @@ function firstTweet(template: string, f: Fields): string {
 
 /** Hashtags that twitter-text also reads as exactly one whole hashtag. */
 function tweetHashtags(article: Article, target: TwitterTarget): string[] {
-  const options = target.hashtags.max === undefined ? { map: target.hashtags.map } : { map: target.hashtags.map, max: target.hashtags.max };
-  return toHashtags(article.tags, options).filter((tag) => {
+  const valid = toHashtags(article.tags, { map: target.hashtags.map }).filter((tag) => {
     const found = twitterText.extractHashtags(tag);
     return found.length === 1 && `#${found[0]}` === tag;
   });
+  return valid.slice(0, target.hashtags.max ?? HASHTAGS_MAX_DEFAULT.twitter);
 }
 
 const sentences = new Intl.Segmenter(undefined, { granularity: 'sentence' });

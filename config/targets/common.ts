@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+/**
+ * Hashtags per post when a target sets no `hashtags.max`, the same rule on every platform:
+ * Instagram caps posts at 5 (PLATFORMS.md); X advises one or two; Telegram has no cap.
+ */
+export const HASHTAGS_MAX_DEFAULT = { telegram: 5, twitter: 2, instagram: 5 } as const;
+
 /** Options every target has, whatever its platform. */
 export const CommonTargetFields = {
   /** Target id: letters, digits, `_` and `-`; names the target's queue. */
@@ -11,6 +17,7 @@ export const CommonTargetFields = {
     .strictObject({
       /** Tag → hashtag overrides for this site ("Russia and FSU": "Russia"); "" drops a tag. */
       map: z.record(z.string(), z.string()).default({}),
+      /** Most hashtags per post; default per platform (HASHTAGS_MAX_DEFAULT). */
       max: z.number().int().min(0).max(30).optional(),
     })
     .prefault({}),

@@ -14,8 +14,10 @@ export const INSTAGRAM_DAILY_CAP_DEFAULT = 25;
  *   {title} {deck} (subtitle) {lead} (summary or first body paragraph, shortened to fit)
  *   {source} ("Source: <name>") {source_name} {byline} ("By A and B") {date} (YYYY-MM-DD)
  *   {link_in_bio} (the linkInBio text) {url} (article URL + tracking) {hashtags}
+ * The default points readers to the link in the bio and leaves the raw URL out (a caption's
+ * links are not clickable): a template that wants both says {link_in_bio} and {url}.
  */
-export const INSTAGRAM_TEMPLATE_DEFAULT = '{title}\n\n{deck}\n\n{lead}\n\n{source}\n{link_in_bio}\n{url}\n\n{hashtags}';
+export const INSTAGRAM_TEMPLATE_DEFAULT = '{title}\n\n{deck}\n\n{lead}\n\n{source}\n{link_in_bio}\n\n{hashtags}';
 
 export const InstagramTarget = z
   .strictObject({
@@ -68,8 +70,10 @@ export const InstagramTarget = z
         siteName: z.string().optional(),
         /** Logo: a local file path or a data: URI (PNG, JPEG, SVG, WebP). */
         logo: z.string().optional(),
-        /** Locale of the date on the card (Intl); default en-GB. */
+        /** Language of the card's date (BCP 47, e.g. "ar-EG", "fa", "ja"); default: the article's `lang`, else guessed from the title's script, else en-GB. */
         locale: z.string().optional(),
+        /** Your own font files (TTF, OTF or WOFF), tried before the shipped Noto fonts for every character they have. */
+        fonts: z.array(z.string().min(1)).max(16).optional(),
       })
       .prefault({}),
     /** How an image outside 4:5..1.91:1 is fitted: crop (centre or the article's focus), blur (blurred copy behind), pad (brand colour). */

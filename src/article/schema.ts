@@ -42,6 +42,12 @@ export const ArticleInput = z
       .optional(),
     body: Text(500_000).optional(),
     source: z.object({ name: Text(200).optional(), url: HttpUrl.optional() }).optional(),
+    /** The article's language, a BCP 47 tag ("en", "ar-EG", "zh-Hans"): dates and fonts on the title card follow it. */
+    lang: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/, 'must be a language tag such as "en" or "ar-EG"')
+      .optional(),
   })
   .strict();
 
@@ -59,6 +65,7 @@ export interface Article {
   image?: { url: string; alt?: string; focus?: { x: number; y: number } };
   body?: string;
   source?: { name?: string; url?: string };
+  lang?: string;
 }
 
 /** Query parameters that only track the click and never change what the page is. */
@@ -150,6 +157,7 @@ export function toArticle(input: unknown): Article {
     if (a.source.url !== undefined) source.url = a.source.url;
     if (source.name !== undefined || source.url !== undefined) article.source = source;
   }
+  if (a.lang !== undefined) article.lang = a.lang;
   return article;
 }
 

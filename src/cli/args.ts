@@ -18,6 +18,7 @@ const COMMON = {
   force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   'log-level': { type: 'string' },
+  png: { type: 'string' },
 } as const;
 
 export interface CliArgs {
@@ -36,6 +37,8 @@ export interface CliArgs {
   force: boolean;
   help: boolean;
   logLevel?: string;
+  /** `preview --png DIR`: also draw each post (and its image) as PNG files in DIR. */
+  png?: string;
 }
 
 export function parseCli(argv: string[]): CliArgs {
@@ -53,6 +56,7 @@ export function parseCli(argv: string[]): CliArgs {
   if (values.url !== undefined) out.url = values.url;
   if (values.target !== undefined) out.targets = values.target;
   if (values['log-level'] !== undefined) out.logLevel = values['log-level'];
+  if (values.png !== undefined) out.png = values.png;
   if (values.timeout !== undefined) {
     const n = Number(values.timeout);
     if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout: expected seconds, got "${values.timeout}"`);
@@ -70,7 +74,10 @@ export const USAGE = `crier — one article in, one post per platform out, exact
 
 Usage:
   crier demo                         run the whole flow against the built-in sandbox platforms
-  crier preview [FILE|-] [--url URL] print the posts an article would become (JSON)
+  crier preview [FILE|-] [--url URL] [--png DIR]
+                                     print the posts an article would become (JSON); --png also
+                                     draws each post as DIR/<target>.png and its image as
+                                     DIR/<target>-image.png
   crier publish [FILE|-] [--url URL] [--wait] [--timeout S] [--target ID]... [--force]
                                      enqueue an article (prints its id); --wait prints each result;
                                      a known article with changed content is an update;

@@ -1,158 +1,232 @@
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { inflateSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fontCodePoints, fontFamily, toSfnt } from './font-file.js';
 
 /**
- * The card font: Noto Sans from @fontsource/noto-sans (WOFF files, which satori reads),
- * so every machine draws the same card. Each subset is registered under its own family
- * name because satori falls back across families, not across files of one family.
+ * The card fonts, shipped through npm so every machine draws the same card: Noto Sans
+ * (Latin, Cyrillic, Greek, Vietnamese), Noto Sans Arabic (Arabic, Persian, Urdu letters),
+ * Hebrew, Devanagari and Thai from Fontsource, Noto Sans SC/JP/KR from @embedpdf's
+ * per-language packages (OpenType, regular and bold only are used) and Noto Color Emoji.
  *
- * Which characters can be drawn is read from the fonts' own `cmap` tables, so the card
- * never shows a missing-glyph box: see `drawableText`.
+ * Text is drawn by Pango (through sharp/libvips), which finds fonts through fontconfig.
+ * So that the card never depends on what a machine has installed, the fonts are put in a
+ * directory of their own (WOFF files unwrapped to TrueType, which FreeType reads) with a
+ * fonts.conf that lists only that directory, and FONTCONFIG_FILE points at it before
+ * the first text is drawn — writing the environment is the only way to steer the
+ * fontconfig inside libvips, and nothing else in crier draws text. The directory
+ * (`crier-fonts-<hash>` in the OS temp dir) is built once and reused; its name changes
+ * with the font packages' versions.
  */
 
-/** Scripts shipped by the package that need no complex shaping (satori does none): no Devanagari. */
-export const CARD_SUBSETS = ['latin', 'latin-ext', 'cyrillic', 'cyrillic-ext', 'greek', 'greek-ext', 'vietnamese'] as const;
-export const CARD_WEIGHTS = [400, 700] as const;
-export const CARD_FONT_FAMILY = CARD_SUBSETS.map((s) => `Noto Sans ${s}`).join(', ');
+export type FontRole = 'latin' | 'arabic' | 'hebrew' | 'devanagari' | 'thai' | 'sc' | 'jp' | 'kr' | 'emoji';
+export type CardWeight = 400 | 700;
+export const CARD_WEIGHTS: readonly CardWeight[] = [400, 700];
 
-export interface CardFont {
-  name: string;
-  data: Buffer;
-  weight: (typeof CARD_WEIGHTS)[number];
-  style: 'normal';
+interface FontSource {
+  role: FontRole;
+  package: string;
+  /** Files (relative to the package) for a weight. */
+  files(weight: CardWeight): string[];
 }
 
+const NOTO_SANS_SUBSETS = ['latin', 'latin-ext', 'cyrillic', 'cyrillic-ext', 'greek', 'greek-ext', 'vietnamese'];
+const fontsource = (pkg: string, subset: string) => (w: CardWeight) => [`files/noto-sans-${pkg}-${subset}-${w}-normal.woff`];
+const embedpdf = (file: string) => (w: CardWeight) => [`fonts/${file}-${w === 700 ? 'Bold' : 'Regular'}.otf`];
+
+/** In fallback order: a script's own font goes first for its runs (see script-runs.ts), the rest follow in this order. */
+export const FONT_SOURCES: readonly FontSource[] = [
+  { role: 'latin', package: '@fontsource/noto-sans', files: (w) => NOTO_SANS_SUBSETS.map((s) => `files/noto-sans-${s}-${w}-normal.woff`) },
+  { role: 'arabic', package: '@fontsource/noto-sans-arabic', files: fontsource('arabic', 'arabic') },
+  { role: 'hebrew', package: '@fontsource/noto-sans-hebrew', files: fontsource('hebrew', 'hebrew') },
+  { role: 'devanagari', package: '@fontsource/noto-sans-devanagari', files: fontsource('devanagari', 'devanagari') },
+  { role: 'thai', package: '@fontsource/noto-sans-thai', files: fontsource('thai', 'thai') },
+  { role: 'sc', package: '@embedpdf/fonts-sc', files: embedpdf('NotoSansHans') },
+  { role: 'jp', package: '@embedpdf/fonts-jp', files: embedpdf('NotoSansJP') },
+  { role: 'kr', package: '@embedpdf/fonts-kr', files: embedpdf('NotoSansKR') },
+  // The whole font in one file (the numbered subsets split emoji sequences from their ligatures); one colour weight serves both.
+  { role: 'emoji', package: '@fontsource/noto-color-emoji', files: () => ['files/noto-color-emoji-emoji-400-normal.woff'] },
+];
+
+/** Bump when the directory's layout or fonts.conf changes. */
+const FONTS_VERSION = 'fonts-v4';
+
 export interface CardFonts {
-  fonts: CardFont[];
-  /** Code points every weight can draw. */
+  /** The directory holding the fonts, fonts.conf and fontconfig's cache. */
+  dir: string;
+  /** Family name of each role's font, as fontconfig knows it. */
+  families: Record<FontRole, string>;
+  /** Code points each role's font draws (every weight). */
+  roleCoverage: Record<FontRole, ReadonlySet<number>>;
+  /** Code points some shipped font draws. */
   coverage: ReadonlySet<number>;
 }
 
 const require = createRequire(import.meta.url);
-let loaded: Promise<CardFonts> | undefined;
 
-/** The card fonts and their coverage, loaded once per process. */
-export function loadCardFonts(): Promise<CardFonts> {
-  loaded ??= (async () => {
-    const fonts: CardFont[] = [];
-    const perWeight = new Map<number, Set<number>>();
-    for (const subset of CARD_SUBSETS) {
-      for (const weight of CARD_WEIGHTS) {
-        const file = require.resolve(`@fontsource/noto-sans/files/noto-sans-${subset}-${weight}-normal.woff`);
-        const data = await readFile(file);
-        fonts.push({ name: `Noto Sans ${subset}`, data, weight, style: 'normal' });
-        const set = perWeight.get(weight) ?? new Set<number>();
-        for (const cp of woffCodePoints(data)) set.add(cp);
-        perWeight.set(weight, set);
-      }
+/** A package's root directory (works for packages whose `exports` hide package.json). */
+function packageRoot(name: string): string {
+  try {
+    return dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    let dir = dirname(require.resolve(name));
+    while (!existsSync(join(dir, 'package.json')) || (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== name) {
+      const up = dirname(dir);
+      if (up === dir) throw new Error(`cannot find the package directory of ${name}`);
+      dir = up;
     }
-    const [first, ...rest] = [...perWeight.values()];
-    const coverage = new Set([...(first ?? [])].filter((cp) => rest.every((s) => s.has(cp))));
-    return { fonts, coverage };
-  })();
-  loaded.catch(() => (loaded = undefined));
-  return loaded;
+    return dir;
+  }
 }
 
-/** The sfnt table `tag` of a WOFF 1.0 file, decompressed. */
-function woffTable(woff: Buffer, tag: string): Buffer | undefined {
-  if (woff.toString('latin1', 0, 4) !== 'wOFF') throw new Error('not a WOFF 1.0 font');
-  const count = woff.readUInt16BE(12);
-  for (let i = 0; i < count; i++) {
-    const entry = 44 + i * 20;
-    if (woff.toString('latin1', entry, entry + 4) !== tag) continue;
-    const offset = woff.readUInt32BE(entry + 4);
-    const compLength = woff.readUInt32BE(entry + 8);
-    const origLength = woff.readUInt32BE(entry + 12);
-    const raw = woff.subarray(offset, offset + compLength);
-    return compLength < origLength ? inflateSync(raw) : raw;
-  }
-  return undefined;
+interface Planned {
+  role: FontRole;
+  weight: CardWeight;
+  source: string;
+  /** File name inside the fonts directory. */
+  name: string;
 }
 
-/** Code points a WOFF font maps to a real glyph (cmap format 4 or 12). */
-export function woffCodePoints(woff: Buffer): Set<number> {
-  const cmap = woffTable(woff, 'cmap');
-  const out = new Set<number>();
-  if (cmap === undefined) return out;
-  const count = cmap.readUInt16BE(2);
-  let best: { offset: number; format: number } | undefined;
-  for (let i = 0; i < count; i++) {
-    const platform = cmap.readUInt16BE(4 + i * 8);
-    const encoding = cmap.readUInt16BE(6 + i * 8);
-    const offset = cmap.readUInt32BE(8 + i * 8);
-    const format = cmap.readUInt16BE(offset);
-    const unicode = platform === 0 || (platform === 3 && (encoding === 1 || encoding === 10));
-    if (!unicode || (format !== 4 && format !== 12)) continue;
-    if (best === undefined || (format === 12 && best.format === 4)) best = { offset, format };
-  }
-  if (best === undefined) return out;
-  const t = best.offset;
-  if (best.format === 12) {
-    const groups = cmap.readUInt32BE(t + 12);
-    for (let g = 0; g < groups; g++) {
-      const start = cmap.readUInt32BE(t + 16 + g * 12);
-      const end = cmap.readUInt32BE(t + 20 + g * 12);
-      const glyph = cmap.readUInt32BE(t + 24 + g * 12);
-      for (let cp = start; cp <= end; cp++) if (glyph + (cp - start) !== 0) out.add(cp);
-    }
-    return out;
-  }
-  const segments = cmap.readUInt16BE(t + 6) / 2;
-  const ends = t + 14;
-  const starts = ends + segments * 2 + 2;
-  const deltas = starts + segments * 2;
-  const rangeOffsets = deltas + segments * 2;
-  for (let s = 0; s < segments; s++) {
-    const end = cmap.readUInt16BE(ends + s * 2);
-    const start = cmap.readUInt16BE(starts + s * 2);
-    const delta = cmap.readInt16BE(deltas + s * 2);
-    const rangeOffset = cmap.readUInt16BE(rangeOffsets + s * 2);
-    for (let cp = start; cp <= end && cp !== 0xffff; cp++) {
-      let glyph: number;
-      if (rangeOffset === 0) glyph = (cp + delta) & 0xffff;
-      else {
-        const at = rangeOffsets + s * 2 + rangeOffset + (cp - start) * 2;
-        if (at + 2 > cmap.length) continue;
-        glyph = cmap.readUInt16BE(at);
-        if (glyph !== 0) glyph = (glyph + delta) & 0xffff;
+function plan(): { files: Planned[]; key: string } {
+  const files: Planned[] = [];
+  const hash = createHash('sha256').update(FONTS_VERSION);
+  for (const source of FONT_SOURCES) {
+    const root = packageRoot(source.package);
+    const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '?';
+    hash.update(`\n${source.package}@${version}:${root}`);
+    for (const weight of CARD_WEIGHTS) {
+      for (const file of source.files(weight)) {
+        const base = file.slice(file.lastIndexOf('/') + 1).replace(/\.(woff|otf|ttf)$/, '');
+        files.push({ role: source.role, weight, source: join(root, file), name: `${source.role}-${base}${file.endsWith('.otf') ? '.otf' : '.ttf'}` });
       }
-      if (glyph !== 0) out.add(cp);
     }
+  }
+  return { files, key: hash.digest('hex').slice(0, 16) };
+}
+
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** fontconfig sees only `dir`; no hinting or sub-pixel tricks, so glyphs are drawn the same everywhere. */
+export function fontsConf(fontsDir: string, cacheDir: string): string {
+  return `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <dir>${escapeXml(fontsDir)}</dir>
+  <cachedir>${escapeXml(cacheDir)}</cachedir>
+  <match target="font">
+    <edit name="antialias" mode="assign"><bool>true</bool></edit>
+    <edit name="hinting" mode="assign"><bool>false</bool></edit>
+    <edit name="hintstyle" mode="assign"><const>hintnone</const></edit>
+    <edit name="rgba" mode="assign"><const>none</const></edit>
+    <edit name="embeddedbitmap" mode="assign"><bool>false</bool></edit>
+  </match>
+</fontconfig>
+`;
+}
+
+/** Write `data` to `path` atomically (another process may be building the same directory). */
+async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(temp, data);
+  await rename(temp, path);
+}
+
+/** Point `path` at `source` with a symbolic link, replacing whatever (a dangling link) is there. */
+async function linkAtomic(source: string, path: string): Promise<void> {
+  const temp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await symlink(source, temp);
+  await rename(temp, path);
+}
+
+type Ranges = Array<[number, number]>;
+
+function toRanges(points: ReadonlySet<number>): Ranges {
+  const sorted = [...points].sort((a, b) => a - b);
+  const out: Ranges = [];
+  for (const cp of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last[1] === cp - 1) last[1] = cp;
+    else out.push([cp, cp]);
   }
   return out;
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-/** Invisible code points that need no glyph: zero-width spaces and joiners, marks, WORD JOINER, variation selectors, BOM. */
-function isInvisible(cp: number): boolean {
-  return (cp >= 0x200b && cp <= 0x200f) || cp === 0x2060 || (cp >= 0xfe00 && cp <= 0xfe0f) || cp === 0xfeff;
+function fromRanges(ranges: Ranges): Set<number> {
+  const out = new Set<number>();
+  for (const [a, b] of ranges) for (let cp = a; cp <= b; cp++) out.add(cp);
+  return out;
 }
 
-export interface DrawableText {
-  /** The text with every grapheme the font cannot draw removed (spaces tidied). */
-  text: string;
-  /** True when letters or digits had to be removed: the text is in a script the font lacks. */
-  lostLetters: boolean;
+interface Manifest {
+  families: Record<FontRole, string>;
+  coverage: Record<FontRole, Ranges>;
 }
+
+/** Build (or complete) the fonts directory; returns what the fonts draw. */
+async function build(dir: string, files: Planned[]): Promise<Manifest> {
+  const fontsDir = join(dir, 'files');
+  await mkdir(fontsDir, { recursive: true });
+  await mkdir(join(dir, 'cache'), { recursive: true });
+  const manifestPath = join(dir, 'manifest.json');
+  const complete = existsSync(manifestPath) && files.every((f) => existsSync(join(fontsDir, f.name)));
+  if (complete) return JSON.parse(await readFile(manifestPath, 'utf8')) as Manifest;
+  const families: Partial<Record<FontRole, string>> = {};
+  const perWeight = new Map<string, Set<number>>();
+  // A file may serve several weights (the emoji font): read and write it once.
+  const points = new Map<string, Set<number>>();
+  for (const file of files) {
+    let cps = points.get(file.name);
+    if (cps === undefined) {
+      const bytes = await readFile(file.source);
+      const sfnt = toSfnt(bytes);
+      const target = join(fontsDir, file.name);
+      // OpenType files are linked where the package has them; WOFF files are written unwrapped.
+      if (!existsSync(target)) await (sfnt === bytes ? linkAtomic(file.source, target) : writeAtomic(target, sfnt));
+      families[file.role] ??= fontFamily(sfnt);
+      cps = fontCodePoints(sfnt);
+      points.set(file.name, cps);
+    }
+    const key = `${file.role}/${file.weight}`;
+    const set = perWeight.get(key) ?? new Set<number>();
+    for (const cp of cps) set.add(cp);
+    perWeight.set(key, set);
+  }
+  const coverage = {} as Record<FontRole, Ranges>;
+  for (const source of FONT_SOURCES) {
+    const sets = CARD_WEIGHTS.map((w) => perWeight.get(`${source.role}/${w}`) ?? new Set<number>());
+    const [first, ...rest] = sets;
+    coverage[source.role] = toRanges(new Set([...(first ?? [])].filter((cp) => rest.every((s) => s.has(cp)))));
+  }
+  const manifest: Manifest = { families: families as Record<FontRole, string>, coverage };
+  await writeAtomic(join(dir, 'fonts.conf'), fontsConf(fontsDir, join(dir, 'cache')));
+  await writeAtomic(manifestPath, JSON.stringify(manifest));
+  return manifest;
+}
+
+let loaded: Promise<CardFonts> | undefined;
 
 /**
- * Filter text down to what the card font draws. Whitespace and invisible joiners are
- * kept/ignored; a grapheme with any other code point the font lacks (emoji, CJK,
- * Arabic, most symbols) is dropped. Callers drop the whole text when `lostLetters`.
+ * The card fonts, loaded once per process; the first call also points fontconfig at them
+ * (call it before sharp draws any text). `baseDir` defaults to the OS temp directory.
  */
-export function drawableText(text: string, coverage: ReadonlySet<number>): DrawableText {
-  let out = '';
-  let lostLetters = false;
-  for (const { segment } of graphemes.segment(text.normalize('NFC'))) {
-    if (/^\s+$/u.test(segment)) {
-      out += ' ';
-      continue;
+export function loadCardFonts(baseDir: string = tmpdir()): Promise<CardFonts> {
+  loaded ??= (async () => {
+    const { files, key } = plan();
+    const dir = join(baseDir, `crier-fonts-${key}`);
+    const manifest = await build(dir, files);
+    process.env.FONTCONFIG_FILE = join(dir, 'fonts.conf');
+    const roleCoverage = {} as Record<FontRole, ReadonlySet<number>>;
+    const coverage = new Set<number>();
+    for (const source of FONT_SOURCES) {
+      const set = fromRanges(manifest.coverage[source.role]);
+      roleCoverage[source.role] = set;
+      for (const cp of set) coverage.add(cp);
     }
-    const points = [...segment].map((ch) => ch.codePointAt(0) as number);
-    if (points.every((cp) => isInvisible(cp) || coverage.has(cp))) out += String.fromCodePoint(...points.filter((cp) => !isInvisible(cp)));
-    else if (/[\p{L}\p{N}]/u.test(segment)) lostLetters = true;
-  }
-  return { text: out.replace(/\s+/g, ' ').trim(), lostLetters };
+    return { dir, families: manifest.families, roleCoverage, coverage };
+  })();
+  loaded.catch(() => (loaded = undefined));
+  return loaded;
 }

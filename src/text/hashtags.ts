@@ -35,11 +35,31 @@ export function toHashtag(tag: string, options: HashtagOptions = {}): string | u
     .map((word) => word.replace(/[^\p{L}\p{M}\p{N}_]+/gu, ''))
     .filter((word) => word !== '');
   if (words.length === 0) return undefined;
-  const body = words
+  const body = (mapped === undefined ? readableCase(words) : words)
     .map((word, i) => (i === 0 || !/^\p{Ll}/u.test(word) ? word : word.charAt(0).toUpperCase() + word.slice(1)))
     .join('');
   if (!VALID.test(body) || !HAS_LETTER.test(body) || [...body].length > maxLength) return undefined;
   return body;
+}
+
+/** Short words that read as words, not acronyms, when a shouting tag is set in title case. */
+const SHORT_WORDS = new Set(['A', 'AN', 'AS', 'AT', 'BY', 'IN', 'IS', 'IT', 'OF', 'ON', 'OR', 'TO', 'UP']);
+
+/**
+ * A tag in capitals ("BREAKING NEWS", "ELECTIONS", "WAR IN UKRAINE") set in title case, so
+ * the hashtag reads: #BreakingNews, #Elections, #WarInUkraine. Two-letter words stay in
+ * capitals (US, EU, UN), and so does a single word of five letters or fewer (NATO, COVID).
+ * Publishers who want other spellings map the tag (`hashtags.map`).
+ */
+export function readableCase(words: readonly string[]): string[] {
+  const letters = words.join('').replace(/[^\p{L}]/gu, '');
+  const shouting = letters !== letters.toLowerCase() && letters === letters.toUpperCase() && letters.length > 5;
+  if (!shouting) return [...words];
+  return words.map((word) => {
+    const cased = word.replace(/[^\p{L}]/gu, '');
+    if (cased.length <= 2 && !SHORT_WORDS.has(cased)) return word;
+    return word.charAt(0) + word.slice(1).toLowerCase();
+  });
 }
 
 /**

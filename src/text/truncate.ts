@@ -21,14 +21,17 @@ function boundaries(text: string, segmenter: Intl.Segmenter): number[] {
   return out;
 }
 
-/** Largest index i in sorted `cuts` with ok(cuts[i]); -1 when none. Assumes ok is monotone. */
-function lastFitting(cuts: number[], ok: (end: number) => boolean): number {
+/**
+ * Binary search for the largest index i in sorted `cuts` whose candidate fits (the caller
+ * answers each yielded cut); -1 when none. Assumes "fits" is monotone.
+ */
+function* lastFitting(cuts: number[], candidate: (end: number) => string): Generator<string, number, boolean> {
   let lo = 0;
   let hi = cuts.length - 1;
   let best = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (ok(cuts[mid] as number)) {
+    if (yield candidate(cuts[mid] as number)) {
       best = mid;
       lo = mid + 1;
     } else hi = mid - 1;
@@ -49,14 +52,17 @@ export interface TruncateOptions {
   sentenceShare?: number;
   /** [start, end) UTF-16 ranges no cut may fall inside (URLs, hashtags…). */
   keepWhole?: ReadonlyArray<readonly [number, number]>;
+  /** Set false to cut at words only (a headline cut is marked with an ellipsis). Default true. */
+  sentences?: boolean;
 }
 
 /**
- * Longest prefix of `text` (plus an ellipsis when cut mid-sentence) for which `fits` is true.
- * Returns the text unchanged when it fits, and "" when not even one grapheme fits.
+ * The search behind `truncate`: yields candidates, is told whether each fits, returns the
+ * result. One search serves a synchronous `fits` (truncate) and an asynchronous one
+ * (truncateAsync: a title measured by drawing it).
  */
-export function truncate(text: string, fits: (candidate: string) => boolean, options: TruncateOptions = {}): string {
-  if (fits(text)) return text;
+function* truncation(text: string, options: TruncateOptions): Generator<string, string, boolean> {
+  if (yield text) return text;
   const ellipsis = options.ellipsis ?? ELLIPSIS;
   const share = options.sentenceShare ?? 0.6;
 
@@ -73,11 +79,11 @@ export function truncate(text: string, fits: (candidate: string) => boolean, opt
   const firstText = text.search(LEADING_TEXT);
   const keepsText = (end: number): boolean => firstText >= 0 && end > firstText;
   const wordCuts = boundaries(text, words).filter((end) => allowed(end) && keepsText(end));
-  const w = lastFitting(wordCuts, (end) => fits(withEllipsis(end)));
+  const w = yield* lastFitting(wordCuts, withEllipsis);
   const wordEnd = w >= 0 ? (wordCuts[w] as number) : -1;
 
-  const sentenceCuts = boundaries(text, sentences).filter((end) => allowed(end) && clean(end) !== '');
-  const s = lastFitting(sentenceCuts, (end) => fits(clean(end)));
+  const sentenceCuts = options.sentences === false ? [] : boundaries(text, sentences).filter((end) => allowed(end) && clean(end) !== '');
+  const s = yield* lastFitting(sentenceCuts, clean);
   const sentenceEnd = s >= 0 ? (sentenceCuts[s] as number) : -1;
 
   if (sentenceEnd > 0 && (wordEnd < 0 || sentenceEnd >= wordEnd * share)) return clean(sentenceEnd);
@@ -85,8 +91,27 @@ export function truncate(text: string, fits: (candidate: string) => boolean, opt
 
   // One word longer than the room: cut between graphemes.
   const graphemeCuts = boundaries(text, graphemes).filter((end) => allowed(end) && keepsText(end));
-  const g = lastFitting(graphemeCuts, (end) => fits(withEllipsis(end)));
+  const g = yield* lastFitting(graphemeCuts, withEllipsis);
   return g >= 0 ? withEllipsis(graphemeCuts[g] as number) : '';
+}
+
+/**
+ * Longest prefix of `text` (plus an ellipsis when cut mid-sentence) for which `fits` is true.
+ * Returns the text unchanged when it fits, and "" when not even one grapheme fits.
+ */
+export function truncate(text: string, fits: (candidate: string) => boolean, options: TruncateOptions = {}): string {
+  const search = truncation(text, options);
+  let step = search.next();
+  while (!step.done) step = search.next(fits(step.value));
+  return step.value;
+}
+
+/** `truncate` with a `fits` that has to wait (measuring by drawing). */
+export async function truncateAsync(text: string, fits: (candidate: string) => Promise<boolean>, options: TruncateOptions = {}): Promise<string> {
+  const search = truncation(text, options);
+  let step = search.next();
+  while (!step.done) step = search.next(await fits(step.value));
+  return step.value;
 }
 
 /** Unicode code points, the unit Telegram counts message length in. */

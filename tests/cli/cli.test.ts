@@ -61,6 +61,22 @@ describe('crier CLI', () => {
     checkContract(preview);
   });
 
+  it('should draw each post and the title card as PNG files with --png DIR, printing the same JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crier-cli-png-'));
+    const article = { url: 'https://news.example/ar/harbour', title: 'إعادة فتح الميناء بعد العاصفة', summary: 'أعيد فتح الميناء صباح الثلاثاء.', tags: ['BREAKING NEWS'], lang: 'ar-EG' };
+    writeFileSync(join(dir, 'a.json'), JSON.stringify(article));
+    const run = await crier(['preview', join(dir, 'a.json'), '--png', 'out'], { cwd: dir });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    checkContract(JSON.parse(run.stdout) as Preview);
+    const sharp = (await import('sharp')).default;
+    for (const target of ['telegram', 'twitter', 'instagram']) {
+      const meta = await sharp(join(dir, 'out', `${target}.png`)).metadata();
+      expect([target, meta.format, meta.width]).toEqual([target, 'png', 720]);
+    }
+    expect(await sharp(join(dir, 'out', 'instagram-image.png')).metadata()).toMatchObject({ format: 'png', width: 1080, height: 1350 });
+  });
+
   it('should refuse bad input with one line and a non-zero exit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'crier-cli-bad-'));
     writeFileSync(join(dir, 'broken.json'), '{"title": "x", ');

@@ -13,6 +13,20 @@ describe('hashtags', () => {
     expect(toHashtag('Санкт-Петербург')).toBe('СанктПетербург');
   });
 
+  it('should set shouting tags in title case so they read, keeping short acronyms', () => {
+    expect(toHashtag('BREAKING NEWS')).toBe('BreakingNews');
+    expect(toHashtag('ELECTIONS')).toBe('Elections');
+    expect(toHashtag('WAR IN UKRAINE')).toBe('WarInUkraine');
+    expect(toHashtag('US ELECTION 2026')).toBe('USElection2026');
+    expect(toHashtag('НОВОСТИ')).toBe('Новости');
+    expect(toHashtag('NATO')).toBe('NATO');
+    expect(toHashtag('COVID-19')).toBe('COVID19');
+    expect(toHashtag('EU AI')).toBe('EUAI');
+    expect(toHashtag('iPhone')).toBe('iPhone');
+    // The publisher's own spelling (map) is kept as written.
+    expect(toHashtag('BREAKING NEWS', { map: { 'breaking news': 'BREAKING' } })).toBe('BREAKING');
+  });
+
   it('should drop tags that cannot become a valid hashtag', () => {
     expect(toHashtag('2024')).toBeUndefined();
     expect(toHashtag('!!!')).toBeUndefined();

@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { createAdapter } from '../../../adapters/registry.js';
 import type { Post } from '../../../adapters/types.js';
 import { activeTargets } from '../../app.js';
@@ -20,6 +22,18 @@ export async function previewCommand(ctx: CliContext): Promise<number> {
     if (adapter.prepare) post = await adapter.prepare(post, { signal });
     posts.push(post);
   }
+  if (ctx.args.png !== undefined) await writePngs(resolve(ctx.cwd, ctx.args.png), posts);
   ctx.out(JSON.stringify({ article, posts }, null, 2));
   return 0;
+}
+
+/** `--png DIR`: each post drawn as DIR/<target>.png, and the image it posts (card or photo, when a local file) as DIR/<target>-image.png. */
+async function writePngs(dir: string, posts: Post[]): Promise<void> {
+  const [{ renderPostPreview }, { default: sharp }] = await Promise.all([import('../../media/post-preview.js'), import('sharp')]);
+  await mkdir(dir, { recursive: true });
+  for (const post of posts) {
+    await writeFile(join(dir, `${post.target}.png`), await renderPostPreview(post));
+    const image = post.platform === 'instagram' ? post.image.path : post.platform === 'twitter' ? post.tweets[0]?.media?.[0]?.path : undefined;
+    if (image !== undefined) await sharp(image).png().toFile(join(dir, `${post.target}-image.png`));
+  }
 }

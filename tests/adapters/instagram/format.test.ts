@@ -41,15 +41,27 @@ describe('formatInstagram', () => {
     image: { url: 'https://news.example.org/ferry.jpg', alt: 'A ferry at the dock', focus: { x: 0.2, y: 0.4 } },
   });
 
-  it('should lay out title, deck, lead, source, link-in-bio line, tracked URL and five hashtags', () => {
+  it('should lay out title, deck, lead, source, link-in-bio line and five hashtags, without the raw URL', () => {
     const post = formatInstagram(article, target({ tracking: { utm_source: 'instagram' }, hashtags: { map: { 'Russia and FSU': 'Russia' } } }));
     const lines = post.caption.split('\n');
     expect(lines[0]).toBe('Harbour reopens & ferries <b>return</b>');
     expect(post.caption).toContain('The harbour reopened on Monday. Ferries resumed at noon.');
     expect(post.caption).not.toContain('second paragraph');
-    expect(post.caption).toContain('Source: Coast Wire\nLink in bio\nhttps://news.example.org/2026/02/harbour?utm_source=instagram');
+    expect(post.caption).toContain('Source: Coast Wire\nLink in bio\n\n#Europe');
+    expect(post.caption).not.toContain('https://');
     expect(lines[lines.length - 1]).toBe('#Europe #Russia #Cpp #Storms #Ports');
     expect(hashtagCount(post.caption)).toBe(5);
+  });
+
+  it('should carry both the link-in-bio line and the tracked URL when the template asks for both', () => {
+    const post = formatInstagram(article, target({ tracking: { utm_source: 'instagram' }, template: '{title}\n\n{link_in_bio}\n{url}' }));
+    expect(post.caption).toBe('Harbour reopens & ferries <b>return</b>\n\nLink in bio\nhttps://news.example.org/2026/02/harbour?utm_source=instagram');
+  });
+
+  it('should end a summary the CMS cut mid-word at a whole word, with an ellipsis', () => {
+    const body = 'The harbour reopened on Monday after three days of closure, and the first ferries left the quay at noon.';
+    const cut = toArticle({ url: 'https://x.example/a', title: 'Harbour', summary: body.slice(0, body.indexOf('closure') + 3), body });
+    expect(formatInstagram(cut, target()).caption).toContain('\n\nThe harbour reopened on Monday after three days of…\n\n');
   });
 
   it('should neutralise hashtags inside the article text so only the tag line counts', () => {
@@ -87,7 +99,7 @@ describe('formatInstagram', () => {
     const post = formatInstagram(article, target({ template: '{title}\n{byline} · {date}\n\n{deck}\n\n{lead}\n\n{url}' }));
     expect(post.caption.split('\n').slice(0, 2)).toEqual(['Harbour reopens & ferries <b>return</b>', 'By Ann Lee and Bo Chen · 2026-02-03']);
     const bare = formatInstagram(toArticle({ url: 'https://x.example/a', title: 'Only a title' }), target());
-    expect(bare.caption).toBe('Only a title\n\nLink in bio\nhttps://x.example/a');
+    expect(bare.caption).toBe('Only a title\n\nLink in bio');
   });
 
   it('should decode HTML entities, nested ones included', () => {

@@ -86,6 +86,12 @@ describe('Instagram adapter prepare', () => {
     expect(style.height).toBe(1350);
   });
 
+  it('should hand the card its locale and publisher fonts from the target', () => {
+    const style = cardStyle(InstagramTarget.parse({ id: 'ig', platform: 'instagram', card: { locale: 'ar-EG', fonts: ['/fonts/House-Bold.ttf'], siteName: 'Harbour' } }));
+    expect(style).toMatchObject({ locale: 'ar-EG', fonts: ['/fonts/House-Bold.ttf'], siteName: 'Harbour', width: 1080, height: 1350 });
+    expect(cardStyle(InstagramTarget.parse({ id: 'ig', platform: 'instagram' })).fonts).toBeUndefined();
+  });
+
   it('should leave an already prepared post alone', async () => {
     const post = await prepare('/wide.jpg');
     const again = await adapter().prepare?.(post, { signal });

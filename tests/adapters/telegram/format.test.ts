@@ -61,6 +61,12 @@ describe('formatTelegram layout', () => {
     expect(visible(post)).not.toContain('Second paragraph');
   });
 
+  it('should end a summary the CMS cut mid-word at a whole word, with an ellipsis', () => {
+    const body = 'The heads of two intelligence services met on Monday in the capital for talks on nuclear risk.';
+    const post = formatTelegram(article({ summary: body.slice(0, body.indexOf('capital') + 3), body }), target());
+    expect(visible(post)).toContain('\n\nThe heads of two intelligence services met on Monday in the…\n\n');
+  });
+
   it('should name up to three authors and count the rest', () => {
     const post = formatTelegram(article({ authors: ['Ann One', 'Bo Two', 'Cy Three', 'Di Four', 'Ed Five'], source: undefined }), target());
     expect(visible(post)).toContain('By Ann One, Bo Two, Cy Three and 2 others\n');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import twitterText from 'twitter-text';
-import { articleLink, formatTwitter, renderTemplate, threadReplies } from '../../../adapters/twitter/format.js';
+import { articleLink, formatTwitter, leadText, renderTemplate, threadReplies } from '../../../adapters/twitter/format.js';
 import { decodeEntities, plainText } from '../../../adapters/twitter/text.js';
 import { TwitterTarget } from '../../../config/targets/twitter.js';
 import { toArticle, type ArticleInput } from '../../../src/article/schema.js';
@@ -37,6 +37,18 @@ describe('formatTwitter', () => {
     expect(weight(text)).toBeLessThanOrEqual(280);
     expect(text).toContain('#Alpha');
     expect(text).not.toContain('#Foxtrot');
+  });
+
+  it('should carry two hashtags by default, as many as hashtags.max allows, and none shouting', () => {
+    const tags = ['BREAKING NEWS', 'Harbour Town', 'Transport', 'Budget', 'Weather', 'Ports', 'Europe'];
+    expect(formatTwitter(article({ tags }), target()).tweets[0]?.text.split('\n\n').pop()).toBe('#BreakingNews #HarbourTown');
+    expect(formatTwitter(article({ tags }), target({ hashtags: { max: 4 } })).tweets[0]?.text.split('\n\n').pop()).toBe('#BreakingNews #HarbourTown #Transport #Budget');
+    expect(formatTwitter(article({ tags }), target({ hashtags: { max: 0 } })).tweets[0]?.text).not.toContain('#');
+  });
+
+  it('should end a lead the CMS cut mid-word at a whole word, with an ellipsis', () => {
+    const body = 'The night ferry leaves at eleven. Tickets go on sale on Monday morning at the harbour office, at the ferry terminal and online from nine.';
+    expect(leadText(article({ summary: body.slice(0, body.indexOf('terminal') + 4), body }))).toBe('The night ferry leaves at eleven. Tickets go on sale on Monday morning at the harbour office, at the ferry…');
   });
 
   it('should shorten a long title at a word boundary with an ellipsis and keep the link whole', () => {
