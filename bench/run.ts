@@ -7,6 +7,7 @@ import { measureLatency } from './latency.js';
 import { measureMemory } from './memory.js';
 import { measureRateLimit } from './rate-limit.js';
 import { carryOver, goals, machine, writeReport, type Results } from './report.js';
+import { measureScaleOut } from './scale-out.js';
 import { measureThroughput } from './throughput.js';
 
 /**
@@ -30,6 +31,7 @@ const figures = {
   rate_limit: () => measureRateLimit(options),
   memory: () => measureMemory(options),
   card: () => measureCard(options),
+  scale_out: () => measureScaleOut(options),
 } as const;
 
 const results: Omit<Results, 'goals'> = { date: new Date().toISOString(), quick, machine: await machine(REDIS_URL), errors: {}, seconds: 0 };
