@@ -225,7 +225,7 @@ async function measureAtLatency(options: BenchOptions, concurrency: number, targ
       await fakes.reset();
     }
     const result = { latency_ms: PLATFORM_LATENCY_MS, crier_per_s: round(median(rates.crier)), baseline_per_s: round(median(rates.baseline)), ratio: round(median(ratios), 3), jobs: rounds * perRound };
-    options.log(`throughput at a ${PLATFORM_LATENCY_MS} ms platform round trip (context, not a goal): crier ${result.crier_per_s}/s, same-send baseline ${result.baseline_per_s}/s, ratio ${result.ratio} (${rounds} rounds × ${perRound} jobs)`);
+    options.log(`throughput at a ${PLATFORM_LATENCY_MS} ms platform round trip (goal ≥ 0.95): crier ${result.crier_per_s}/s, same-send baseline ${result.baseline_per_s}/s, ratio ${result.ratio} (${rounds} rounds × ${perRound} jobs)`);
     return result;
   } finally {
     await fakes.stop();

@@ -27,13 +27,13 @@ return 0`;
  * article JSON (carrying its rev), its TTL (s), now, the rev the caller read (0: unknown
  * article), revision hash, title hash, who publishes, force ('1' lets a retracted article
  * be published again), ifKnown ('skip': a known article stays as it is — a feed listing
- * a story the webhook already brought is not a correction), then target id and platform
- * per target →
+ * a story the webhook already brought is not a correction), the action the caller planned
+ * (and added the jobs of), then target id and platform per target →
  * {action, then per target the state found, or '' when this call created (or, publishing
  * a retracted article again, reset) the record}. action: 'publish' (new), 'same' (same
  * revision), 'update' (new revision), 'republish' (retracted, forced), 'retracted'
- * (refused, nothing written) or 'stale' (the rev changed since the caller read it: nothing
- * written, read again). An article stored before revisions existed counts as rev 1.
+ * (refused, nothing written) or 'stale' (not what the caller planned — the rev changed since
+ * it read it, or it guessed: nothing written, read again). An article stored before revisions existed counts as rev 1.
  */
 const SAVE_AND_CLAIM = `
 local m = redis.call('HMGET', KEYS[3], 'revision', 'rev', 'retracted')
@@ -44,7 +44,13 @@ local retracted = m[3] == '1'
 if retracted and ARGV[8] ~= '1' then return {'retracted'} end
 local action = 'update'
 if rev == 0 then action = 'publish' elseif retracted then action = 'republish' elseif m[1] == ARGV[5] or ARGV[9] == 'skip' then action = 'same' end
-if action ~= 'same' then
+-- The caller added the jobs of the action it planned: any other, and nothing may be written.
+if action ~= ARGV[10] then return {'stale'} end
+if action == 'publish' then
+  -- The first revision's history entry is its meta (at, by): a list only for what follows.
+  redis.call('HSET', KEYS[3], 'revision', ARGV[5], 'rev', 1, 't:1', ARGV[6], 'at', ARGV[3], 'by', ARGV[7])
+  redis.call('EXPIRE', KEYS[3], ARGV[2])
+elseif action ~= 'same' then
   local next = rev + 1
   redis.call('HSET', KEYS[3], 'revision', ARGV[5], 'rev', next, 't:' .. next, ARGV[6])
   if retracted then redis.call('HDEL', KEYS[3], 'retracted', 'retractedAt', 'reason') end
@@ -57,7 +63,7 @@ end
 if action == 'same' then redis.call('EXPIRE', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
 local found = {action}
 for i = 5, #KEYS do
-  local target, platform = ARGV[2 * i], ARGV[2 * i + 1]
+  local target, platform = ARGV[2 * i + 1], ARGV[2 * i + 2]
   local state = redis.call('HGET', KEYS[i], 'state')
   if state == 'retracted' and action == 'republish' then
     local fields = redis.call('HKEYS', KEYS[i])

@@ -196,6 +196,8 @@ export class Ledger {
   async getHistory(articleId: string): Promise<ArticleHistory> {
     const [[, meta], [, entries]] = ((await this.redis.multi().hgetall(this.metaKey(articleId)).lrange(this.historyKey(articleId), 0, -1).exec()) ?? []) as [[null, Record<string, string>], [null, string[]]];
     const history = (entries ?? []).map((e) => JSON.parse(e) as ArticleHistory['history'][number]);
+    // The first publish is kept in the meta itself (at, by), not in the list.
+    if (meta?.at !== undefined) history.unshift({ rev: 1, action: 'publish', at: meta.at, ...(meta.by !== undefined ? { by: meta.by } : {}) });
     return { rev: Number(meta?.rev ?? 0), retracted: meta?.retracted === '1', ...(meta?.reason ? { reason: meta.reason } : {}), history };
   }
 
@@ -242,7 +244,7 @@ export class Ledger {
     // the whole JSON two bytes a character, and it is copied several times on its way to the socket.
     const json = Buffer.from(JSON.stringify({ ...article, _rev: rev }));
     const args = [
-      json, String(ARTICLE_TTL_SECONDS), new Date().toISOString(), String(plan.expectedRev), plan.revision, plan.titleHash, plan.by, plan.force ? '1' : '0', plan.ifKnown,
+      json, String(ARTICLE_TTL_SECONDS), new Date().toISOString(), String(plan.expectedRev), plan.revision, plan.titleHash, plan.by, plan.force ? '1' : '0', plan.ifKnown, plan.action,
       ...targets.flatMap((t) => [t.id, t.platform]),
     ];
     return [keys.length, ...keys, ...args];

@@ -68,7 +68,7 @@ interface Request {
   article: Article;
   deps: PublishDeps;
   options: PublishOptions;
-  /** Times this request found the article changed under it and was planned again. */
+  /** Times this request found the article changed under it and was planned again (then on a fresh read). */
   replans: number;
   plan?: PublishPlan;
   resolve(result: PublishResult): void;
@@ -82,6 +82,24 @@ const MAX_REPLANS = 5;
 const waiting = new WeakMap<QueueSet, Request[]>();
 
 /**
+ * The revision state this process last left each article in, per queue set (the most recent
+ * KNOWN_MAX): a publish plans on it — an article never seen here is planned as new — without
+ * a round trip to read it. The claim script checks every plan against Redis, and a wrong guess
+ * (another process published or retracted the article) is planned again on a fresh read.
+ */
+const known = new WeakMap<QueueSet, Map<string, RevisionState>>();
+const KNOWN_MAX = 10_000;
+const UNKNOWN: RevisionState = { rev: 0, revision: undefined, retracted: false };
+
+export function rememberRevision(queues: QueueSet, articleId: string, state: RevisionState): void {
+  let states = known.get(queues);
+  if (states === undefined) known.set(queues, (states = new Map()));
+  states.delete(articleId);
+  states.set(articleId, state);
+  if (states.size > KNOWN_MAX) states.delete(states.keys().next().value as string);
+}
+
+/**
  * Fan an article out: one job per enabled target, with a deterministic job id and a
  * ledger claim, so publishing the same article again enqueues nothing new. Storing the
  * article, claiming every target and adding every job are one transaction (MULTI) and one
@@ -93,13 +111,14 @@ const waiting = new WeakMap<QueueSet, Request[]>();
  * the transaction (Redis WAIT), and rejects with NotReplicatedError when none did in time
  * (a failover under way): then nothing may be acknowledged, and publishing again is safe.
  *
- * Revisions: the articles' revision states are read first (one round trip per batch), so
- * the transaction carries the right jobs — a known article with a changed revision is an
- * update (an `update` job per target, for revision n+1; a target whose first post has not
- * gone out yet simply sends the newest revision), a retracted one is refused unless
- * `force` (then published again under new job ids). The claim script checks the state is
- * still the one read; when a concurrent publish of the same article changed it, that
- * article is planned again.
+ * Revisions: each article is planned on its revision state — what this process last left it
+ * in, else new — so the transaction carries the right jobs: a known article with a changed
+ * revision is an update (an `update` job per target, for revision n+1; a target whose first
+ * post has not gone out yet simply sends the newest revision), a retracted one is refused
+ * unless `force` (then published again under new job ids). The claim script checks the plan
+ * against Redis; when the guess was wrong (another process published or retracted it, a
+ * concurrent publish changed it), nothing is written and the article is planned again on a
+ * fresh read.
  */
 export function publish(article: Article, deps: PublishDeps, options: PublishOptions = {}): Promise<PublishResult> {
   if (deps.targets.length === 0) return Promise.resolve({ articleId: article.id, action: 'same', rev: 0, outcomes: [] });
@@ -138,16 +157,23 @@ async function commitBatch(initial: readonly Request[]): Promise<void> {
     // Every queue of a QueueSet shares one connection, which has BullMQ's scripts loaded.
     const client = (await first.deps.queues.get(first.deps.targets[0] as TargetConfig).getBackend().client) as unknown as RedisClient;
     defineLedgerScripts(client);
-    const states = await first.deps.ledger.revisionStates(batch.map((r) => r.article.id));
+    // Read only for articles planned again after a wrong guess; the others plan on what this process knows.
+    const reread = batch.filter((r) => r.replans > 0);
+    const read = reread.length > 0 ? await first.deps.ledger.revisionStates(reread.map((r) => r.article.id)) : [];
+    const cached = known.get(first.deps.queues);
     // The same article twice in one batch: the later request plans on the state the earlier one leaves.
     const after = new Map<string, RevisionState>();
     const going: Request[] = [];
-    batch.forEach((request, n) => {
-      const state = after.get(request.article.id) ?? (states[n] as RevisionState);
+    batch.forEach((request) => {
+      const fresh = request.replans > 0 ? read[reread.indexOf(request)] : undefined;
+      const state = after.get(request.article.id) ?? fresh ?? cached?.get(request.article.id) ?? UNKNOWN;
       request.plan = planFor(request.article, state, request.options.by ?? 'cli', request.options.force === true, request.options.ifKnown);
       if (request.plan.action !== 'retracted') after.set(request.article.id, { rev: storedRev(request.plan), revision: request.plan.revision, retracted: false });
-      // Retracted and not forced: refused here, nothing is written.
-      if (request.plan.action === 'retracted') request.resolve(refused(request));
+      // Retracted and not forced: refused here, nothing written — once a fresh read confirms what this process remembered.
+      if (request.plan.action === 'retracted' && request.replans === 0) {
+        request.replans++;
+        enqueueRequest(request);
+      } else if (request.plan.action === 'retracted') request.resolve(refused(request));
       else going.push(request);
     });
     if (going.length === 0) return;
@@ -177,7 +203,10 @@ async function commitBatch(initial: readonly Request[]): Promise<void> {
       offset += count;
       try {
         const result = outcomes(request, own, readers[n] as ReadClaims);
-        if (result !== 'stale') request.resolve(replicated !== undefined ? { ...result, replicated } : result);
+        if (result !== 'stale') {
+          rememberRevision(request.deps.queues, request.article.id, { rev: result.rev, revision: (request.plan as PublishPlan).revision, retracted: false });
+          request.resolve(replicated !== undefined ? { ...result, replicated } : result);
+        }
         else if (++request.replans > MAX_REPLANS) request.reject(new Error(`publishing ${request.article.id}: the article kept changing under concurrent publishes`));
         else enqueueRequest(request);
       } catch (error) {

@@ -97,6 +97,10 @@ export class ReplicaAcks {
   /** Take before writing, give to confirm() after: it tells which connection the writes went over. */
   ticket(): WriteTicket | undefined {
     if (this.o.replicas === 0) return undefined;
+    // A single server known (within INFO_TTL_MS) to have no replica, never seen with one:
+    // nothing to wait for, and no need to go through confirm() at all.
+    const m = this.master;
+    if (m !== undefined && m.replicas === 0 && this.seen.size === 0 && this.o.highAvailability !== true && Date.now() - m.checkedAt <= INFO_TTL_MS) return undefined;
     const node = nodeFor(this.client, this.o.key);
     return { node, epoch: epochOf(node) };
   }

@@ -4,7 +4,7 @@ import type { TargetConfig } from '../config/schema.js';
 import { defineLedgerScripts, type LedgerScripts } from './ledger-scripts.js';
 import type { Ledger } from './ledger.js';
 import { jobId, retractJobId, updateJobId } from './names.js';
-import { jobOptions } from './publish.js';
+import { jobOptions, rememberRevision } from './publish.js';
 import type { DeliveryJobData, QueueSet } from './queue-set.js';
 
 /**
@@ -57,6 +57,7 @@ export async function retract(articleId: string, deps: { queues: QueueSet; ledge
     await Promise.all(targets.map(async (t) => (await queues.get(t).getJob(id))?.remove().catch(() => undefined)));
     return { articleId, known: false, already: false, outcomes: [] };
   }
+  rememberRevision(queues, articleId, { ...state, retracted: true });
   await Promise.all(targets.map((t) => removePending(queues, t, articleId, rev)));
   return {
     articleId,
