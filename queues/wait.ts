@@ -15,17 +15,29 @@ export const updateSettled =
 /** A retraction is settled: the post is gone (or never went out), or the retraction ended without removing it (not supported, ignored, failed). */
 export const retractionSettled = (r: DeliveryRecord): boolean => r.state === 'retracted' || (r.op === undefined && r.retraction !== undefined) || ['failed', 'unknown', 'paused', 'skipped'].includes(r.state);
 
-/** Poll the ledger until every listed target is settled (by `settled`, default: the first post), or the timeout passes. */
+/**
+ * Poll the ledger until every listed target is settled (by `settled`, default: the first post), or
+ * the timeout passes. `onPoll` sees every read (for progress as it happens). Polling costs the
+ * worker nothing: it reads what the worker writes anyway.
+ */
 export async function waitForDeliveries(
   ledger: Ledger,
   articleId: string,
   targetIds: readonly string[],
-  options: { timeoutMs: number; intervalMs?: number; signal?: AbortSignal; settled?: (r: DeliveryRecord) => boolean },
+  options: {
+    timeoutMs: number;
+    intervalMs?: number;
+    signal?: AbortSignal;
+    settled?: (r: DeliveryRecord) => boolean;
+    onPoll?: (records: readonly DeliveryRecord[], elapsedMs: number) => void;
+  },
 ): Promise<{ records: DeliveryRecord[]; timedOut: boolean }> {
-  const deadline = Date.now() + options.timeoutMs;
+  const started = Date.now();
+  const deadline = started + options.timeoutMs;
   const done = options.settled ?? deliverySettled;
   for (;;) {
     const records = (await ledger.getAll(articleId)).filter((r) => targetIds.includes(r.target));
+    options.onPoll?.(records, Date.now() - started);
     const settled = records.length === targetIds.length && records.every(done);
     if (settled) return { records, timedOut: false };
     if (Date.now() >= deadline || options.signal?.aborted) return { records, timedOut: true };

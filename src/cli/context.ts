@@ -15,6 +15,8 @@ export interface CliContext {
   cwd: string;
   stdin: NodeJS.ReadableStream;
   out(line: string): void;
+  /** Standard output when it is a terminal (live progress redrawn in place); absent otherwise. */
+  terminal?: { write(text: string): void; columns(): number };
 }
 
 export function loadCliConfig(ctx: CliContext): Config {

@@ -48,7 +48,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     const load = COMMANDS[args.command];
     if (load === undefined) throw new UsageError(`unknown command "${args.command}" (try \`crier help\`)`);
     const command = await load();
-    return await command({ args, env, cwd: process.cwd(), stdin: process.stdin, out });
+    const terminal = process.stdout.isTTY
+      ? { write: (text: string) => void (stdoutOpen && process.stdout.write(text)), columns: () => process.stdout.columns || 80 }
+      : undefined;
+    return await command({ args, env, cwd: process.cwd(), stdin: process.stdin, out, ...(terminal !== undefined ? { terminal } : {}) });
   } catch (error) {
     const e = error as Error;
     const expected =

@@ -1,6 +1,6 @@
 import { App } from '../../app.js';
-import { SETTLED, updateSettled, waitForDeliveries } from '../../../queues/wait.js';
-import { formatLedger } from '../format-ledger.js';
+import { deliverySettled, SETTLED, updateSettled } from '../../../queues/wait.js';
+import { waitWithProgress } from '../wait-progress.js';
 import { cliLogger, loadCliConfig, readArticleInput, requireKnownTargets, type CliContext } from '../context.js';
 import { requireRedis } from './redis-check.js';
 
@@ -23,16 +23,13 @@ export async function publishCommand(ctx: CliContext): Promise<number> {
       else ctx.out(result.action === 'update' ? `${result.articleId} (update: revision ${result.rev})` : result.articleId);
       return 0;
     }
+    // The id first, at once; then each target's result as it settles (waitWithProgress).
+    if (!ctx.args.json) ctx.out(result.articleId);
     const ids = result.outcomes.map((o) => o.target);
-    const { records, timedOut } = await waitForDeliveries(app.ledger, result.articleId, ids, {
-      timeoutMs: (ctx.args.timeoutSeconds ?? 120) * 1000,
-      ...(result.action === 'update' ? { settled: updateSettled(result.rev) } : {}),
-    });
+    const attempts = Object.fromEntries(app.targets.map((t) => [t.id, t.attempts]));
+    const settled = result.action === 'update' ? updateSettled(result.rev) : deliverySettled;
+    const { records, timedOut } = await waitWithProgress(ctx, app.ledger, result.articleId, ids, { settled, attempts });
     if (ctx.args.json) ctx.out(JSON.stringify({ articleId: result.articleId, deliveries: records }));
-    else {
-      ctx.out(result.articleId);
-      ctx.out(formatLedger(records));
-    }
     if (timedOut) {
       const pending = records.filter((r) => !SETTLED.has(r.state)).map((r) => r.target);
       ctx.out(`timed out waiting for ${pending.join(', ') || 'the workers'}: is \`crier worker\` running?`);

@@ -1,6 +1,6 @@
-import { retractionSettled, waitForDeliveries } from '../../../queues/wait.js';
+import { retractionSettled } from '../../../queues/wait.js';
 import { App } from '../../app.js';
-import { formatLedger } from '../format-ledger.js';
+import { waitWithProgress } from '../wait-progress.js';
 import { UsageError } from '../args.js';
 import { cliLogger, loadCliConfig, type CliContext } from '../context.js';
 import { requireRedis } from './redis-check.js';
@@ -8,8 +8,8 @@ import { requireRedis } from './redis-check.js';
 /**
  * `crier retract ARTICLE_ID [--reason TEXT] [--wait]`: take an article's posts down on every
  * target (deliveries not yet sent are cancelled). Prints what happens per target; with
- * --wait, waits until each post is gone (or the retraction ended without removing it) and
- * prints the ledger. Exit 1 for an article never published here, 3 when waiting timed out.
+ * --wait, waits until each post is gone (or the retraction ended without removing it),
+ * printing each target's result as it settles. Exit 1 for an article never published here, 3 when waiting timed out.
  */
 export async function retractCommand(ctx: CliContext): Promise<number> {
   const [articleId] = ctx.args.positionals;
@@ -28,9 +28,8 @@ export async function retractCommand(ctx: CliContext): Promise<number> {
     else if (!ctx.args.json) for (const o of result.outcomes) ctx.out(`${o.target}: ${words[o.outcome]}`);
     if (!ctx.args.wait) return 0;
     const ids = result.outcomes.filter((o) => o.outcome !== 'none').map((o) => o.target);
-    const { records, timedOut } = await waitForDeliveries(app.ledger, articleId, ids, { timeoutMs: (ctx.args.timeoutSeconds ?? 120) * 1000, settled: retractionSettled });
+    const { records, timedOut } = await waitWithProgress(ctx, app.ledger, articleId, ids, { settled: retractionSettled });
     if (ctx.args.json) ctx.out(JSON.stringify({ articleId, deliveries: records }));
-    else ctx.out(formatLedger(records));
     if (timedOut) {
       ctx.out('timed out waiting for the retraction: is `crier worker` running?');
       return 3;
