@@ -9,8 +9,8 @@ import { silentLogger } from '../../src/logging.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/index.js';
 import { startTelegramFake, type TelegramFake } from '../../src/sandbox/telegram.js';
 import { startTwitterFake, type TwitterFake } from '../../src/sandbox/twitter.js';
-import { startCrier, waitFor } from '../helpers/cli.js';
-import { deletePrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { crier, startCrier, waitFor } from '../helpers/cli.js';
+import { deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 
 /**
  * `crier publish --wait` against real Redis and a worker on the sandbox fakes, with Telegram
@@ -79,5 +79,22 @@ describe('crier publish --wait progress', () => {
       ['telegram', 'delivered'],
       ['twitter', 'delivered'],
     ]);
+  });
+
+  it('should print retract --wait results the same way, one line per target as its post is taken down', async () => {
+    writeFileSync(join(dir, 'gone.json'), JSON.stringify({ url: 'https://news.example.org/progress/recall', title: 'Council recalls the ferry tender notice', summary: 'The notice went out with the wrong dates.' }));
+    const published = await crier(['publish', 'gone.json', '-c', 'crier.yaml'], { cwd: dir, env });
+    expect(published.code).toBe(0);
+    const id = published.stdout.trim();
+    await eventually(async () => ((await worker.ledger.getAll(id)).filter((r) => r.state === 'delivered').length === 2 ? true : undefined), 30_000, 'both delivered');
+
+    const run = await crier(['retract', id, '--wait', '-c', 'crier.yaml'], { cwd: dir, env });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    // What retract does per target, then each result as it settles (X first: Telegram answers slowly).
+    expect(lines.slice(0, 2).sort()).toEqual(['telegram: being taken down', 'twitter: being taken down']);
+    expect(lines.slice(2)).toEqual(['twitter   retracted', 'telegram  retracted']);
+    expect(run.stdout).not.toContain('\x1b');
   });
 });
