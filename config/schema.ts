@@ -116,6 +116,10 @@ export const Config = z
       )
       .default([]),
     targets: z.array(TargetConfig).default([]),
+    /** Article tags (Ghost, WordPress, feeds; case-insensitive) that make an article breaking or low priority. */
+    priorityTags: z
+      .strictObject({ breaking: z.array(z.string().min(1)).default([]), low: z.array(z.string().min(1)).default([]) })
+      .prefault({}),
   })
   .strict();
 

@@ -9,6 +9,7 @@ import type { SlidingWindowLimiter } from './limits.js';
 import type { DeliveryObserver } from './observer.js';
 import type { DeliveryJobData } from './queue-set.js';
 import type { Article } from '../src/article/schema.js';
+import type { Hold } from './hold.js';
 
 export interface DeliverDeps {
   target: TargetConfig;
@@ -23,6 +24,8 @@ export interface DeliverDeps {
   leases: LeaseKeeper;
   /** Cancel this attempt (fires its AbortSignal): its lease could not be kept. */
   cancel(reason: string): void;
+  /** Quiet hours and spacing (queues/hold.ts); absent for targets that set neither. */
+  hold?: Hold | undefined;
 }
 
 export interface DeliverOutcome {
@@ -46,6 +49,9 @@ export interface DeliverOutcome {
 export async function deliver(job: Job<DeliveryJobData>, signal: AbortSignal | undefined, deps: DeliverDeps, lockToken: string | undefined): Promise<DeliverOutcome> {
   const { target, ledger } = deps;
   const { articleId } = job.data;
+  // Quiet hours and spacing: held (job delayed, ledger untouched), dropped (skipped) or on its way.
+  const dropped = deps.hold === undefined ? undefined : await deps.hold(job, lockToken);
+  if (dropped !== undefined) return dropped;
   const lease = { token: leaseToken(), ms: deps.leases.ms };
   const takenAt = Date.now();
   const begun = await ledger.begin(articleId, target.id, target.platform, deps.budgets, lease);

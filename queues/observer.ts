@@ -20,6 +20,8 @@ export interface DeliveryObserver {
   followedUp?(e: { target: string; platform: string; article: Article; kind: 'update' | 'retract'; action: string }): void;
   /** Something an editor should know and do by hand (a correction the platform cannot apply, a retraction that failed): no buttons. */
   notice?(e: { target: string; platform: string; article: Article; reason: string }): void | Promise<void>;
+  /** A first post was held back until `untilMs` (quiet hours, spacing), or dropped (a feed item too old by the end of quiet hours). */
+  held?(e: { target: string; platform: string; reason: 'quiet_hours' | 'spacing' | 'dropped'; untilMs: number }): void;
 }
 
 /** Fan one event out to several observers; an observer that throws never breaks a delivery. */
@@ -47,5 +49,6 @@ export function combineObservers(...observers: Array<DeliveryObserver | undefine
     reconciled: call('reconciled'),
     followedUp: call('followedUp'),
     notice: call('notice'),
+    held: call('held'),
   };
 }

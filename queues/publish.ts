@@ -8,6 +8,9 @@ import { defineLedgerScripts } from './ledger-scripts.js';
 import { jobId, republishJobId, updateJobId } from './names.js';
 import { NotReplicatedError, unconfirmed, type AckOutcome, type ReplicaAcks } from './replica-acks.js';
 import type { DeliveryJobData, DeliveryJobName, QueueSet } from './queue-set.js';
+import { dueAtOf, firstPostSchedule, priorityOf, toEpoch, type FirstPostSchedule } from './schedule.js';
+import { followSchedule } from './reschedule.js';
+import type { Priority } from '../src/article/schema.js';
 
 export interface PublishOutcome {
   target: string;
@@ -48,6 +51,13 @@ export interface PublishOptions {
   force?: boolean;
   /** 'skip': publish only if the article is new; a known one is left as it is, whatever its content (default 'update'). */
   ifKnown?: 'update' | 'skip';
+  /**
+   * When the first posts go out: a Date, epoch ms, or ISO 8601 / "+30m" (queues/schedule.ts).
+   * Default: the article's publishedAt when it lies in the future, else now.
+   */
+  at?: Date | number | string;
+  /** Overrides the article's own priority (default normal). */
+  priority?: Priority;
 }
 
 /** Job options for one target: retries with exponential backoff and jitter; history kept for dedup and audit. */
@@ -71,6 +81,8 @@ interface Request {
   /** Times this request found the article changed under it and was planned again (then on a fresh read). */
   replans: number;
   plan?: PublishPlan;
+  /** The first-post jobs' schedule and order (computed once, when the request is made). */
+  schedule: FirstPostSchedule;
   resolve(result: PublishResult): void;
   reject(error: unknown): void;
 }
@@ -122,7 +134,19 @@ export function rememberRevision(queues: QueueSet, articleId: string, state: Rev
  */
 export function publish(article: Article, deps: PublishDeps, options: PublishOptions = {}): Promise<PublishResult> {
   if (deps.targets.length === 0) return Promise.resolve({ articleId: article.id, action: 'same', rev: 0, outcomes: [] });
-  return new Promise((resolve, reject) => enqueueRequest({ article, deps, options, replans: 0, resolve, reject }));
+  const now = Date.now();
+  let schedule: FirstPostSchedule;
+  let dueAt: number | undefined;
+  try {
+    dueAt = dueAtOf(article, options.at === undefined ? undefined : toEpoch(options.at, now), now);
+    schedule = firstPostSchedule(dueAt, priorityOf(article, options.priority), options.by === 'feed', now);
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+  const published = new Promise<PublishResult>((resolve, reject) => enqueueRequest({ article, deps, options, replans: 0, schedule, resolve, reject }));
+  // Known and not sent yet somewhere: a new time (an update's publishedAt, another --at) moves the schedule.
+  const timed = options.at !== undefined || article.publishedAt !== undefined;
+  return timed ? published.then((result) => followSchedule(result, dueAt, schedule, deps)) : published;
 }
 
 function enqueueRequest(request: Request): void {
@@ -221,7 +245,8 @@ function jobsFor(request: Request): Array<{ target: TargetConfig; name: Delivery
   const plan = request.plan as PublishPlan;
   const rev = storedRev(plan);
   const first = plan.action === 'republish' ? republishJobId(article.id, rev) : jobId(article.id);
-  const jobs: Array<{ target: TargetConfig; name: DeliveryJobName; id: string; data: DeliveryJobData }> = deps.targets.map((target) => ({ target, name: 'deliver', id: first, data: { articleId: article.id } }));
+  const data: DeliveryJobData = { ...request.schedule.data, articleId: article.id };
+  const jobs: Array<{ target: TargetConfig; name: DeliveryJobName; id: string; data: DeliveryJobData }> = deps.targets.map((target) => ({ target, name: 'deliver', id: first, data }));
   // An update also adds the first-post job (a no-op where it exists): a target added since gets its post.
   if (plan.action === 'update') for (const target of deps.targets) jobs.push({ target, name: 'update', id: updateJobId(article.id, rev), data: { articleId: article.id, rev } });
   return jobs;
@@ -235,7 +260,10 @@ function jobCount(request: Request): number {
 function queueCommands(tx: ChainableCommander, request: Request): ReadClaims {
   const { article, deps } = request;
   // Jobs are built (and their options checked) before anything is queued, so a throw leaves no claim behind.
-  const jobs = jobsFor(request).map(({ target, name, id, data }) => new Job<DeliveryJobData>(deps.queues.get(target), name, data, { ...jobOptions(target), jobId: id }, id));
+  const scheduled = request.schedule.opts;
+  const jobs = jobsFor(request).map(
+    ({ target, name, id, data }) => new Job<DeliveryJobData>(deps.queues.get(target), name, data, name === 'deliver' ? { ...jobOptions(target), ...scheduled, jobId: id } : { ...jobOptions(target), jobId: id }, id),
+  );
   const readClaims = deps.ledger.saveAndClaimIn(tx, article, deps.targets, request.plan as PublishPlan);
   for (const job of jobs) void job.addJob(tx as never);
   return readClaims;

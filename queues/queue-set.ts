@@ -15,6 +15,16 @@ export interface DeliveryJobData {
   /** Update and retract jobs: the revision they were queued for. */
   rev?: number;
   article?: Article;
+  /** A scheduled first post (embargo): when it is due, epoch ms (queues/schedule.ts). */
+  dueAt?: number;
+  /** Absent for normal priority. */
+  priority?: 'breaking' | 'low';
+  /** Published by a feed poller (quiet hours may drop it when it grew too old: maxAgeHours). */
+  feed?: true;
+  /** Why the worker last held this job back and until when (quiet hours, spacing): what `crier queue` shows. */
+  hold?: { reason: 'quiet_hours' | 'spacing'; until: number };
+  /** The spacing slot this job reserved (epoch ms): when it wakes there it goes without reserving again. */
+  slot?: number;
 }
 
 /** Job names: the first post of an article, an update of a delivered post, a retraction. */

@@ -9,6 +9,7 @@ import { coalesceWrites } from './connection.js';
 import { DEFAULT_LEASE_MS, Ledger } from './ledger.js';
 import { Heartbeat } from './heartbeat.js';
 import { LeaseKeeper } from './lease.js';
+import { holdFor } from './hold.js';
 import { SlidingWindowLimiter, telegramBudgetKey } from './limits.js';
 import { queueName } from './names.js';
 import type { DeliveryObserver } from './observer.js';
@@ -38,6 +39,8 @@ export interface WorkersOptions {
   /** Lock duration for jobs (ms): how soon a crashed worker's job is picked up again. */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** Clock of quiet hours and spacing (tests); default Date.now. */
+  now?: () => number;
 }
 
 /** Per-target defaults when the config sets no limiter (PLATFORMS.md). */
@@ -96,6 +99,7 @@ export class DeliveryWorkers {
       // BullMQ honours queue.rateLimit() (our 429 handling) only on workers that have a
       // limiter, so a target without a limit still gets one that never binds.
       limiter ??= UNLIMITED;
+      const hold = holdFor(target, { redis: o.connection, prefix: o.prefix, ledger, logger: o.logger, observer: o.observer ?? {}, ...(o.now ? { now: o.now } : {}) });
       const worker: Worker<DeliveryJobData, DeliverOutcome> = new Worker<DeliveryJobData, DeliverOutcome>(
         queueName(target.id),
         (job, token, signal) =>
@@ -112,6 +116,7 @@ export class DeliveryWorkers {
               budgets: targetBudgets,
               leases,
               cancel: (reason) => void worker.cancelJob(job.id ?? '', reason),
+              hold,
             },
             token,
           ),

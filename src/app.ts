@@ -9,6 +9,9 @@ import { Ledger } from '../queues/ledger.js';
 import type { DeliveryObserver } from '../queues/observer.js';
 import { ReplicaAcks } from '../queues/replica-acks.js';
 import { publish, type PublishOptions, type PublishResult } from '../queues/publish.js';
+import { countPending, listPending, type ListPendingOptions, type PendingDelivery } from '../queues/pending.js';
+import { reschedule, unschedule, type ScheduleChange } from '../queues/reschedule.js';
+import { priorityFromTags } from '../queues/schedule.js';
 import { retract, type RetractOptions, type RetractResult } from '../queues/retract.js';
 import { QueueSet } from '../queues/queue-set.js';
 import { DeliveryWorkers } from '../queues/worker.js';
@@ -117,10 +120,37 @@ export class App {
     return this.adapters;
   }
 
-  /** Publish an article, or update it when its revision changed (`options.force` publishes a retracted one again). */
+  /**
+   * Publish an article, or update it when its revision changed (`options.force` publishes a
+   * retracted one again). Its priority: `options.priority`, else the article's own, else
+   * what its tags say (config priorityTags); it is held to `options.at`, else to a future
+   * publishedAt.
+   */
   publish(article: Article, onlyTargets?: readonly string[], options: PublishOptions = {}): Promise<PublishResult> {
     const targets = onlyTargets === undefined ? this.targets : this.targets.filter((t) => onlyTargets.includes(t.id));
-    return publish(article, { queues: this.queues, ledger: this.ledger, targets, acks: this.acks }, options);
+    const tagged = article.priority === undefined && options.priority === undefined ? priorityFromTags(article.tags, this.config.priorityTags) : undefined;
+    const withPriority = tagged !== undefined && tagged !== 'normal' ? { ...article, priority: tagged } : article;
+    return publish(withPriority, { queues: this.queues, ledger: this.ledger, targets, acks: this.acks }, options);
+  }
+
+  /** Deliveries not sent yet, with their due time and reason (queues/pending.ts), on every target or one. */
+  pending(options: ListPendingOptions = {}): Promise<PendingDelivery[]> {
+    return listPending(this.queues, this.ledger, this.targets, options);
+  }
+
+  /** Pending deliveries counted by target and reason (the metrics gauge). */
+  pendingCounts(): Promise<Array<{ target: string; reason: string; count: number }>> {
+    return countPending(this.queues, this.ledger, this.targets);
+  }
+
+  /** Cancel an article's scheduled (not yet sent) first posts; `crier retry` or reschedule brings them back. */
+  unschedule(articleId: string, options: { target?: string; by?: string } = {}): Promise<ScheduleChange[]> {
+    return unschedule(articleId, { queues: this.queues, ledger: this.ledger, targets: this.targets }, options);
+  }
+
+  /** Move an article's pending first posts to `at` (ISO 8601, "+2h", Date, epoch ms). */
+  reschedule(articleId: string, at: Date | number | string, options: { target?: string } = {}): Promise<ScheduleChange[]> {
+    return reschedule(articleId, at, { queues: this.queues, ledger: this.ledger, targets: this.targets }, options);
   }
 
   /** Retract an article everywhere: pending deliveries cancelled, posts taken down per target. */

@@ -11,6 +11,8 @@ export interface CountableQueue {
 export interface MetricsOptions {
   /** Queues whose depth is reported, read on each scrape (targets may change at runtime). */
   queues?: () => readonly CountableQueue[];
+  /** Pending deliveries by target and reason (queues/pending.ts countPending), read on each scrape. */
+  pending?: () => Promise<ReadonlyArray<{ target: string; reason: string; count: number }>>;
   /** Node.js process metrics (crier_process_*, crier_nodejs_*); off in tests. */
   defaultMetrics?: boolean;
 }
@@ -35,6 +37,7 @@ export class Metrics {
   readonly answersLost: Counter<'platform' | 'target'>;
   readonly inDoubt: Counter<'platform' | 'target' | 'result'>;
   readonly followUps: Counter<'platform' | 'target' | 'kind' | 'action'>;
+  readonly holds: Counter<'platform' | 'target' | 'reason'>;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
@@ -111,6 +114,29 @@ export class Metrics {
       labelNames: ['feed'],
       registers,
     });
+    this.holds = new Counter({
+      name: 'crier_holds_total',
+      help: 'First posts held back by the worker (quiet_hours, spacing) or dropped (a feed item too old by the end of quiet hours)',
+      labelNames: ['platform', 'target', 'reason'],
+      registers,
+    });
+    const pending = options.pending;
+    if (pending !== undefined) {
+      new Gauge({
+        name: 'crier_pending_deliveries',
+        help: 'Deliveries not sent yet by target and reason (embargo, quiet_hours, spacing, rate_limit, paused, retrying, queued), read at scrape time',
+        labelNames: ['target', 'reason'],
+        registers,
+        async collect() {
+          this.reset();
+          try {
+            for (const { target, reason, count } of await pending()) this.set({ target, reason }, count);
+          } catch {
+            /* Redis unreachable: the scrape still answers, without these */
+          }
+        },
+      });
+    }
     const queues = options.queues;
     if (queues !== undefined) {
       new Gauge({
@@ -150,6 +176,7 @@ export class Metrics {
       answerLost: (e) => void this.answersLost.inc({ platform: e.platform, target: e.target }),
       reconciled: (e) => void this.inDoubt.inc({ platform: e.platform, target: e.target, result: e.result }),
       followedUp: (e) => void this.followUps.inc({ platform: e.platform, target: e.target, kind: e.kind, action: e.action }),
+      held: (e) => void this.holds.inc({ platform: e.platform, target: e.target, reason: e.reason }),
       rateLimited: (e) => {
         const labels = { platform: e.platform, target: e.target, source: e.source };
         this.rateLimitWaits.inc(labels);

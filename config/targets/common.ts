@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../../queues/quiet-hours.js';
 
 /**
  * Hashtags per post when a target sets no `hashtags.max`, the same rule on every platform:
@@ -33,4 +34,16 @@ export const CommonTargetFields = {
   template: z.string().optional(),
   /** Per-request timeout in ms for this target's API calls. */
   timeoutMs: z.number().int().positive().default(15_000),
+  /** Nothing but breaking news goes out in this daily window (local time of `tz`); posts due inside it wait for its end. */
+  quietHours: z
+    .strictObject({
+      from: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'),
+      to: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'),
+      tz: z.string().refine(isTimeZone, 'must be an IANA time zone such as "Europe/Berlin"'),
+    })
+    .optional(),
+  /** Feed items held by quiet hours that would be older than this (hours since publishedAt) when the window ends are dropped instead. */
+  maxAgeHours: z.number().positive().optional(),
+  /** At least this many minutes between two posts on this target; a burst is spread out in order. Breaking news ignores it. */
+  minGapMinutes: z.number().positive().max(24 * 60).optional(),
 };

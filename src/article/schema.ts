@@ -48,8 +48,14 @@ export const ArticleInput = z
       .trim()
       .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/, 'must be a language tag such as "en" or "ar-EG"')
       .optional(),
+    /** How urgently it goes out: breaking jumps the queue and ignores quiet hours and spacing; low waits behind everything else. Default normal. */
+    priority: z.enum(['breaking', 'normal', 'low']).optional(),
   })
   .strict();
+
+/** How urgently an article goes out (queues/schedule.ts maps it onto BullMQ). */
+export const PRIORITIES = ['breaking', 'normal', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
 
 export type ArticleInput = z.input<typeof ArticleInput>;
 
@@ -66,6 +72,8 @@ export interface Article {
   body?: string;
   source?: { name?: string; url?: string };
   lang?: string;
+  /** Absent means normal (the stored JSON of a normal article does not change). */
+  priority?: Priority;
 }
 
 /** Query parameters that only track the click and never change what the page is. */
@@ -158,6 +166,7 @@ export function toArticle(input: unknown): Article {
     if (source.name !== undefined || source.url !== undefined) article.source = source;
   }
   if (a.lang !== undefined) article.lang = a.lang;
+  if (a.priority !== undefined && a.priority !== 'normal') article.priority = a.priority;
   return article;
 }
 

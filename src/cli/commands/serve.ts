@@ -109,6 +109,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       const { app: a, poller: p } = live;
       return [...(a ? a.targets.map((t) => a.queues.get(t)) : []), ...(p ? [p.queue] : [])];
     },
+    pending: async () => (live.app ? live.app.pendingCounts() : []),
   });
   const bot = await editorsBot(config, logger);
   const app = (live.app = new App(config, { logger, observer: combineObservers(metrics.observer, bot?.observer) }));

@@ -1,0 +1,170 @@
+import type { TargetConfig } from '../config/schema.js';
+import type { DeliveryState, Ledger } from './ledger.js';
+import { jobId } from './names.js';
+import { jobOptions, type PublishDeps, type PublishResult } from './publish.js';
+import type { DeliveryJobData, QueueSet } from './queue-set.js';
+import { firstPostSchedule, priorityOf, toEpoch, type FirstPostSchedule } from './schedule.js';
+
+/**
+ * Moving and cancelling scheduled first posts. The ledger is the guard, as everywhere: a
+ * job only sends after `begin` moved its record from `queued` to `sending`, and the job id
+ * is the same for every copy of an article's first post on a target, so however a move
+ * races a worker, the post goes out at most once. BullMQ's own scripts are atomic on the
+ * job: changeDelay only moves a job that is still delayed, remove refuses a job a worker
+ * holds.
+ */
+
+/** How the first post of one target was changed: moved, left as it was, or too late (already going out or out). */
+export type MoveOutcome = 'moved' | 'unchanged' | 'too_late' | 'missing';
+
+/** States a first post can be unscheduled from: nothing is being sent yet. */
+export const UNSCHEDULABLE: readonly DeliveryState[] = ['queued', 'retrying', 'rate_limited'];
+
+/** What `lastError` of an unscheduled delivery begins with (reschedule recognizes it). */
+export const UNSCHEDULED = 'unscheduled';
+
+export interface ScheduleDeps {
+  queues: QueueSet;
+  ledger: Ledger;
+  targets: readonly TargetConfig[];
+}
+
+/**
+ * Bring a waiting first post to `dueAt` (undefined: now). Delayed → changeDelay (or
+ * promote); waiting → removed and added again delayed; active, done or gone → not touched.
+ */
+export async function moveFirstPost(queues: QueueSet, target: TargetConfig, articleId: string, dueAt: number | undefined, schedule: FirstPostSchedule, now = Date.now()): Promise<MoveOutcome> {
+  const queue = queues.get(target);
+  const id = jobId(articleId);
+  const job = await queue.getJob(id);
+  if (job === undefined) return 'missing';
+  const state = await job.getState();
+  if (state === 'delayed') {
+    if (job.data.hold !== undefined && job.data.dueAt === undefined && dueAt === undefined) return 'unchanged';
+    if (job.data.dueAt === dueAt) return 'unchanged';
+    const { dueAt: _old, hold: _hold, slot: _slot, ...rest } = job.data;
+    try {
+      if (dueAt === undefined) await job.promote();
+      else await job.changeDelay(Math.max(1, dueAt - now));
+    } catch {
+      return 'too_late';
+    }
+    await job.updateData(dueAt === undefined ? rest : { ...rest, dueAt });
+    return 'moved';
+  }
+  if (state === 'waiting' || state === 'prioritized') {
+    if (dueAt === undefined) return 'unchanged';
+    try {
+      await job.remove();
+    } catch {
+      return 'too_late';
+    }
+    const data: DeliveryJobData = { ...job.data, ...schedule.data, dueAt, articleId };
+    await queue.add('deliver', data, { ...jobOptions(target), ...schedule.opts, delay: Math.max(1, dueAt - now), jobId: id });
+    return 'moved';
+  }
+  return 'too_late';
+}
+
+/**
+ * After a publish of an article that was already known (the same content again, or an
+ * update): where its first post has not gone out yet, its time follows the new one.
+ */
+export async function followSchedule(result: PublishResult, dueAt: number | undefined, schedule: FirstPostSchedule, deps: PublishDeps): Promise<PublishResult> {
+  if (result.action !== 'same' && result.action !== 'update') return result;
+  const waiting = result.outcomes.filter((o) => o.state === 'queued' && !o.enqueued);
+  if (waiting.length === 0) return result;
+  await Promise.all(
+    waiting.map(async (o) => {
+      const target = deps.targets.find((t) => t.id === o.target);
+      if (target !== undefined) await moveFirstPost(deps.queues, target, result.articleId, dueAt, schedule).catch(() => 'too_late');
+    }),
+  );
+  return result;
+}
+
+export interface ScheduleChange {
+  target: string;
+  /** unscheduled / moved / scheduled, or why not: the delivery's state, 'too_late', 'not published', 'unknown target'. */
+  result: string;
+}
+
+/** The targets a change applies to: all, or the one named (undefined when no target has that id). */
+function chosen(targets: readonly TargetConfig[], only: string | undefined): readonly TargetConfig[] | undefined {
+  if (only === undefined) return targets;
+  const target = targets.find((t) => t.id === only);
+  return target === undefined ? undefined : [target];
+}
+
+/**
+ * Cancel the pending first posts of an article (every target, or one): the ledger record
+ * goes from queued (or retrying, rate_limited) to `failed` with a reason beginning
+ * "unscheduled", then the waiting job is removed. Nothing is sent until an editor sends it
+ * again: `crier retry ID` (now) or `crier reschedule ID --at …` (later). A publish of the same
+ * article does not bring it back (a replayed webhook must not). A delivery already being
+ * sent, or sent, is not touched.
+ */
+export async function unschedule(articleId: string, deps: ScheduleDeps, options: { target?: string; by?: string } = {}): Promise<ScheduleChange[]> {
+  const targets = chosen(deps.targets, options.target);
+  if (targets === undefined) return [{ target: options.target ?? '', result: 'unknown target' }];
+  const out: ScheduleChange[] = [];
+  for (const target of targets) {
+    const record = await deps.ledger.get(articleId, target.id);
+    if (record === undefined) {
+      out.push({ target: target.id, result: 'not published' });
+      continue;
+    }
+    const reason = `${UNSCHEDULED} by ${options.by ?? 'cli'} at ${new Date().toISOString()}: crier retry sends it now, crier reschedule --at … later`;
+    if (!(await deps.ledger.transition(articleId, target.id, UNSCHEDULABLE, 'failed', { lastError: reason }))) {
+      out.push({ target: target.id, result: record.state });
+      continue;
+    }
+    const job = await deps.queues.get(target).getJob(jobId(articleId));
+    if (job !== undefined) {
+      const state = await job.getState();
+      // A job a worker holds right now finds the record failed at begin and sends nothing.
+      if (state === 'delayed' || state === 'waiting' || state === 'prioritized') await job.remove().catch(() => undefined);
+    }
+    out.push({ target: target.id, result: 'unscheduled' });
+  }
+  return out;
+}
+
+/**
+ * Move the pending first posts of an article to `at` (Date, epoch ms, ISO 8601 or "+2h"):
+ * a scheduled or waiting one is moved; an unscheduled one (see unschedule) is queued again
+ * for that time. Delivered, failed for other reasons, or already sending: left alone.
+ */
+export async function reschedule(articleId: string, at: Date | number | string, deps: ScheduleDeps, options: { target?: string } = {}): Promise<ScheduleChange[]> {
+  const now = Date.now();
+  const dueAt = toEpoch(at, now);
+  const targets = chosen(deps.targets, options.target);
+  if (targets === undefined) return [{ target: options.target ?? '', result: 'unknown target' }];
+  const article = await deps.ledger.getArticle(articleId);
+  if (article === undefined) return (targets).map((t) => ({ target: t.id, result: 'not published' }));
+  const schedule = firstPostSchedule(dueAt > now ? dueAt : undefined, priorityOf(article), false, now);
+  const out: ScheduleChange[] = [];
+  for (const target of targets) {
+    const record = await deps.ledger.get(articleId, target.id);
+    if (record === undefined) {
+      out.push({ target: target.id, result: 'not published' });
+      continue;
+    }
+    if (record.state === 'queued') {
+      const moved = await moveFirstPost(deps.queues, target, articleId, dueAt > now ? dueAt : undefined, schedule, now);
+      out.push({ target: target.id, result: moved === 'unchanged' ? 'moved' : moved });
+      continue;
+    }
+    const wasUnscheduled = record.state === 'failed' && record.lastError?.startsWith(UNSCHEDULED) === true;
+    if (!wasUnscheduled || !(await deps.ledger.transition(articleId, target.id, ['failed'], 'queued', { lastError: '' }))) {
+      out.push({ target: target.id, result: record.state });
+      continue;
+    }
+    const queue = deps.queues.get(target);
+    const id = jobId(articleId);
+    await (await queue.getJob(id))?.remove().catch(() => undefined);
+    await queue.add('deliver', { ...schedule.data, articleId }, { ...jobOptions(target), ...schedule.opts, jobId: id });
+    out.push({ target: target.id, result: 'scheduled' });
+  }
+  return out;
+}

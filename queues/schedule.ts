@@ -1,0 +1,87 @@
+import type { Article, Priority } from '../src/article/schema.js';
+import type { DeliveryJobData } from './queue-set.js';
+
+/**
+ * When a first post goes out and how urgently: pure functions (the caller passes `now`).
+ * An article is due at `at` when one is given (crier publish --at, the editors' /post … at),
+ * else at its `publishedAt` when that lies in the future (an embargo, a Ghost scheduled
+ * post); otherwise now. A future due time becomes a BullMQ delay on the job, so the
+ * schedule lives in Redis and survives restarts. Priority maps onto BullMQ as cheaply as
+ * it can: breaking → lifo (head of the wait list), normal → plain FIFO (no option: the hot
+ * path pays nothing), low → a BullMQ priority (prioritized jobs are taken after every
+ * waiting one).
+ */
+
+/** BullMQ priority given to low-priority jobs (any value > 0 puts them behind the wait list). */
+export const LOW_PRIORITY = 10;
+
+/** A time given on the command line or in a bot command: ISO 8601 (with an offset or Z), or "+30m", "+2h", "+90s", "+1d" from now. */
+export function parseAt(text: string, now: number): number {
+  const trimmed = text.trim();
+  const relative = /^\+(\d+(?:\.\d+)?)\s*(s|m|h|d)$/i.exec(trimmed);
+  if (relative !== null) {
+    const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(relative[2] as string).toLowerCase() as 's' | 'm' | 'h' | 'd'];
+    return now + Math.round(Number(relative[1]) * unit);
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed)) {
+    throw new Error(`"${text}" is not a time: give an ISO 8601 time with its offset (2026-03-01T18:00:00+01:00, …Z) or +30m, +2h, +1d`);
+  }
+  const ms = Date.parse(trimmed);
+  if (Number.isNaN(ms)) throw new Error(`"${text}" is not a valid time`);
+  return ms;
+}
+
+/** A time given as a Date, epoch ms or a string (see parseAt). */
+export function toEpoch(at: Date | number | string, now: number): number {
+  if (at instanceof Date) return at.getTime();
+  if (typeof at === 'number') return at;
+  return parseAt(at, now);
+}
+
+/** When the article's first posts are due (epoch ms), or undefined when they go out now. */
+export function dueAtOf(article: Pick<Article, 'publishedAt'>, at: number | undefined, now: number): number | undefined {
+  const due = at ?? (article.publishedAt !== undefined ? Date.parse(article.publishedAt) : undefined);
+  return due !== undefined && Number.isFinite(due) && due > now ? due : undefined;
+}
+
+/** Priority of an article: the one asked for, else the article's own, else normal. */
+export function priorityOf(article: Pick<Article, 'priority'>, asked?: Priority): Priority {
+  return asked ?? article.priority ?? 'normal';
+}
+
+/** The priority an article's tags give it (config priorityTags, compared case-insensitively); undefined when none matches. */
+export function priorityFromTags(tags: readonly string[], priorityTags: { breaking: readonly string[]; low: readonly string[] }): Priority | undefined {
+  if (priorityTags.breaking.length === 0 && priorityTags.low.length === 0) return undefined;
+  const lower = new Set(tags.map((t) => t.toLowerCase()));
+  if (priorityTags.breaking.some((t) => lower.has(t.toLowerCase()))) return 'breaking';
+  if (priorityTags.low.some((t) => lower.has(t.toLowerCase()))) return 'low';
+  return undefined;
+}
+
+/** What a first-post job carries beyond its article id, and the BullMQ options that schedule and order it. */
+export interface FirstPostSchedule {
+  data: Partial<DeliveryJobData>;
+  opts: { delay?: number; lifo?: boolean; priority?: number };
+}
+
+const NOTHING: FirstPostSchedule = { data: {}, opts: {} };
+
+/** The schedule of one first-post job (the same for every target). Normal, due now, not from a feed: nothing at all. */
+export function firstPostSchedule(dueAt: number | undefined, priority: Priority, feed: boolean, now: number): FirstPostSchedule {
+  if (dueAt === undefined && priority === 'normal' && !feed) return NOTHING;
+  const data: Partial<DeliveryJobData> = {};
+  const opts: FirstPostSchedule['opts'] = {};
+  if (dueAt !== undefined) {
+    data.dueAt = dueAt;
+    opts.delay = Math.max(1, dueAt - now);
+  }
+  if (priority === 'breaking') {
+    data.priority = 'breaking';
+    opts.lifo = true;
+  } else if (priority === 'low') {
+    data.priority = 'low';
+    opts.priority = LOW_PRIORITY;
+  }
+  if (feed) data.feed = true;
+  return { data, opts };
+}

@@ -1,0 +1,31 @@
+import type { RedisClient } from './connection.js';
+
+/**
+ * Spacing between posts on one target (minGapMinutes), shared by every worker process: one
+ * key per target holds the earliest time the next post may go out. A delivery reserves the
+ * earliest free slot — now, or the end of the last reservation — and pushes the key one gap
+ * further, so a burst of N posts gets N slots a gap apart, in the order they asked. Time
+ * comes from Redis, so processes on different machines agree. One round trip, and only for
+ * targets that set a gap.
+ */
+const RESERVE = `
+local key = KEYS[1]
+local gap = tonumber(ARGV[1])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local free = tonumber(redis.call('GET', key) or '0')
+local at = now
+if free > now then at = free end
+redis.call('SET', key, at + gap, 'PX', at + gap - now + 60000)
+return at - now
+`;
+
+/** The Redis key of a target's spacing reservation. */
+export function spacingKey(prefix: string, targetId: string): string {
+  return `${prefix}:gap:${targetId}`;
+}
+
+/** Reserve the next slot on a target: 0 when this post may go now, else how many ms from now its slot is. */
+export async function reserveSlot(redis: RedisClient, key: string, gapMs: number): Promise<number> {
+  return Number(await redis.eval(RESERVE, 1, key, gapMs));
+}
