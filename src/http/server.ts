@@ -10,7 +10,7 @@ import { publishRoute } from './publish-route.js';
 import { queueRoute } from './queue-route.js';
 
 /** What the HTTP server uses of the App (tests build one from the queue pieces). */
-export type ServeApp = Pick<App, 'config' | 'logger' | 'redis' | 'ledger' | 'queues' | 'targets' | 'workersRunning' | 'publish' | 'retract' | 'pending'>;
+export type ServeApp = Pick<App, 'config' | 'logger' | 'redis' | 'ledger' | 'queues' | 'targets' | 'workersRunning' | 'publish' | 'retract' | 'pending' | 'unschedule' | 'reschedule'>;
 
 export interface ServerOptions {
   app: ServeApp;
