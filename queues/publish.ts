@@ -139,7 +139,9 @@ export function publish(article: Article, deps: PublishDeps, options: PublishOpt
   let dueAt: number | undefined;
   try {
     dueAt = dueAtOf(article, options.at === undefined ? undefined : toEpoch(options.at, now), now);
-    schedule = firstPostSchedule(dueAt, priorityOf(article, options.priority), options.by === 'feed', now);
+    // A feed item is marked only where a target may drop it (quiet hours with maxAgeHours).
+    const droppable = options.by === 'feed' && deps.targets.some((t) => t.maxAgeHours !== undefined);
+    schedule = firstPostSchedule(dueAt, priorityOf(article, options.priority), droppable, now);
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
