@@ -44,13 +44,15 @@ export interface ListPendingOptions {
 /** A hold recorded in a job's data counts for its delayed time when they agree this closely. */
 const SAME_TIME_MS = 2000;
 
-/** Pending deliveries, by target, the earliest due first (those due now first of all, in queue order). */
+/** Pending deliveries, the earliest due first (those due now first of all, in queue order, target by target). */
 export async function listPending(queues: QueueSet, ledger: Ledger, targets: readonly TargetConfig[], options: ListPendingOptions = {}): Promise<PendingDelivery[]> {
   const now = options.now ?? Date.now();
   const limit = options.limit ?? 1000;
   const chosen = options.target === undefined ? targets : targets.filter((t) => t.id === options.target);
   const out: PendingDelivery[] = [];
   for (const target of chosen) out.push(...(await pendingOn(queues.get(target), target, ledger, limit, now)));
+  // Stable: those due now first, in queue order and target by target; then by due time.
+  out.sort((a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? ''));
   if (options.titles !== false) {
     const titles = new Map<string, string | undefined>();
     await Promise.all([...new Set(out.map((p) => p.articleId))].map(async (id) => titles.set(id, (await ledger.getArticle(id))?.title)));
@@ -99,17 +101,17 @@ async function pendingOn(queue: Queue<DeliveryJobData>, target: TargetConfig, le
       ...(state !== undefined ? { state } : {}),
     });
   });
-  return out.sort((a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? ''));
+  return out;
 }
 
 /** Why a job waits, and until when (undefined: now). */
 function reasonOf(job: Job<DeliveryJobData>, state: DeliveryState | undefined, due: number | undefined, paused: boolean, rateTtl: number, now: number): { reason: PendingReason; dueAt: number | undefined } {
   if (due !== undefined) {
     const hold = job.data.hold;
-    if (hold !== undefined && Math.abs(hold.until - due) <= SAME_TIME_MS) return { reason: hold.reason, dueAt: due };
+    if (hold !== undefined && Math.abs(hold.until - due) <= SAME_TIME_MS) return { reason: hold.reason, dueAt: hold.until };
     if (state === 'rate_limited') return { reason: 'rate_limit', dueAt: due };
     if (job.attemptsMade > 0 || state === 'retrying') return { reason: 'retrying', dueAt: due };
-    if (job.data.dueAt !== undefined && Math.abs(job.data.dueAt - due) <= SAME_TIME_MS) return { reason: 'embargo', dueAt: due };
+    if (job.data.dueAt !== undefined && Math.abs(job.data.dueAt - due) <= SAME_TIME_MS) return { reason: 'embargo', dueAt: job.data.dueAt };
     return { reason: paused ? 'paused' : 'queued', dueAt: due };
   }
   if (paused) return { reason: 'paused', dueAt: undefined };

@@ -139,7 +139,9 @@ export function publish(article: Article, deps: PublishDeps, options: PublishOpt
   let dueAt: number | undefined;
   try {
     dueAt = dueAtOf(article, options.at === undefined ? undefined : toEpoch(options.at, now), now);
-    schedule = firstPostSchedule(dueAt, priorityOf(article, options.priority), options.by === 'feed', now);
+    // A feed item is marked only where a target may drop it (quiet hours with maxAgeHours).
+    const droppable = options.by === 'feed' && deps.targets.some((t) => t.maxAgeHours !== undefined);
+    schedule = firstPostSchedule(dueAt, priorityOf(article, options.priority), droppable, now);
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
@@ -260,7 +262,10 @@ function jobCount(request: Request): number {
 function queueCommands(tx: ChainableCommander, request: Request): ReadClaims {
   const { article, deps } = request;
   // Jobs are built (and their options checked) before anything is queued, so a throw leaves no claim behind.
-  const scheduled = request.schedule.opts;
+  // A scheduled job's delay counts from its own timestamp, so it is due exactly at dueAt.
+  const now = Date.now();
+  const dueAt = request.schedule.data.dueAt;
+  const scheduled = dueAt === undefined ? request.schedule.opts : { ...request.schedule.opts, delay: Math.max(1, dueAt - now), timestamp: now };
   const jobs = jobsFor(request).map(
     ({ target, name, id, data }) => new Job<DeliveryJobData>(deps.queues.get(target), name, data, name === 'deliver' ? { ...jobOptions(target), ...scheduled, jobId: id } : { ...jobOptions(target), jobId: id }, id),
   );

@@ -60,7 +60,8 @@ export async function moveFirstPost(queues: QueueSet, target: TargetConfig, arti
       return 'too_late';
     }
     const data: DeliveryJobData = { ...job.data, ...schedule.data, dueAt, articleId };
-    await queue.add('deliver', data, { ...jobOptions(target), ...schedule.opts, delay: Math.max(1, dueAt - now), jobId: id });
+    const at = Date.now();
+    await queue.add('deliver', data, { ...jobOptions(target), ...schedule.opts, delay: Math.max(1, dueAt - at), timestamp: at, jobId: id });
     return 'moved';
   }
   return 'too_late';
@@ -163,7 +164,9 @@ export async function reschedule(articleId: string, at: Date | number | string, 
     const queue = deps.queues.get(target);
     const id = jobId(articleId);
     await (await queue.getJob(id))?.remove().catch(() => undefined);
-    await queue.add('deliver', { ...schedule.data, articleId }, { ...jobOptions(target), ...schedule.opts, jobId: id });
+    const at = Date.now();
+    const delayed = schedule.data.dueAt === undefined ? {} : { delay: Math.max(1, schedule.data.dueAt - at), timestamp: at };
+    await queue.add('deliver', { ...schedule.data, articleId }, { ...jobOptions(target), ...schedule.opts, ...delayed, jobId: id });
     out.push({ target: target.id, result: 'scheduled' });
   }
   return out;

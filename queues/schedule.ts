@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { Article, Priority } from '../src/article/schema.js';
 import type { DeliveryJobData } from './queue-set.js';
 
@@ -15,9 +16,21 @@ import type { DeliveryJobData } from './queue-set.js';
 /** BullMQ priority given to low-priority jobs (any value > 0 puts them behind the wait list). */
 export const LOW_PRIORITY = 10;
 
-/** A time given on the command line or in a bot command: ISO 8601 (with an offset or Z), or "+30m", "+2h", "+90s", "+1d" from now. */
-export function parseAt(text: string, now: number): number {
+/**
+ * A time given on the command line or in a bot command: ISO 8601 (with an offset or Z), or
+ * "+30m", "+2h", "+90s", "+1d" from now. With a time zone (the editors' bot), also a wall-clock
+ * "18:00" there: its next occurrence (today, else tomorrow), daylight saving included.
+ */
+export function parseAt(text: string, now: number, zone?: string): number {
   const trimmed = text.trim();
+  const clock = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(trimmed);
+  if (clock !== null && zone !== undefined) {
+    const local = DateTime.fromMillis(now, { zone });
+    if (!local.isValid) throw new Error(`unknown time zone "${zone}"`);
+    const at = (day: DateTime) => DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: Number(clock[1]), minute: Number(clock[2]) }, { zone }).toMillis();
+    const today = at(local);
+    return today > now ? today : at(local.plus({ days: 1 }));
+  }
   const relative = /^\+(\d+(?:\.\d+)?)\s*(s|m|h|d)$/i.exec(trimmed);
   if (relative !== null) {
     const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(relative[2] as string).toLowerCase() as 's' | 'm' | 'h' | 'd'];

@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { PRIORITIES, type Priority } from '../article/schema.js';
+import { parseAt } from '../../queues/schedule.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -19,6 +21,8 @@ const COMMON = {
   help: { type: 'boolean', short: 'h' },
   'log-level': { type: 'string' },
   png: { type: 'string' },
+  at: { type: 'string' },
+  priority: { type: 'string' },
 } as const;
 
 export interface CliArgs {
@@ -39,6 +43,10 @@ export interface CliArgs {
   logLevel?: string;
   /** `preview --png DIR`: also draw each post (and its image) as PNG files in DIR. */
   png?: string;
+  /** publish/reschedule --at: an ISO 8601 time with its offset, or +30m, +2h, +1d (checked by the command). */
+  at?: string;
+  /** publish --priority. */
+  priority?: Priority;
 }
 
 export function parseCli(argv: string[]): CliArgs {
@@ -57,6 +65,18 @@ export function parseCli(argv: string[]): CliArgs {
   if (values.target !== undefined) out.targets = values.target;
   if (values['log-level'] !== undefined) out.logLevel = values['log-level'];
   if (values.png !== undefined) out.png = values.png;
+  if (values.at !== undefined) {
+    try {
+      parseAt(values.at, Date.now());
+    } catch (error) {
+      throw new UsageError(`--at: ${(error as Error).message}`);
+    }
+    out.at = values.at;
+  }
+  if (values.priority !== undefined) {
+    if (!(PRIORITIES as readonly string[]).includes(values.priority)) throw new UsageError(`--priority: expected breaking, normal or low, got "${values.priority}"`);
+    out.priority = values.priority as Priority;
+  }
   if (values.timeout !== undefined) {
     const n = Number(values.timeout);
     if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout: expected seconds, got "${values.timeout}"`);
@@ -82,6 +102,16 @@ Usage:
                                      enqueue an article (prints its id); --wait prints each result;
                                      a known article with changed content is an update;
                                      --force publishes a retracted article again
+                 [--at TIME] [--priority breaking|normal|low]
+                                     --at holds it until TIME (ISO 8601 with offset, or +30m, +2h,
+                                     +1d); default: its publishedAt when that is in the future;
+                                     breaking jumps the queue, quiet hours and spacing
+  crier queue [TARGET] [--json]      list deliveries not sent yet: due time and reason (embargo,
+                                     quiet_hours, spacing, rate_limit, paused, retrying, queued)
+  crier unschedule ARTICLE_ID [TARGET]
+                                     cancel pending first posts (crier retry sends them now)
+  crier reschedule ARTICLE_ID --at TIME [TARGET]
+                                     move pending (or unscheduled) first posts to TIME
   crier retract ARTICLE_ID [--reason TEXT] [--wait]
                                      take an article's posts down (pending ones cancelled)
   crier worker                       run delivery workers until SIGTERM/SIGINT

@@ -19,6 +19,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve.js')).serveCommand,
   health: async () => (await import('./commands/health.js')).healthCommand,
   retract: async () => (await import('./commands/retract.js')).retractCommand,
+  queue: async () => (await import('./commands/queue.js')).queueCommand,
+  unschedule: async () => (await import('./commands/queue.js')).unscheduleCommand,
+  reschedule: async () => (await import('./commands/queue.js')).rescheduleCommand,
 };
 
 /** Errors a user can act on: one line, no stack trace. */

@@ -5,7 +5,7 @@ import { ArticleInput, articleId, canonicalUrl, toArticle } from '../article/sch
 import { BodyError, parseJsonBody } from './json-body.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, TOLERANCE_SECONDS, verifySignature } from './signature.js';
 import type { ServeApp } from './server.js';
-import { mapWebhookBody, WebhookBodyError, webhookRetraction } from './webhook-mappers.js';
+import { mapWebhookBody, WebhookBodyError, webhookRetraction, webhookUnschedule } from './webhook-mappers.js';
 
 /**
  * POST /publish: a signed Article JSON (or Ghost / WordPress webhook) body.
@@ -15,6 +15,9 @@ import { mapWebhookBody, WebhookBodyError, webhookRetraction } from './webhook-m
  *   503 + Retry-After: no Redis replica confirmed the enqueue in time (a failover under way): send it again
  * A body that takes an article down (Ghost post.unpublished / post.deleted, WordPress trash)
  * retracts it: 202, 200 when it already was, 404 when it was never published here.
+ * A scheduled post (Ghost post.scheduled / post.rescheduled, WordPress "future") is held until
+ * its publishedAt (202, `scheduledFor`); Ghost post.unscheduled cancels what has not gone out
+ * (200 with each target's result, 404 when it was never scheduled here).
  * POST /retract: a signed {id} or {url} (+ reason), same signature scheme.
  */
 
@@ -101,9 +104,21 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
       request.log.info({ format: retraction.format, urls: retraction.urls }, 'webhook retracts an article');
       return retractArticle(reply, retraction.urls.map((url) => articleId({ url })), retraction.reason, retraction.format, retraction.onlyIfKnown);
     }
+    const unscheduling = webhookUnschedule(json);
+    if (unscheduling !== undefined) {
+      for (const id of unscheduling.urls.map((url) => articleId({ url }))) {
+        const changes = await app.unschedule(id, { by: 'webhook' });
+        if (changes.every((c) => c.result === 'not published')) continue;
+        count('unscheduled');
+        request.log.info({ articleId: id }, 'webhook unschedules an article');
+        return reply.code(200).send({ articleId: id, format: unscheduling.format, unscheduled: changes.some((c) => c.result === 'unscheduled'), deliveries: changes });
+      }
+      count('unschedule_unknown');
+      return reply.code(404).send({ format: unscheduling.format, unscheduled: false, error: 'no such article was scheduled here' });
+    }
     let mapped;
     try {
-      mapped = mapWebhookBody(json);
+      mapped = mapWebhookBody(json, { priorityTags: app.config.priorityTags });
     } catch (error) {
       if (error instanceof WebhookBodyError) return refuse(reply, 422, 'invalid', { error: error.message, issues: [] });
       throw error;
@@ -127,6 +142,9 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
       reply.header('retry-after', '1');
       return refuse(reply, 503, 'not_replicated', { error: `${error.message}: nothing was acknowledged, send it again` });
     }
+    const scheduledFor = article.publishedAt !== undefined && Date.parse(article.publishedAt) > Date.now() ? article.publishedAt : undefined;
+    // Scheduled again after an editor (or Ghost) unscheduled it: queued again for the new time.
+    if (scheduledFor !== undefined && result.outcomes.some((o) => o.state === 'failed')) await app.reschedule(article.id, scheduledFor);
     if (result.action === 'retracted') {
       return refuse(reply, 409, 'retracted', { articleId: article.id, format: mapped.format, error: 'this article was retracted; an editor can publish it again (crier publish --force)' });
     }
@@ -138,6 +156,7 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
       format: mapped.format,
       action: result.action,
       rev: result.rev,
+      ...(scheduledFor !== undefined ? { scheduledFor } : {}),
       deliveries: result.outcomes.map((o) => ({ target: o.target, platform: o.platform, state: o.state, enqueued: o.enqueued, ...(o.updating ? { updating: true } : {}) })),
     });
   });

@@ -7,9 +7,10 @@ import { dashboard } from './dashboard.js';
 import { healthRoute } from './health-route.js';
 import { mediaRoute } from './media-route.js';
 import { publishRoute } from './publish-route.js';
+import { queueRoute } from './queue-route.js';
 
 /** What the HTTP server uses of the App (tests build one from the queue pieces). */
-export type ServeApp = Pick<App, 'config' | 'logger' | 'redis' | 'ledger' | 'queues' | 'targets' | 'workersRunning' | 'publish' | 'retract'>;
+export type ServeApp = Pick<App, 'config' | 'logger' | 'redis' | 'ledger' | 'queues' | 'targets' | 'workersRunning' | 'publish' | 'retract' | 'pending' | 'unschedule' | 'reschedule'>;
 
 export interface ServerOptions {
   app: ServeApp;
@@ -23,7 +24,7 @@ export interface ServerOptions {
 }
 
 /**
- * The fastify app of `crier serve`: POST /publish, POST /retract, GET /articles/:id, /healthz, /metrics,
+ * The fastify app of `crier serve`: POST /publish, POST /retract, GET /articles/:id, GET /queue, /healthz, /metrics,
  * /media/<file>, and /admin/queues when DASHBOARD_PASSWORD is set. Not listening yet:
  * call `listen` (or use `inject` in tests).
  */
@@ -48,6 +49,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await server.register(publishRoute, { app, ...(count ? { count } : {}), ...(options.now ? { now: options.now } : {}) });
   await server.register(articlesRoute, { app, secrets: options.secrets ?? [] });
   await server.register(healthRoute, { app });
+  await server.register(queueRoute, { app });
   await server.register(mediaRoute, { dir: app.config.media.dir });
 
   const metrics = options.metrics;

@@ -25,6 +25,29 @@ import { feedDate } from '../feeds/item.js';
 
 export type WebhookFormat = 'article' | 'ghost' | 'wordpress' | 'wordpress-rest';
 
+/** How the mappers read a post's tags for its priority (config priorityTags). */
+export interface MapOptions {
+  priorityTags?: { breaking: readonly string[]; low: readonly string[] };
+}
+
+/**
+ * The priority a post's tags give it, internal Ghost tags ("#breaking") included — those
+ * never become hashtags, which makes them the natural switch. A tag matches with or without
+ * its "#". Undefined when none matches (the article stays normal).
+ */
+function taggedPriority(tags: readonly string[], options: MapOptions): 'breaking' | 'low' | undefined {
+  const config = options.priorityTags;
+  if (config === undefined) return undefined;
+  const plain = new Set(tags.map((t) => t.replace(/^#/, '').toLowerCase()));
+  const has = (list: readonly string[]) => list.some((t) => plain.has(t.replace(/^#/, '').toLowerCase()));
+  return has(config.breaking) ? 'breaking' : has(config.low) ? 'low' : undefined;
+}
+
+/** A Ghost post's URL before it is live is a preview (/p/<uuid>/): the one it will have is the site's /<slug>/. */
+function ghostLiveUrl(own: string | undefined, slug: string | undefined): string | undefined {
+  return own !== undefined && slug !== undefined && /\/p\/[0-9a-f-]{36}\/?$/i.test(own) ? new URL(`/${slug}/`, own).href : own;
+}
+
 export class WebhookBodyError extends Error {
   override readonly name = 'WebhookBodyError';
 }
@@ -58,17 +81,20 @@ function image(url: string | undefined, alt: string | undefined): Obj | undefine
   return url === undefined ? undefined : defined({ url, alt });
 }
 
-function ghost(post: Obj): Obj {
+function ghost(post: Obj, options: MapOptions): Obj {
   const status = str(post.status);
-  if (status !== undefined && status !== 'published') throw new WebhookBodyError(`Ghost post is "${status}", not published`);
+  // Scheduled (post.scheduled, post.rescheduled): held until its published_at, under the URL it will have.
+  const scheduled = status === 'scheduled';
+  if (status !== undefined && status !== 'published' && !scheduled) throw new WebhookBodyError(`Ghost post is "${status}", not published`);
+  const allTags = names(post.tags);
   // Internal tags ("#hidden") are for the theme, not readers.
-  const tags = names(post.tags).filter((t) => !t.startsWith('#'));
+  const tags = allTags.filter((t) => !t.startsWith('#'));
   const authors = names(post.authors);
   const primary = isObj(post.primary_author) ? str(post.primary_author.name) : undefined;
   const body = str(post.plaintext) ?? htmlToText(str(post.html));
   const descriptions = [post.custom_excerpt, post.meta_description, post.og_description, post.twitter_description, post.excerpt].map(str);
   return defined({
-    url: str(post.url),
+    url: scheduled ? ghostLiveUrl(str(post.url), str(post.slug)) : str(post.url),
     title: str(post.title),
     summary: lead(descriptions, body, str(post.title)),
     body,
@@ -76,6 +102,7 @@ function ghost(post: Obj): Obj {
     tags,
     authors: authors.length > 0 ? authors : primary === undefined ? [] : [primary],
     image: image(str(post.feature_image), str(post.feature_image_alt)),
+    priority: taggedPriority(allTags, options),
   });
 }
 
@@ -87,10 +114,11 @@ function wpDate(gmt: string | undefined, local: string | undefined): string | un
   return feedDate(gmt ?? local);
 }
 
-function wordpress(body: Obj): Obj {
+function wordpress(body: Obj, options: MapOptions): Obj {
   const p: Obj = { ...(isObj(body.post) ? body.post : {}), ...body };
   const status = str(p.post_status);
-  if (status !== undefined && status !== 'publish') throw new WebhookBodyError(`WordPress post is "${status}", not published`);
+  // "future": scheduled, held until its date.
+  if (status !== undefined && status !== 'publish' && status !== 'future') throw new WebhookBodyError(`WordPress post is "${status}", not published`);
   const thumbnail = isObj(p.post_thumbnail) ? first(p.post_thumbnail.url, p.post_thumbnail.src) : str(p.post_thumbnail);
   const text = wpText(str(p.post_content));
   return defined({
@@ -100,14 +128,15 @@ function wordpress(body: Obj): Obj {
     body: text,
     publishedAt: wpDate(str(p.post_date_gmt), str(p.post_date)),
     tags: [...names(p.tags), ...names(p.categories)],
+    priority: taggedPriority([...names(p.tags), ...names(p.categories)], options),
     authors: names(p.authors).length > 0 ? names(p.authors) : [first(p.author_name, p.post_author_name, typeof p.post_author === 'string' && !/^\d+$/.test(p.post_author) ? p.post_author : undefined)].filter((a): a is string => a !== undefined),
     image: image(first(p.featured_image, p.featured_image_url, thumbnail, p.thumbnail_url), str(p.featured_image_alt)),
   });
 }
 
-function wordpressRest(body: Obj): Obj {
+function wordpressRest(body: Obj, options: MapOptions): Obj {
   const status = str(body.status);
-  if (status !== undefined && status !== 'publish') throw new WebhookBodyError(`WordPress post is "${status}", not published`);
+  if (status !== undefined && status !== 'publish' && status !== 'future') throw new WebhookBodyError(`WordPress post is "${status}", not published`);
   const rendered = (v: unknown) => (isObj(v) ? str(v.rendered) : str(v));
   const embedded = isObj(body._embedded) ? body._embedded : {};
   const media = Array.isArray(embedded['wp:featuredmedia']) && isObj(embedded['wp:featuredmedia'][0]) ? (embedded['wp:featuredmedia'][0] as Obj) : {};
@@ -122,17 +151,21 @@ function wordpressRest(body: Obj): Obj {
     body: text,
     publishedAt: wpDate(str(body.date_gmt), str(body.date)),
     tags: terms,
+    priority: taggedPriority(terms, options),
     authors: names(embedded.author),
     image: image(first(media.source_url, body.jetpack_featured_media_url), str(media.alt_text)),
   });
 }
 
-/** Recognise the body's format and map it. Throws WebhookBodyError for a post that is not published. */
-export function mapWebhookBody(body: unknown): { format: WebhookFormat; input: unknown } {
+/**
+ * Recognise the body's format and map it. Throws WebhookBodyError for a post that is neither
+ * published nor scheduled (Ghost "scheduled", WordPress "future": held until publishedAt).
+ */
+export function mapWebhookBody(body: unknown, options: MapOptions = {}): { format: WebhookFormat; input: unknown } {
   if (!isObj(body)) return { format: 'article', input: body };
-  if (isObj(body.post) && isObj(body.post.current)) return { format: 'ghost', input: ghost(body.post.current) };
-  if ('post_title' in body || (isObj(body.post) && 'post_title' in body.post)) return { format: 'wordpress', input: wordpress(body) };
-  if (isObj(body.title) && 'rendered' in body.title) return { format: 'wordpress-rest', input: wordpressRest(body) };
+  if (isObj(body.post) && isObj(body.post.current)) return { format: 'ghost', input: ghost(body.post.current, options) };
+  if ('post_title' in body || (isObj(body.post) && 'post_title' in body.post)) return { format: 'wordpress', input: wordpress(body, options) };
+  if (isObj(body.title) && 'rendered' in body.title) return { format: 'wordpress-rest', input: wordpressRest(body, options) };
   return { format: 'article', input: body };
 }
 
@@ -144,6 +177,16 @@ export interface WebhookRetraction {
   reason: string;
   /** Only when crier published it (a WordPress draft may never have been published). */
   onlyIfKnown: boolean;
+}
+
+/** A Ghost body that cancels a schedule (post.unscheduled: scheduled → draft): which article, by the URL it would have had. */
+export function webhookUnschedule(body: unknown): { format: WebhookFormat; urls: string[] } | undefined {
+  if (!isObj(body) || !isObj(body.post) || !isObj(body.post.current)) return undefined;
+  const current = body.post.current;
+  const previous = isObj(body.post.previous) ? body.post.previous : {};
+  if (str(previous.status) !== 'scheduled' || str(current.status) === 'published' || str(current.status) === 'scheduled') return undefined;
+  const urls = [ghostLiveUrl(str(current.url), str(current.slug) ?? str(previous.slug)), str(previous.url), str(current.url)].filter((u): u is string => u !== undefined);
+  return urls.length === 0 ? undefined : { format: 'ghost', urls: [...new Set(urls)] };
 }
 
 /** WordPress renames a trashed post's slug to "<slug>__trashed": the article's URL is the one before. */

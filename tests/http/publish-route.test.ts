@@ -243,4 +243,61 @@ describe('POST /publish', () => {
       expect(unsigned.statusCode).toBe(401);
     });
   });
+
+  describe('scheduled posts (issue 14)', () => {
+    const base = JSON.parse(readFileSync(new URL('../fixtures/webhooks/ghost-post-unpublished.json', import.meta.url), 'utf8')).post.current as Record<string, unknown>;
+    const preview = `https://gazette.example/p/${base.uuid as string}/`;
+    const live = 'https://gazette.example/night-ferry-second-boat/';
+    const ghost = (current: Record<string, unknown>, previous: Record<string, unknown>) => JSON.stringify({ post: { current: { ...base, url: preview, ...current }, previous } });
+
+    it('should hold a Ghost post.scheduled until its published_at (under its live URL), move it on post.rescheduled, cancel it on post.unscheduled and take it back when scheduled again', async () => {
+      const at = new Date(Date.now() + 3_600_000).toISOString();
+      const scheduled = await signed(ghost({ status: 'scheduled', published_at: at, tags: [{ name: 'Transport' }, { name: '#breaking' }] }, { status: 'draft' }));
+      expect(scheduled.statusCode).toBe(202);
+      expect(scheduled.json()).toMatchObject({ format: 'ghost', action: 'publish', scheduledFor: at });
+      const id = scheduled.json().articleId as string;
+      expect((await app.ledger.getArticle(id))?.url).toBe(live);
+      let pending = await app.pending();
+      expect(pending.map((p) => [p.target, p.reason, p.dueAt])).toEqual(app.targets.map((t) => [t.id, 'embargo', at]));
+      expect(pending.every((p) => p.priority === 'normal')).toBe(true);
+
+      const later = new Date(Date.now() + 7_200_000).toISOString();
+      const moved = await signed(ghost({ status: 'scheduled', published_at: later }, { published_at: at }), clock + 1);
+      expect(moved.statusCode).toBe(200);
+      expect(moved.json()).toMatchObject({ articleId: id, action: 'same', scheduledFor: later });
+      pending = await app.pending();
+      expect(pending.map((p) => p.dueAt)).toEqual([later, later, later]);
+
+      const unscheduled = await signed(ghost({ status: 'draft', published_at: null }, { status: 'scheduled' }), clock + 2);
+      expect(unscheduled.statusCode).toBe(200);
+      expect(unscheduled.json()).toMatchObject({ articleId: id, unscheduled: true });
+      expect(await app.pending()).toEqual([]);
+      expect((await app.ledger.getAll(id)).map((r) => r.state)).toEqual(['failed', 'failed', 'failed']);
+
+      const again = await signed(ghost({ status: 'scheduled', published_at: at }, { status: 'draft' }), clock + 3);
+      expect(again.json()).toMatchObject({ articleId: id, scheduledFor: at });
+      pending = await app.pending();
+      expect(pending.map((p) => [p.reason, p.dueAt])).toEqual([['embargo', at], ['embargo', at], ['embargo', at]]);
+      expect((await app.ledger.getAll(id)).map((r) => r.state)).toEqual(['queued', 'queued', 'queued']);
+
+      const unknown = await signed(ghost({ status: 'draft', slug: 'never-scheduled', url: 'https://gazette.example/p/00000000-0000-0000-0000-000000000000/' }, { status: 'scheduled' }), clock + 4);
+      expect(unknown.statusCode).toBe(404);
+    });
+
+    it('should take a WordPress "future" post as a schedule and its priority from mapped tags', async () => {
+      await server.close();
+      await app.close();
+      app = new TestApp({ ...testConfig(prefix), priorityTags: { breaking: ['Eilmeldung'], low: [] } }, silentLogger);
+      server = await buildServer({ app, now: () => clock });
+      const at = new Date(Date.now() + 3_600_000);
+      const gmt = at.toISOString().slice(0, 19).replace('T', ' ');
+      const res = await signed(JSON.stringify({ post_title: 'Storm warning', permalink: 'https://gazette.example/storm', post_status: 'future', post_date_gmt: gmt, tags: 'Eilmeldung, Weather' }));
+      expect(res.statusCode).toBe(202);
+      expect(res.json().format).toBe('wordpress');
+      const pending = await app.pending();
+      expect(pending).toHaveLength(3);
+      expect(pending.every((p) => p.reason === 'embargo' && p.priority === 'breaking' && Math.abs(Date.parse(p.dueAt as string) - Math.floor(at.getTime() / 1000) * 1000) < 5)).toBe(true);
+    });
+  });
 });
+

@@ -135,6 +135,29 @@ describe('crier serve HTTP routes', () => {
     expect(text).toMatch(/crier_queue_jobs\{queue="deliver\.x",state="waiting"\} 0/);
   });
 
+  it('should answer GET /queue with pending deliveries, due time and reason; embargoed titles only with the dashboard password', async () => {
+    const due = Date.now() + 3_600_000;
+    const embargoed = toArticle({ url: 'https://gazette.example/2026/06/budget', title: 'Budget leaks (embargoed)' });
+    await app.publish(embargoed, ['chan'], { at: due });
+    await app.publish(article, ['x']);
+    const open = await server.inject({ url: '/queue' });
+    expect(open.statusCode).toBe(200);
+    const list = open.json() as Array<Record<string, unknown>>;
+    expect(list.map((p) => [p.target, p.articleId, p.reason, p.priority])).toEqual([
+      ['x', article.id, 'queued', 'normal'],
+      ['chan', embargoed.id, 'embargo', 'normal'],
+    ]);
+    expect(list[0]?.title).toBe(article.title);
+    expect(list[0]?.dueAt).toBeNull();
+    expect(Date.parse(list[1]?.dueAt as string)).toBe(due);
+    expect(list[1]).not.toHaveProperty('title');
+    const trusted = await server.inject({ url: '/queue?target=chan', headers: { authorization: basic('editor', SECRETS.dashboard) } });
+    expect(trusted.json()).toEqual([expect.objectContaining({ target: 'chan', reason: 'embargo', title: 'Budget leaks (embargoed)' })]);
+    expect((await server.inject({ url: '/queue?target=nope' })).statusCode).toBe(404);
+    const text = (await server.inject({ url: '/metrics' })).body;
+    expect(text).toContain('crier_holds_total');
+  });
+
   it('should answer unknown routes with a JSON 404', async () => {
     const res = await server.inject({ url: '/nope' });
     expect(res.statusCode).toBe(404);

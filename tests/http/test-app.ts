@@ -12,6 +12,8 @@ import type { DeliveryObserver } from '../../queues/observer.js';
 import { publish, type PublishOptions, type PublishResult } from '../../queues/publish.js';
 import { retract, type RetractOptions, type RetractResult } from '../../queues/retract.js';
 import { QueueSet } from '../../queues/queue-set.js';
+import { listPending, type ListPendingOptions, type PendingDelivery } from '../../queues/pending.js';
+import { reschedule, unschedule, type ScheduleChange } from '../../queues/reschedule.js';
 import { DeliveryWorkers } from '../../queues/worker.js';
 import type { Article } from '../../src/article/schema.js';
 import type { ServeApp } from '../../src/http/server.js';
@@ -95,6 +97,18 @@ export class TestApp implements ServeApp {
 
   retract(articleId: string, options: RetractOptions = {}): Promise<RetractResult> {
     return retract(articleId, { queues: this.queues, ledger: this.ledger, targets: this.targets }, options);
+  }
+
+  pending(options: ListPendingOptions = {}): Promise<PendingDelivery[]> {
+    return listPending(this.queues, this.ledger, this.targets, options);
+  }
+
+  unschedule(articleId: string, options: { target?: string; by?: string } = {}): Promise<ScheduleChange[]> {
+    return unschedule(articleId, { queues: this.queues, ledger: this.ledger, targets: this.targets }, options);
+  }
+
+  reschedule(articleId: string, at: Date | number | string, options: { target?: string } = {}): Promise<ScheduleChange[]> {
+    return reschedule(articleId, at, { queues: this.queues, ledger: this.ledger, targets: this.targets }, options);
   }
 
   get workersRunning(): boolean {

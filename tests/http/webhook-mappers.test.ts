@@ -51,7 +51,23 @@ describe('webhook body mappers', () => {
 
   it('should refuse posts that are not published', () => {
     expect(() => mapWebhookBody({ post_title: 'Draft', post_status: 'draft', permalink: 'https://gazette.example/d' })).toThrow(WebhookBodyError);
-    expect(() => mapWebhookBody({ title: { rendered: 'Later' }, status: 'future', link: 'https://gazette.example/l' })).toThrow(/"future", not published/);
+    expect(() => mapWebhookBody({ title: { rendered: 'Later' }, status: 'pending', link: 'https://gazette.example/l' })).toThrow(/"pending", not published/);
+    expect(() => mapWebhookBody({ post: { current: { title: 'Draft', status: 'draft', url: 'https://gazette.example/p/x/' } } })).toThrow(/"draft", not published/);
+  });
+
+  it('should map scheduled posts (Ghost "scheduled", WordPress "future") with their future date, and priority from tags', () => {
+    const priorityTags = { breaking: ['breaking'], low: ['Evergreen'] };
+    const ghost = mapWebhookBody(
+      { post: { current: { status: 'scheduled', title: 'Embargoed', url: 'https://gazette.example/p/3f1b0c2e-8d4a-4e5b-9c7d-2a1e0f6b5c4d/', slug: 'embargoed', published_at: '2099-01-01T08:00:00.000Z', tags: [{ name: 'Politics' }, { name: '#breaking' }] } } },
+      { priorityTags },
+    );
+    // The preview URL is not the one readers will get: the live /<slug>/ is.
+    expect(toArticle(ghost.input)).toMatchObject({ url: 'https://gazette.example/embargoed/', publishedAt: '2099-01-01T08:00:00.000Z', tags: ['Politics'], priority: 'breaking' });
+    const rest = mapWebhookBody({ title: { rendered: 'Later' }, status: 'future', link: 'https://gazette.example/l', date_gmt: '2099-01-01T08:00:00', _embedded: { 'wp:term': [[{ name: 'evergreen' }]] } }, { priorityTags });
+    expect(toArticle(rest.input)).toMatchObject({ publishedAt: '2099-01-01T08:00:00.000Z', priority: 'low' });
+    const flat = mapWebhookBody({ post_title: 'Soon', post_status: 'future', permalink: 'https://gazette.example/soon', post_date_gmt: '2099-01-01 08:00:00' });
+    expect(toArticle(flat.input)).toMatchObject({ publishedAt: '2099-01-01T08:00:00.000Z' });
+    expect(toArticle(flat.input).priority).toBeUndefined();
   });
 
   it('should leave a Ghost body without a URL for validation to name', () => {

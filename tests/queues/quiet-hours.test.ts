@@ -59,6 +59,12 @@ describe('due times and priority (pure)', () => {
     // No offset: ambiguous, refused rather than read in the server's zone.
     expect(() => parseAt('2026-05-01T18:00:00', now)).toThrow(/offset/);
     expect(() => parseAt('tomorrow', now)).toThrow(/not a time/);
+    // A wall-clock time only where a zone is known (the editors' bot): its next occurrence there.
+    expect(() => parseAt('18:00', now)).toThrow(/not a time/);
+    expect(parseAt('18:00', now, 'Europe/Berlin')).toBe(at('2026-05-01T16:00:00Z'));
+    expect(parseAt('09:30', now, 'Europe/Berlin')).toBe(at('2026-05-02T07:30:00Z'));
+    // Across the fall-back night the next 09:30 is an hour later in UTC.
+    expect(parseAt('09:30', at('2026-10-24T12:00:00Z'), 'Europe/Berlin')).toBe(at('2026-10-25T08:30:00Z'));
   });
 
   it('is due at `at`, else at a future publishedAt, else now', () => {

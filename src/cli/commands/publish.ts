@@ -13,7 +13,7 @@ export async function publishCommand(ctx: CliContext): Promise<number> {
   try {
     const only = ctx.args.targets;
     requireKnownTargets(app.targets, only);
-    const result = await app.publish(article, only, { by: 'cli', force: ctx.args.force });
+    const result = await app.publish(article, only, { by: 'cli', force: ctx.args.force, ...(ctx.args.at !== undefined ? { at: ctx.args.at } : {}), ...(ctx.args.priority !== undefined ? { priority: ctx.args.priority } : {}) });
     if (result.action === 'retracted') {
       process.stderr.write(`crier: ${result.articleId} was retracted; publish it again with --force\n`);
       return 1;
