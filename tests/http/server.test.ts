@@ -9,6 +9,7 @@ import { Metrics } from '../../src/metrics.js';
 import { TransientError } from '../../adapters/errors.js';
 import type { Adapter } from '../../adapters/types.js';
 import { waitForDeliveries } from '../../queues/wait.js';
+import { countPending } from '../../queues/pending.js';
 import { createRedis } from '../../queues/connection.js';
 import { deletePrefix, uniquePrefix } from '../helpers/redis.js';
 import { ScriptedAdapter, SECRETS, TestApp, testConfig } from './test-app.js';
@@ -156,6 +157,10 @@ describe('crier serve HTTP routes', () => {
     expect((await server.inject({ url: '/queue?target=nope' })).statusCode).toBe(404);
     const text = (await server.inject({ url: '/metrics' })).body;
     expect(text).toContain('crier_holds_total');
+    const gauge = new Metrics({ pending: () => countPending(app.queues, app.ledger, app.targets) });
+    const scraped = (await gauge.text()).body;
+    expect(scraped).toContain('crier_pending_deliveries{target="chan",reason="embargo"} 1');
+    expect(scraped).toContain('crier_pending_deliveries{target="x",reason="queued"} 1');
   });
 
   it('should answer unknown routes with a JSON 404', async () => {
