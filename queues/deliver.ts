@@ -104,7 +104,7 @@ async function proceed(job: Job<DeliveryJobData>, signal: AbortSignal | undefine
   } catch (error) {
     await ledger.settle(slot).catch(() => undefined);
     // Before this attempt marked the record (`started` false: in doubt since a crash), it is not this attempt's to change.
-    return handleError(error, job, deps, base, started ? 'send' : 'prepare');
+    return handleError(cancelledAs(error, ctxSignal, target.platform), job, deps, base, started ? 'send' : 'prepare');
   }
 
   if (!started) {
@@ -153,6 +153,17 @@ async function proceed(job: Job<DeliveryJobData>, signal: AbortSignal | undefine
   const duplicate = result.status === 'duplicate';
   recordDelivered(deps, job, base, result, slot, begun.rev ?? 1);
   return { state: duplicate ? 'duplicate' : 'delivered', remoteId: result.remoteId, ...(result.url ? { url: result.url } : {}) };
+}
+
+/**
+ * An error from preparing a post whose attempt was cancelled meanwhile (its lease lost,
+ * the worker shutting down): whatever it says — a media fetch "aborted by caller" — the
+ * post is not wrong, so it is retried, never failed for good.
+ */
+function cancelledAs(error: unknown, signal: AbortSignal, platform: string): unknown {
+  if (!signal.aborted || isDeliveryError(error)) return error;
+  const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? 'cancelled');
+  return new TransientError(`cancelled while preparing the post (${reason}): ${error instanceof Error ? error.message : String(error)}`, { platform, cause: error });
 }
 
 /** How far before a job's creation a lookup of its post starts (the platform's clock may differ from ours). */

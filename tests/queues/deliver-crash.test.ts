@@ -6,6 +6,7 @@ import type { Ledger } from '../../queues/ledger.js';
 import { jobId } from '../../queues/names.js';
 import { jobOptions } from '../../queues/publish.js';
 import type { QueueSet } from '../../queues/queue-set.js';
+import type { DeliveryWorkers } from '../../queues/worker.js';
 import { toArticle, type Article } from '../../src/article/schema.js';
 import { deliveryHarness, type DeliveryHarness } from '../helpers/delivery.js';
 import { completedJob, eventually } from '../helpers/redis.js';
@@ -39,7 +40,10 @@ class CrashAdapter implements Adapter<TelegramPost> {
   format(article: { title: string }): TelegramPost {
     return { target: this.target.id, platform: 'telegram', method: 'sendMessage', parse_mode: 'HTML', text: article.title };
   }
-  async prepare(post: TelegramPost): Promise<TelegramPost> {
+  /** When set, prepare runs this first (with the attempt's signal). */
+  prepareHook: ((signal: AbortSignal) => Promise<void>) | undefined;
+  async prepare(post: TelegramPost, ctx: PrepareContext): Promise<TelegramPost> {
+    if (this.prepareHook) await this.prepareHook(ctx.signal);
     if (this.prepareError && this.prepareFailures-- > 0) throw this.prepareError;
     return post;
   }
@@ -56,8 +60,8 @@ describe('a delivery found in doubt after a crash', () => {
   let target: TargetConfig;
   const unknown: string[] = [];
 
-  async function start(adapter: CrashAdapter): Promise<void> {
-    await h.start(adapter as Adapter, { concurrency: 1, observer: { unknown: (e) => void unknown.push(e.article.id) } });
+  async function start(adapter: CrashAdapter): Promise<DeliveryWorkers> {
+    return h.start(adapter as Adapter, { concurrency: 1, observer: { unknown: (e) => void unknown.push(e.article.id) } });
   }
 
   /** The state a crash leaves: the record marked sending (its lease run out, or still running for `leaseMs`), the job back in the queue. */
@@ -83,6 +87,29 @@ describe('a delivery found in doubt after a crash', () => {
   afterEach(() => h.close());
 
   const article = (n: number) => toArticle({ url: `https://news.example/crash/${n}`, title: `Crash story ${n}` });
+
+  it('should retry, never fail for good, a post whose preparation was cut short by the worker stopping', async () => {
+    const adapter = new CrashAdapter(target, true);
+    let preparing = false;
+    // A media fetch that, like safeFetch, turns the attempt's abort into an error of its own.
+    adapter.prepareHook = (signal) =>
+      new Promise((_resolve, reject) => {
+        preparing = true;
+        signal.addEventListener('abort', () => reject(new Error('timeout: request to https://img.example/a.jpg aborted by caller')));
+      });
+    const workers = await start(adapter);
+    const a = article(9);
+    await ledger.saveAndClaim(a, [target]);
+    await queues.get(target).add('deliver', { articleId: a.id, article: a }, { ...jobOptions(target), jobId: jobId(a.id) });
+    await eventually(() => (preparing ? true : undefined));
+    await workers.close(50); // past the grace: in-flight attempts are aborted
+    const record = await settled(a.id, ['retrying', 'failed']);
+    expect(record.state).toBe('retrying');
+    expect(record.lastError).toMatch(/^cancelled while preparing the post \(shutdown\)/);
+    const job = await queues.get(target).getJob(jobId(a.id));
+    expect(await job?.isFailed()).toBe(false);
+    expect(adapter.sends).toBe(0);
+  });
 
   it('should record the post the platform already has, without sending again', async () => {
     const adapter = new CrashAdapter(target, true);
