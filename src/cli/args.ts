@@ -19,6 +19,7 @@ const COMMON = {
   help: { type: 'boolean', short: 'h' },
   'log-level': { type: 'string' },
   png: { type: 'string' },
+  schedule: { type: 'boolean' },
 } as const;
 
 export interface CliArgs {
@@ -39,6 +40,8 @@ export interface CliArgs {
   logLevel?: string;
   /** `preview --png DIR`: also draw each post (and its image) as PNG files in DIR. */
   png?: string;
+  /** `demo --schedule`: show a scheduled post and breaking news overtaking a backlog. */
+  schedule: boolean;
 }
 
 export function parseCli(argv: string[]): CliArgs {
@@ -50,7 +53,7 @@ export function parseCli(argv: string[]): CliArgs {
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
-  const out: CliArgs = { command, positionals: rest, wait: values.wait ?? false, json: values.json ?? false, sandbox: values.sandbox ?? false, force: values.force ?? false, help: values.help ?? false };
+  const out: CliArgs = { command, positionals: rest, wait: values.wait ?? false, json: values.json ?? false, sandbox: values.sandbox ?? false, force: values.force ?? false, help: values.help ?? false, schedule: values.schedule ?? false };
   if (values.reason !== undefined) out.reason = values.reason;
   if (values.config !== undefined) out.config = values.config;
   if (values.url !== undefined) out.url = values.url;
@@ -73,7 +76,8 @@ export function parseCli(argv: string[]): CliArgs {
 export const USAGE = `crier — one article in, one post per platform out, exactly once.
 
 Usage:
-  crier demo                         run the whole flow against the built-in sandbox platforms
+  crier demo [--schedule]            run the whole flow against the built-in sandbox platforms;
+                                     --schedule: a scheduled post, then breaking news overtaking a backlog
   crier preview [FILE|-] [--url URL] [--png DIR]
                                      print the posts an article would become (JSON); --png also
                                      draws each post as DIR/<target>.png and its image as
