@@ -60,10 +60,10 @@ export async function onSendNow(ctx: Context, key: string, s: BotServices): Prom
   });
 }
 
-/** +1 h: the scheduled time moves one hour later. */
+/** +1 h: the scheduled time moves one hour later (an hour from now when that time has passed: never sooner). */
 export async function onLater(ctx: Context, key: string, s: BotServices): Promise<void> {
   await onScheduled(ctx, key, s, async (a, by) => {
-    const at = a.at + LATER_MS;
+    const at = Math.max(a.at, Date.now()) + LATER_MS;
     const changes = await s.app.reschedule(a.articleId, at);
     s.logger.info({ articleId: a.articleId, by, at: new Date(at).toISOString(), changes }, 'editors bot: scheduled post moved');
     const outcome = changeOutcome(changes);
