@@ -16,10 +16,10 @@ const COMMON = {
   backfill: { type: 'string' },
   reason: { type: 'string' },
   force: { type: 'boolean' },
+  schedule: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   'log-level': { type: 'string' },
   png: { type: 'string' },
-  schedule: { type: 'boolean' },
 } as const;
 
 export interface CliArgs {
@@ -36,12 +36,12 @@ export interface CliArgs {
   reason?: string;
   /** publish: publish a retracted article again. */
   force: boolean;
+  /** `demo --schedule`: show a scheduled post and breaking news overtaking a backlog. */
+  schedule: boolean;
   help: boolean;
   logLevel?: string;
   /** `preview --png DIR`: also draw each post (and its image) as PNG files in DIR. */
   png?: string;
-  /** `demo --schedule`: show a scheduled post and breaking news overtaking a backlog. */
-  schedule: boolean;
 }
 
 export function parseCli(argv: string[]): CliArgs {
