@@ -211,7 +211,7 @@ describe('editors bot: scheduled posts going out (workers running)', () => {
     expect(t.posted(p.title)).toHaveLength(1);
   });
 
-  it('should send a scheduled post at once on Send now, and say "too late" for a button pressed afterwards', async () => {
+  it('should send a scheduled post at once on Send now, and schedule nothing when the same article is scheduled again once out', async () => {
     const p = shortPost('dredger');
     const [preview] = await h.send(messageUpdate(EDITOR, `/post ${p.url} ${p.title} at +1h`), EDITOR.id);
     await t.press(preview!, 'Schedule');
@@ -222,17 +222,35 @@ describe('editors bot: scheduled posts going out (workers running)', () => {
     for (const target of ['telegram', 'twitter', 'instagram']) await delivered(id, target);
     expect(t.posted(p.title)).toHaveLength(1);
 
-    // A second message about the same article (another editor's preview, scheduled before it went out) comes too late.
-    const [other] = await h.send(messageUpdate(EDITOR, `/post ${p.url} ${p.title} at +2h`), EDITOR.id);
-    await t.press(other!, 'Schedule');
-    const late = await t.press(other!, '+1 h');
+    // Scheduling the same article again once it is out schedules nothing.
+    const [again] = await h.send(messageUpdate(EDITOR, `/post ${p.url} ${p.title} at +2h`), EDITOR.id);
+    const repeat = await t.press(again!, 'Schedule');
+    expect(repeat.answer).toBe('Too late: already sent.');
+    expect(repeat.message.text).toContain('Too late: already sent (telegram delivered, twitter delivered, instagram delivered)');
+    expect(repeat.message.params.reply_markup).toBeUndefined();
+    expect(await t.dueOf(id, 'telegram')).toBeUndefined();
+    expect(t.posted(p.title)).toHaveLength(1);
+  });
+
+  it('should say "too late" for a button pressed after the scheduled post went out some other way', async () => {
+    const p = shortPost('crane');
+    const [preview] = await h.send(messageUpdate(EDITOR, `/post ${p.url} ${p.title} at +2h`), EDITOR.id);
+    await t.press(preview!, 'Schedule');
+    const id = t.idOf(preview!) as string;
+    const scheduled = t.current(preview!);
+    // Sent meanwhile from elsewhere (crier reschedule --at now on the command line does this).
+    await h.app.reschedule(id, Date.now());
+    for (const target of ['telegram', 'twitter', 'instagram']) await delivered(id, target);
+
+    const late = await t.press(preview!, '+1 h');
     expect(late.answer).toBe('Too late: already sent.');
     expect(late.message.text).toContain('Too late: already sent (telegram delivered, twitter delivered, instagram delivered)');
     expect(late.message.params.reply_markup).toBeUndefined();
-    // Its old Unschedule button (from the message before the edit) is spent too.
-    await h.bot.handleUpdate(callbackUpdate(EDITOR, other!, button({ ...other!, params: t.edits(other!).at(-2)?.params ?? {} }, 'Unschedule')));
+    // The old Unschedule button (on the message before the edit) is spent too.
+    await h.bot.handleUpdate(callbackUpdate(EDITOR, preview!, button(scheduled, 'Unschedule')));
     expect(t.lastAnswer()).toBe('Already done: too late, already sent.');
     expect(t.posted(p.title)).toHaveLength(1);
+    expect((await h.app.ledger.get(id, 'telegram'))?.state).toBe('delivered');
   });
 
   it('should publish a /post … at preview at once on its Send now button', async () => {

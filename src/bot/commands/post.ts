@@ -9,6 +9,7 @@
  */
 import type { Context, Telegraf } from 'telegraf';
 import type { Message } from 'telegraf/types';
+import { UNSCHEDULABLE } from '../../../queues/reschedule.js';
 import { ArticleError, type Article } from '../../article/schema.js';
 import { callbackData, PENDING_TTL_SECONDS } from '../actions.js';
 import { ArticleInputError, fetchArticle, parsePostRequest, shortPostArticle, type QuotedMessage } from '../article-input.js';
@@ -17,7 +18,7 @@ import { formatTime, splitPostSchedule } from '../post-schedule.js';
 import { buildPreviews } from '../previews.js';
 import { fitMessage, renderQueued, safe } from '../render.js';
 import { renderPreview } from '../render-preview.js';
-import { BREAKING_NOTE, renderScheduled } from '../render-schedule.js';
+import { BREAKING_NOTE, renderScheduled, renderTooLate } from '../render-schedule.js';
 import { who, type BotServices } from '../services.js';
 
 export const HTML = { parse_mode: 'HTML' as const, link_preview_options: { is_disabled: true } };
@@ -169,6 +170,12 @@ async function publishFromPreview(ctx: Context, key: string, s: BotServices, for
       return 'It was retracted: press Publish anyway to publish it again.';
     }
     const enqueued = result.outcomes.filter((o) => o.enqueued).map((o) => o.target);
+    if (at !== undefined && !result.outcomes.some((o) => o.enqueued || UNSCHEDULABLE.includes(o.state))) {
+      // Known already, and out (or going out) everywhere: nothing is left to schedule.
+      await s.actions.update(key, { ...action, publishedBy: by, articleId: result.articleId, settled: 'too late, already sent' });
+      await settle(ctx, s, `${action.previewHtml}\n\n${renderTooLate(result.articleId, result.outcomes.map((o) => ({ target: o.target, result: o.state })))}`);
+      return 'Too late: already sent.';
+    }
     if (at !== undefined) {
       await s.actions.update(key, { ...action, publishedBy: by, scheduledBy: by, articleId: result.articleId });
       s.logger.info({ articleId: result.articleId, by, at: new Date(at).toISOString(), breaking: action.breaking === true, enqueued }, 'editors bot: scheduled');
