@@ -3,6 +3,7 @@ import { TelegramTarget } from './targets/telegram.js';
 import { TwitterTarget } from './targets/twitter.js';
 import { InstagramTarget } from './targets/instagram.js';
 import { RedisConfig } from './redis.js';
+import { isTimeZone } from '../queues/quiet-hours.js';
 
 export { TelegramTarget, TwitterTarget, InstagramTarget };
 
@@ -71,6 +72,8 @@ export const Config = z
         allowPrivateNetwork: z.boolean().default(false),
         /** Let any user /subscribe to receive each new article from the bot (off by default). */
         subscribers: z.boolean().default(false),
+        /** The editors' time zone (IANA): `/post … at 18:00` means 18:00 there, and the bot shows times in it. */
+        timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as "Europe/Berlin"').default('UTC'),
       })
       .strict()
       .prefault({}),

@@ -13,9 +13,19 @@ export type BotAction =
       article: Article;
       /** The preview message as sent, so it can be re-shown with a footer. */
       previewHtml: string;
-      /** Set once Publish went through. */
+      /** Set once Publish (or Schedule, or Send now) went through. */
       publishedBy?: string;
       cancelledBy?: string;
+      /** `/post … at <time>`: when the first posts are due (epoch ms); follows +1 h. */
+      at?: number;
+      /** `/post … !`: published as breaking news. */
+      breaking?: boolean;
+      /** The article id the publish returned (the schedule buttons act on it). */
+      articleId?: string;
+      /** Set once Schedule went through: the post waits for `at`. */
+      scheduledBy?: string;
+      /** Set when a scheduled post was sent now or unscheduled: its buttons are spent. */
+      settled?: string;
     }
   | {
       kind: 'alert';
@@ -34,11 +44,15 @@ export type BotAction =
     };
 
 /**
- * Button verbs: p = publish, f = publish a retracted article anyway, x = cancel, r = retry
- * (send again), s = skip, k = the post is there (confirmed by an editor), d = retract
- * (confirmed), n = keep it (retraction called off).
+ * Button verbs: p = publish (or schedule), f = publish a retracted article anyway, x = cancel,
+ * r = retry (send again), s = skip, k = the post is there (confirmed by an editor), d = retract
+ * (confirmed), n = keep it (retraction called off), g = send now (a scheduled post, or a
+ * preview's), l = later (a scheduled post one hour later), u = unschedule.
  */
-export type ButtonVerb = 'p' | 'f' | 'x' | 'r' | 's' | 'k' | 'd' | 'n';
+export type ButtonVerb = 'p' | 'f' | 'x' | 'r' | 's' | 'k' | 'd' | 'n' | 'g' | 'l' | 'u';
+
+/** The verbs, as a regex character class body (callback data and the button route). */
+export const BUTTON_VERBS = 'pfxrskdnglu';
 
 export const PENDING_TTL_SECONDS = 24 * 3600;
 export const ALERT_TTL_SECONDS = 30 * 24 * 3600;
@@ -49,7 +63,7 @@ export function callbackData(verb: ButtonVerb, key: string): string {
 
 /** `p:Ab3…` → {verb, key}; undefined for anything else. */
 export function parseCallbackData(data: string): { verb: ButtonVerb; key: string } | undefined {
-  const m = /^([pfxrskdn]):([A-Za-z0-9_-]{8,32})$/.exec(data);
+  const m = new RegExp(`^([${BUTTON_VERBS}]):([A-Za-z0-9_-]{8,32})$`).exec(data);
   return m ? { verb: m[1] as ButtonVerb, key: m[2] as string } : undefined;
 }
 

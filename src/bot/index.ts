@@ -1,6 +1,6 @@
 /**
  * The editors' bot (telegraf): editors run the newsroom from Telegram — /post, /preview,
- * /status, /retry, /resume, /help — and the editors' chat hears about deliveries that
+ * /status, /queue, /retry, /resume, /help — and the editors' chat hears about deliveries that
  * need a human. Long polling by default; webhook mode when `bot.webhookUrl` is set
  * (mount ./webhook.ts in the HTTP server).
  *
@@ -23,6 +23,7 @@ import { registerButtons } from './commands/buttons.js';
 import { EDITOR_COMMANDS, registerHelpCommands, SUBSCRIBER_COMMANDS } from './commands/help.js';
 import { registerFallback } from './commands/fallback.js';
 import { registerPostCommands } from './commands/post.js';
+import { registerQueueCommand } from './commands/queue.js';
 import { registerRetractCommand } from './commands/retract.js';
 import { registerStatusCommands } from './commands/status.js';
 import { registerSubscriberCommands } from './commands/subscribe.js';
@@ -96,6 +97,7 @@ export function createEditorsBot(deps: EditorsBotDeps): EditorsBot {
   registerHelpCommands(bot, services);
   registerPostCommands(bot, services);
   registerStatusCommands(bot, services);
+  registerQueueCommand(bot, services);
   registerRetractCommand(bot, services);
   if (subscribers !== undefined) registerSubscriberCommands(bot, services, subscribers);
   registerButtons(bot, services);

@@ -18,6 +18,7 @@ const COMMON = {
   backfill: { type: 'string' },
   reason: { type: 'string' },
   force: { type: 'boolean' },
+  schedule: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   'log-level': { type: 'string' },
   png: { type: 'string' },
@@ -39,6 +40,8 @@ export interface CliArgs {
   reason?: string;
   /** publish: publish a retracted article again. */
   force: boolean;
+  /** `demo --schedule`: show a scheduled post and breaking news overtaking a backlog. */
+  schedule: boolean;
   help: boolean;
   logLevel?: string;
   /** `preview --png DIR`: also draw each post (and its image) as PNG files in DIR. */
@@ -58,7 +61,7 @@ export function parseCli(argv: string[]): CliArgs {
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
-  const out: CliArgs = { command, positionals: rest, wait: values.wait ?? false, json: values.json ?? false, sandbox: values.sandbox ?? false, force: values.force ?? false, help: values.help ?? false };
+  const out: CliArgs = { command, positionals: rest, wait: values.wait ?? false, json: values.json ?? false, sandbox: values.sandbox ?? false, force: values.force ?? false, help: values.help ?? false, schedule: values.schedule ?? false };
   if (values.reason !== undefined) out.reason = values.reason;
   if (values.config !== undefined) out.config = values.config;
   if (values.url !== undefined) out.url = values.url;
@@ -93,7 +96,8 @@ export function parseCli(argv: string[]): CliArgs {
 export const USAGE = `crier — one article in, one post per platform out, exactly once.
 
 Usage:
-  crier demo                         run the whole flow against the built-in sandbox platforms
+  crier demo [--schedule]            run the whole flow against the built-in sandbox platforms;
+                                     --schedule: a scheduled post, then breaking news overtaking a backlog
   crier preview [FILE|-] [--url URL] [--png DIR]
                                      print the posts an article would become (JSON); --png also
                                      draws each post as DIR/<target>.png and its image as

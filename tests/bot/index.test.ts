@@ -18,7 +18,7 @@ describe('editors bot: start, polling and webhook', () => {
     h = await startHarness('polling');
     await h.bot.start();
     expect(h.bot.mode).toBe('polling');
-    expect(h.sandbox.telegram.commands.map((c) => c.command)).toEqual(['post', 'preview', 'status', 'retry', 'resume', 'retract', 'help']);
+    expect(h.sandbox.telegram.commands.map((c) => c.command)).toEqual(['post', 'preview', 'status', 'queue', 'retry', 'resume', 'retract', 'help']);
     const update = messageUpdate(EDITOR, '/help') as unknown as Record<string, unknown>;
     h.sandbox.telegram.pushUpdate(update);
     const reply = await eventually(() => h?.sentTo(EDITOR.id)[0], 10_000, 'a reply to /help');

@@ -16,6 +16,7 @@ import { sampleArticleMarkdown, sampleArticleUrl } from '../../sandbox/sample-ar
 import { describeReceived } from '../../sandbox/describe.js';
 import { formatLedger } from '../format-ledger.js';
 import type { CliContext } from '../context.js';
+import { scheduleDemo, scheduleDemoTargets } from './demo-schedule.js';
 
 const DEFAULT_REDIS = 'redis://127.0.0.1:6379';
 
@@ -37,7 +38,8 @@ async function demoRedis(ctx: CliContext): Promise<{ redis: RedisConfig; local?:
 
 /**
  * `crier demo`: the whole flow on this machine with no credentials — sandbox platforms,
- * a worker in-process, the sample article published, each platform's post printed.
+ * a worker in-process, the sample article published, each platform's post printed
+ * (`--schedule`: scheduling and breaking news instead, see demo-schedule.ts).
  * It leaves nothing behind however it ends — done, failed, interrupted (SIGINT/SIGTERM:
  * cleaned up, then exit 130/143), or its output closed early (`crier demo | head -3`).
  */
@@ -68,15 +70,17 @@ export async function demoCommand(ctx: CliContext): Promise<number> {
   process.once('SIGTERM', interrupted);
   try {
     const config = {
-      ...buildConfig({ media: { dir: mediaDir, allowPrivateNetwork: true }, targets: sandbox.targets() }, {}, 'demo'),
+      ...buildConfig({ media: { dir: mediaDir, allowPrivateNetwork: true }, targets: ctx.args.schedule ? scheduleDemoTargets(sandbox.targets()) : sandbox.targets() }, {}, 'demo'),
       redis: { ...redis.redis, prefix },
     };
     const logger = createLogger({ level: ctx.args.logLevel ?? 'warn' });
     app = new App(config, { logger });
     await app.startWorkers();
 
-    const article = loadArticle(sampleArticleMarkdown(sandbox.site.url), { url: sampleArticleUrl(sandbox.site.url) });
     ctx.out(`crier demo: sandbox platforms on 127.0.0.1 (nothing leaves this machine), Redis ${redis.local ? 'private' : describeRedis(redis.redis)}, keys under ${prefix} (removed when the demo ends)`);
+    // --schedule: a scheduled post and breaking news overtaking a backlog (demo-schedule.ts).
+    if (ctx.args.schedule) return await scheduleDemo(ctx, app, sandbox);
+    const article = loadArticle(sampleArticleMarkdown(sandbox.site.url), { url: sampleArticleUrl(sandbox.site.url) });
     ctx.out(`\nArticle ${article.id}: ${article.title}`);
     ctx.out(`  tags: ${article.tags.join(', ')}; by ${article.authors.join(', ')}`);
 
