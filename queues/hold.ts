@@ -16,7 +16,7 @@ import { reserveSlot, spacingKey } from './spacing.js';
  * record stays `queued`), and records the reason and time in the job's data, where
  * `crier queue` reads them. A feed item that would be older than the target's maxAgeHours
  * when quiet hours end is dropped instead (ledger `skipped`, with the reason). Breaking
- * news ignores both. Targets without quietHours and minGapMinutes get no check at all.
+ * news ignores both, and so does an editor's "send now". Targets without quietHours and minGapMinutes get no check at all.
  */
 export type Hold = (job: Job<DeliveryJobData>, lockToken: string | undefined) => Promise<{ state: 'skipped' } | undefined>;
 
@@ -53,7 +53,7 @@ export function holdFor(target: TargetConfig, deps: HoldDeps): Hold | undefined 
   };
 
   return async (job, lockToken) => {
-    if (job.name !== 'deliver' || job.data.priority === 'breaking') return undefined;
+    if (job.name !== 'deliver' || job.data.priority === 'breaking' || job.data.sendNow === true) return undefined;
     const now = clock();
     if (quiet !== undefined) {
       const until = quietUntil(now, quiet);

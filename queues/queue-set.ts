@@ -23,6 +23,8 @@ export interface DeliveryJobData {
   feed?: true;
   /** Why the worker last held this job back and until when (quiet hours, spacing): what `crier queue` shows. */
   hold?: { reason: 'quiet_hours' | 'spacing'; until: number };
+  /** An editor's "send now": past quiet hours and spacing, as breaking news goes. */
+  sendNow?: true;
   /** The spacing slot this job reserved (epoch ms): when it wakes there it goes without reserving again. */
   slot?: number;
 }

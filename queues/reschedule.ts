@@ -33,26 +33,34 @@ export interface ScheduleDeps {
  * Bring a waiting first post to `dueAt` (undefined: now). Delayed → changeDelay (or
  * promote); waiting → removed and added again delayed; active, done or gone → not touched.
  */
-export async function moveFirstPost(queues: QueueSet, target: TargetConfig, articleId: string, dueAt: number | undefined, schedule: FirstPostSchedule, now = Date.now()): Promise<MoveOutcome> {
+export async function moveFirstPost(queues: QueueSet, target: TargetConfig, articleId: string, dueAt: number | undefined, schedule: FirstPostSchedule, now = Date.now(), sendNow = false): Promise<MoveOutcome> {
   const queue = queues.get(target);
   const id = jobId(articleId);
   const job = await queue.getJob(id);
   if (job === undefined) return 'missing';
   const state = await job.getState();
+  // An editor's send now: the job goes past quiet hours and spacing (marked before it is promoted, so the worker sees it).
+  const sendingNow = sendNow && dueAt === undefined;
   if (state === 'delayed') {
-    if (job.data.hold !== undefined && job.data.dueAt === undefined && dueAt === undefined) return 'unchanged';
-    if (job.data.dueAt === dueAt) return 'unchanged';
+    if (!sendingNow && job.data.hold !== undefined && job.data.dueAt === undefined && dueAt === undefined) return 'unchanged';
+    if (!sendingNow && job.data.dueAt === dueAt) return 'unchanged';
     const { dueAt: _old, hold: _hold, slot: _slot, ...rest } = job.data;
+    const data: DeliveryJobData = dueAt === undefined ? (sendingNow ? { ...rest, sendNow: true } : rest) : { ...rest, dueAt };
+    if (sendingNow) await job.updateData(data);
     try {
       if (dueAt === undefined) await job.promote();
       else await job.changeDelay(Math.max(1, dueAt - now));
     } catch {
       return 'too_late';
     }
-    await job.updateData(dueAt === undefined ? rest : { ...rest, dueAt });
+    if (!sendingNow) await job.updateData(data);
     return 'moved';
   }
   if (state === 'waiting' || state === 'prioritized') {
+    if (sendingNow && job.data.sendNow !== true) {
+      await job.updateData({ ...job.data, sendNow: true });
+      return 'moved';
+    }
     if (dueAt === undefined) return 'unchanged';
     try {
       await job.remove();
@@ -136,7 +144,7 @@ export async function unschedule(articleId: string, deps: ScheduleDeps, options:
  * a scheduled or waiting one is moved; an unscheduled one (see unschedule) is queued again
  * for that time. Delivered, failed for other reasons, or already sending: left alone.
  */
-export async function reschedule(articleId: string, at: Date | number | string, deps: ScheduleDeps, options: { target?: string } = {}): Promise<ScheduleChange[]> {
+export async function reschedule(articleId: string, at: Date | number | string, deps: ScheduleDeps, options: { target?: string; sendNow?: boolean } = {}): Promise<ScheduleChange[]> {
   const now = Date.now();
   const dueAt = toEpoch(at, now);
   const targets = chosen(deps.targets, options.target);
@@ -152,7 +160,7 @@ export async function reschedule(articleId: string, at: Date | number | string, 
       continue;
     }
     if (record.state === 'queued') {
-      const moved = await moveFirstPost(deps.queues, target, articleId, dueAt > now ? dueAt : undefined, schedule, now);
+      const moved = await moveFirstPost(deps.queues, target, articleId, dueAt > now ? dueAt : undefined, schedule, now, options.sendNow === true);
       out.push({ target: target.id, result: moved === 'unchanged' ? 'moved' : moved });
       continue;
     }
@@ -166,7 +174,8 @@ export async function reschedule(articleId: string, at: Date | number | string, 
     await (await queue.getJob(id))?.remove().catch(() => undefined);
     const at = Date.now();
     const delayed = schedule.data.dueAt === undefined ? {} : { delay: Math.max(1, schedule.data.dueAt - at), timestamp: at };
-    await queue.add('deliver', { ...schedule.data, articleId }, { ...jobOptions(target), ...schedule.opts, ...delayed, jobId: id });
+    const sendNow = options.sendNow === true && schedule.data.dueAt === undefined ? { sendNow: true as const } : {};
+    await queue.add('deliver', { ...schedule.data, ...sendNow, articleId }, { ...jobOptions(target), ...schedule.opts, ...delayed, jobId: id });
     out.push({ target: target.id, result: 'scheduled' });
   }
   return out;

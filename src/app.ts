@@ -149,7 +149,7 @@ export class App {
   }
 
   /** Move an article's pending first posts to `at` (ISO 8601, "+2h", Date, epoch ms). */
-  reschedule(articleId: string, at: Date | number | string, options: { target?: string } = {}): Promise<ScheduleChange[]> {
+  reschedule(articleId: string, at: Date | number | string, options: { target?: string; sendNow?: boolean } = {}): Promise<ScheduleChange[]> {
     return reschedule(articleId, at, { queues: this.queues, ledger: this.ledger, targets: this.targets }, options);
   }
 

@@ -323,4 +323,19 @@ describe('quiet hours (real Redis, injected clock)', () => {
     // Held without spending an attempt: the send was its first.
     expect((await completedJob(r.queues.get(r.targets[0]!), jobId(night.id))).attemptsMade).toBe(1);
   }, 15_000);
+
+  it("lets an editor's send now go past quiet hours; a plain move to now leaves the hold as it is", async () => {
+    const r = rig([{ id: 'a', quietHours: { from: '23:00', to: '07:00', tz: 'Europe/Berlin' } }]);
+    await r.start({ now: clockAt('2026-01-15T00:30:00.000Z') }); // 01:30 in Berlin: hours of quiet left
+    const night = article('q-now');
+    await publish(night, r.deps);
+    await eventually(async () => ((await listPending(r.queues, r.ledger, r.targets)).some((p) => p.reason === 'quiet_hours') ? true : undefined), 3000, 'held for quiet hours');
+    expect(await reschedule(night.id, Date.now(), r.deps)).toEqual([{ target: 'a', result: 'moved' }]);
+    await sleep(500);
+    expect(r.sends).toEqual([]);
+    expect(await reschedule(night.id, Date.now(), r.deps, { sendNow: true })).toEqual([{ target: 'a', result: 'moved' }]);
+    await eventually(() => (r.sends.length === 1 ? true : undefined), 3000, 'sent now');
+    expect(r.sends[0]?.title).toBe('Story q-now');
+    expect(await stateOf(r, night.id)).toBe('delivered');
+  }, 15_000);
 });

@@ -49,7 +49,7 @@ export async function onSendNow(ctx: Context, key: string, s: BotServices): Prom
     return;
   }
   await onScheduled(ctx, key, s, async (a, by) => {
-    const changes = await s.app.reschedule(a.articleId, Date.now());
+    const changes = await s.app.reschedule(a.articleId, Date.now(), { sendNow: true });
     s.logger.info({ articleId: a.articleId, by, changes }, 'editors bot: scheduled post sent now');
     const outcome = changeOutcome(changes);
     if (outcome === 'too_late') return tooLate(ctx, key, s, a, changes);
