@@ -5,7 +5,7 @@ import { ArticleInput, articleId, canonicalUrl, toArticle } from '../article/sch
 import { BodyError, parseJsonBody } from './json-body.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, TOLERANCE_SECONDS, verifySignature } from './signature.js';
 import type { ServeApp } from './server.js';
-import { mapWebhookBody, WebhookBodyError, webhookRetraction, webhookUnschedule } from './webhook-mappers.js';
+import { mapWebhookBody, scheduleIsNew, WebhookBodyError, webhookRetraction, webhookUnschedule } from './webhook-mappers.js';
 
 /**
  * POST /publish: a signed Article JSON (or Ghost / WordPress webhook) body.
@@ -143,8 +143,9 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
       return refuse(reply, 503, 'not_replicated', { error: `${error.message}: nothing was acknowledged, send it again` });
     }
     const scheduledFor = article.publishedAt !== undefined && Date.parse(article.publishedAt) > Date.now() ? article.publishedAt : undefined;
-    // Scheduled again after an editor (or Ghost) unscheduled it: queued again for the new time.
-    if (scheduledFor !== undefined && result.outcomes.some((o) => o.state === 'failed')) await app.reschedule(article.id, scheduledFor);
+    // Scheduled again (Ghost: newly scheduled or moved) after an editor or Ghost unscheduled it: queued again for
+    // the new time. An edit of the scheduled post, or a replay, leaves an editor's unschedule alone.
+    if (scheduledFor !== undefined && scheduleIsNew(json) && result.outcomes.some((o) => o.state === 'failed')) await app.reschedule(article.id, scheduledFor);
     if (result.action === 'retracted') {
       return refuse(reply, 409, 'retracted', { articleId: article.id, format: mapped.format, error: 'this article was retracted; an editor can publish it again (crier publish --force)' });
     }

@@ -43,9 +43,26 @@ function taggedPriority(tags: readonly string[], options: MapOptions): 'breaking
   return has(config.breaking) ? 'breaking' : has(config.low) ? 'low' : undefined;
 }
 
-/** A Ghost post's URL before it is live is a preview (/p/<uuid>/): the one it will have is the site's /<slug>/. */
+/**
+ * A Ghost post's URL before it is live is a preview (…/p/<uuid>/): the one it will have is
+ * /<slug>/ beside it — under the same subfolder (a site at /blog/ previews at /blog/p/…).
+ * A site with custom routes ({year}/{slug}) cannot be told from the body: see README.
+ */
 function ghostLiveUrl(own: string | undefined, slug: string | undefined): string | undefined {
-  return own !== undefined && slug !== undefined && /\/p\/[0-9a-f-]{36}\/?$/i.test(own) ? new URL(`/${slug}/`, own).href : own;
+  return own !== undefined && slug !== undefined && /\/p\/[0-9a-f-]{36}\/?$/i.test(own) ? new URL(`../../${encodeURIComponent(slug)}/`, own.endsWith('/') ? own : `${own}/`).href : own;
+}
+
+/**
+ * Whether a Ghost body sets a schedule anew — newly scheduled, or its time moved — rather than
+ * repeating one (an edit of a scheduled post, a replay): only then may a delivery an editor
+ * unscheduled be queued again. False for anything that is not a scheduled Ghost post.
+ */
+export function scheduleIsNew(body: unknown): boolean {
+  if (!isObj(body) || !isObj(body.post) || !isObj(body.post.current)) return false;
+  const current = body.post.current;
+  const previous = isObj(body.post.previous) ? body.post.previous : {};
+  if (str(current.status) !== 'scheduled') return false;
+  return str(previous.status) !== 'scheduled' || (previous.published_at !== undefined && str(previous.published_at) !== str(current.published_at));
 }
 
 export class WebhookBodyError extends Error {
@@ -205,8 +222,9 @@ export function webhookRetraction(body: unknown): WebhookRetraction | undefined 
     const current = body.post.current;
     const previous = isObj(body.post.previous) ? body.post.previous : {};
     if (Object.keys(current).length === 0) {
-      const url = str(previous.url);
-      return url === undefined ? undefined : { format: 'ghost', urls: [url], reason: 'deleted in Ghost', onlyIfKnown: false };
+      // A scheduled post deleted: its article is filed under the URL it would have had, not its preview.
+      const urls = [str(previous.url), str(previous.status) === 'scheduled' ? ghostLiveUrl(str(previous.url), str(previous.slug)) : undefined].filter((u): u is string => u !== undefined);
+      return urls.length === 0 ? undefined : { format: 'ghost', urls: [...new Set(urls)], reason: 'deleted in Ghost', onlyIfKnown: false };
     }
     const status = str(current.status);
     if (status === undefined || status === 'published' || str(previous.status) !== 'published') return undefined;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { toArticle } from '../../src/article/schema.js';
-import { mapWebhookBody, WebhookBodyError } from '../../src/http/webhook-mappers.js';
+import { mapWebhookBody, scheduleIsNew, WebhookBodyError, webhookRetraction } from '../../src/http/webhook-mappers.js';
 
 const articleOf = (body: unknown) => {
   const { format, input } = mapWebhookBody(body);
@@ -68,6 +68,25 @@ describe('webhook body mappers', () => {
     const flat = mapWebhookBody({ post_title: 'Soon', post_status: 'future', permalink: 'https://gazette.example/soon', post_date_gmt: '2099-01-01 08:00:00' });
     expect(toArticle(flat.input)).toMatchObject({ publishedAt: '2099-01-01T08:00:00.000Z' });
     expect(toArticle(flat.input).priority).toBeUndefined();
+  });
+
+  it('should file a scheduled Ghost post of a site in a subfolder under its live URL there, and retract it from there when deleted', () => {
+    const preview = 'https://gazette.example/blog/p/3f1b0c2e-8d4a-4e5b-9c7d-2a1e0f6b5c4d/';
+    const scheduled = mapWebhookBody({ post: { current: { status: 'scheduled', title: 'Embargoed', url: preview, slug: 'embargoed', published_at: '2099-01-01T08:00:00.000Z' } } });
+    expect(toArticle(scheduled.input).url).toBe('https://gazette.example/blog/embargoed/');
+    // post.deleted of the scheduled post: the article it was filed under comes down (nothing goes out at its time).
+    const deleted = webhookRetraction({ post: { current: {}, previous: { status: 'scheduled', url: preview, slug: 'embargoed' } } });
+    expect(deleted?.urls).toContain('https://gazette.example/blog/embargoed/');
+    expect(toArticle({ url: deleted?.urls.at(-1) as string, title: 'x' }).id).toBe(toArticle(scheduled.input).id);
+  });
+
+  it('should tell a schedule set anew (scheduled, moved) from one repeated (an edit of the scheduled post, a replay)', () => {
+    const post = (status: string, at: string) => ({ status, url: 'https://gazette.example/p/3f1b0c2e-8d4a-4e5b-9c7d-2a1e0f6b5c4d/', slug: 's', title: 'S', published_at: at });
+    expect(scheduleIsNew({ post: { current: post('scheduled', '2099-01-01T08:00:00.000Z'), previous: { status: 'draft' } } })).toBe(true);
+    expect(scheduleIsNew({ post: { current: post('scheduled', '2099-01-01T09:00:00.000Z'), previous: { status: 'scheduled', published_at: '2099-01-01T08:00:00.000Z' } } })).toBe(true);
+    expect(scheduleIsNew({ post: { current: post('scheduled', '2099-01-01T08:00:00.000Z'), previous: { status: 'scheduled', title: 'Old title' } } })).toBe(false);
+    expect(scheduleIsNew({ post: { current: post('published', '2099-01-01T08:00:00.000Z'), previous: { status: 'draft' } } })).toBe(false);
+    expect(scheduleIsNew({ title: { rendered: 'WordPress' }, status: 'future' })).toBe(false);
   });
 
   it('should leave a Ghost body without a URL for validation to name', () => {
