@@ -138,7 +138,7 @@ export function publish(article: Article, deps: PublishDeps, options: PublishOpt
   let schedule: FirstPostSchedule;
   let dueAt: number | undefined;
   try {
-    dueAt = dueAtOf(article, options.at === undefined ? undefined : toEpoch(options.at, now), now);
+    dueAt = dueAtOf(article, options.at === undefined ? undefined : toEpoch(options.at, now), now, options.by === 'feed');
     // A feed item is marked only where a target may drop it (quiet hours with maxAgeHours).
     const droppable = options.by === 'feed' && deps.targets.some((t) => t.maxAgeHours !== undefined);
     schedule = firstPostSchedule(dueAt, priorityOf(article, options.priority), droppable, now);

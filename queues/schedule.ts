@@ -51,10 +51,17 @@ export function toEpoch(at: Date | number | string, now: number): number {
   return parseAt(at, now);
 }
 
-/** When the article's first posts are due (epoch ms), or undefined when they go out now. */
-export function dueAtOf(article: Pick<Article, 'publishedAt'>, at: number | undefined, now: number): number | undefined {
-  const due = at ?? (article.publishedAt !== undefined ? Date.parse(article.publishedAt) : undefined);
-  return due !== undefined && Number.isFinite(due) && due > now ? due : undefined;
+/**
+ * When the article's first posts are due (epoch ms), or undefined when they go out now: at
+ * `at` when one is given, else at a future publishedAt (an embargo, a Ghost scheduled post) —
+ * unless `fromFeed`: a feed lists what is already public, so a feed item dated in the future
+ * is a time zone slip or a typo, not an embargo.
+ */
+export function dueAtOf(article: Pick<Article, 'publishedAt'>, at: number | undefined, now: number, fromFeed = false): number | undefined {
+  if (at !== undefined) return Number.isFinite(at) && at > now ? at : undefined;
+  if (fromFeed || article.publishedAt === undefined) return undefined;
+  const due = Date.parse(article.publishedAt);
+  return Number.isFinite(due) && due > now ? due : undefined;
 }
 
 /** Priority of an article: the one asked for, else the article's own, else normal. */

@@ -74,6 +74,9 @@ describe('due times and priority (pure)', () => {
     expect(dueAtOf({ publishedAt: '2026-05-01T12:00:00.000Z' }, now + 60_000, now)).toBe(now + 60_000);
     // An explicit time in the past sends now, whatever publishedAt says.
     expect(dueAtOf({ publishedAt: '2026-05-01T12:00:00.000Z' }, now - 1, now)).toBeUndefined();
+    // A feed item dated in the future is already public (a time zone slip): now, unless a time is given.
+    expect(dueAtOf({ publishedAt: '2027-05-01T12:00:00.000Z' }, undefined, now, true)).toBeUndefined();
+    expect(dueAtOf({ publishedAt: '2027-05-01T12:00:00.000Z' }, now + 60_000, now, true)).toBe(now + 60_000);
   });
 
   it('maps priority to BullMQ cheaply: breaking lifo, low a priority, normal nothing', () => {
