@@ -69,7 +69,9 @@ export async function moveFirstPost(queues: QueueSet, target: TargetConfig, arti
     }
     const data: DeliveryJobData = { ...job.data, ...schedule.data, dueAt, articleId };
     const at = Date.now();
-    await queue.add('deliver', data, { ...jobOptions(target), ...schedule.opts, delay: Math.max(1, dueAt - at), timestamp: at, jobId: id });
+    // Its place in line goes with it: the priority it was queued with (--priority, the bot's !) when the article has none.
+    const order = firstPostSchedule(undefined, data.priority ?? 'normal', false, at).opts;
+    await queue.add('deliver', data, { ...jobOptions(target), ...order, delay: Math.max(1, dueAt - at), timestamp: at, jobId: id });
     return 'moved';
   }
   return 'too_late';

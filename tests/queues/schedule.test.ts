@@ -233,6 +233,16 @@ describe('embargo and scheduled publish (real Redis)', () => {
 });
 
 describe('priority (real Redis)', () => {
+  it('keeps the priority a post was queued with when a waiting one is moved to later', async () => {
+    const r = rig([{ id: 'a' }]);
+    const a = article('move-breaking');
+    await publish(a, r.deps, { priority: 'breaking' }); // asked for, not on the article
+    expect(await reschedule(a.id, Date.now() + 3_600_000, r.deps)).toEqual([{ target: 'a', result: 'moved' }]);
+    const job = await r.queues.get(r.targets[0]!).getJob(jobId(a.id));
+    expect(await job?.getState()).toBe('delayed');
+    expect(job?.data.priority).toBe('breaking');
+    expect(job?.opts.lifo).toBe(true);
+  });
   it('a breaking article published behind a backlog of 200 normal ones goes out first on every target; low goes last', async () => {
     const r = rig([{ id: 'a', concurrency: 1 }, { id: 'b', concurrency: 1 }]);
     const low = article('low', { priority: 'low' });
