@@ -5,7 +5,7 @@ import type { ServeApp } from './server.js';
 /**
  * GET /queue[?target=ID] → the deliveries not sent yet, with due time and reason: the same
  * JSON as `crier queue --json` (queues/pending.ts). Open like GET /articles/:id, except that
- * the titles of embargoed articles — not public yet — are only given to a request carrying
+ * the titles and ids of embargoed articles — not public yet — are only given to a request carrying
  * the dashboard password (HTTP Basic, any user name).
  */
 export async function queueRoute(scope: FastifyInstance, options: { app: ServeApp }): Promise<void> {
@@ -16,6 +16,7 @@ export async function queueRoute(scope: FastifyInstance, options: { app: ServeAp
     const pending = await app.pending(target === undefined ? {} : { target });
     const password = app.config.http.dashboardPassword;
     const trusted = password !== undefined && basicAuthOk(request.headers.authorization, password);
-    return reply.send(trusted ? pending : pending.map(({ title, ...p }) => (p.reason === 'embargo' || title === undefined ? p : { ...p, title })));
+    // Nor their ids: GET /articles/:id would give the title and link away.
+    return reply.send(trusted ? pending : pending.map(({ title, articleId, jobId, ...p }) => (p.reason === 'embargo' ? p : { ...p, articleId, jobId, ...(title === undefined ? {} : { title }) })));
   });
 }

@@ -146,14 +146,16 @@ describe('crier serve HTTP routes', () => {
     const list = open.json() as Array<Record<string, unknown>>;
     expect(list.map((p) => [p.target, p.articleId, p.reason, p.priority])).toEqual([
       ['x', article.id, 'queued', 'normal'],
-      ['chan', embargoed.id, 'embargo', 'normal'],
+      ['chan', undefined, 'embargo', 'normal'],
     ]);
     expect(list[0]?.title).toBe(article.title);
     expect(list[0]?.dueAt).toBeNull();
     expect(Date.parse(list[1]?.dueAt as string)).toBe(due);
+    // Neither the title nor an id that GET /articles/:id would answer with the title and link.
     expect(list[1]).not.toHaveProperty('title');
+    expect(JSON.stringify(list[1])).not.toContain(embargoed.id);
     const trusted = await server.inject({ url: '/queue?target=chan', headers: { authorization: basic('editor', SECRETS.dashboard) } });
-    expect(trusted.json()).toEqual([expect.objectContaining({ target: 'chan', reason: 'embargo', title: 'Budget leaks (embargoed)' })]);
+    expect(trusted.json()).toEqual([expect.objectContaining({ target: 'chan', articleId: embargoed.id, reason: 'embargo', title: 'Budget leaks (embargoed)' })]);
     expect((await server.inject({ url: '/queue?target=nope' })).statusCode).toBe(404);
     const text = (await server.inject({ url: '/metrics' })).body;
     expect(text).toContain('crier_holds_total');
