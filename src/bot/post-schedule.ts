@@ -31,6 +31,9 @@ export function splitPostSchedule(payload: string, now: number, zone: string): P
   let breaking = false;
   let at: number | undefined;
   let atSeen = false;
+  // A short post's own words ("… at 5pm") stay its words: an "at …" that is not a time is an
+  // error only after a lone link (`/post <link> at 18:0`).
+  const lone = (text: string) => !/\s/.test(text.trim());
   for (let i = 0; i < 2; i++) {
     if (!breaking && BREAKING.test(rest)) {
       breaking = true;
@@ -40,10 +43,14 @@ export function splitPostSchedule(payload: string, now: number, zone: string): P
     const m = atSeen ? null : AT.exec(rest);
     if (m !== null) {
       atSeen = true;
+      const before = rest.slice(0, m.index).trimEnd();
       const read = readTime(m[1] as string, now, zone);
-      if (!read.ok) return read;
+      if (!read.ok) {
+        if (lone(before)) return read;
+        continue;
+      }
       at = read.at;
-      rest = rest.slice(0, m.index).trimEnd();
+      rest = before;
     }
   }
   return { ok: true, payload: rest, ...(at !== undefined ? { at } : {}), breaking };

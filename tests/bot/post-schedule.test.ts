@@ -33,6 +33,9 @@ describe('/post schedule and priority (post-schedule)', () => {
     expect(splitPostSchedule(`${LINK} !`, NOW, 'UTC')).toEqual({ ok: true, payload: LINK, breaking: true });
     expect(splitPostSchedule(`${LINK} Floods close the valley road !`, NOW, 'UTC')).toEqual({ ok: true, payload: `${LINK} Floods close the valley road`, breaking: true });
     expect(splitPostSchedule(`${LINK} at +1h !`, NOW, 'UTC')).toEqual({ ok: true, payload: LINK, at: NOW + 3_600_000, breaking: true });
+    // A short post's own "at …" that is not a time stays text; after a lone link it is an error.
+    expect(splitPostSchedule(`${LINK} Doors open at 5pm`, NOW, 'UTC')).toEqual({ ok: true, payload: `${LINK} Doors open at 5pm`, breaking: false });
+    expect(splitPostSchedule(`${LINK} at 5pm`, NOW, 'UTC')).toMatchObject({ ok: false });
     expect(splitPostSchedule(`${LINK} ! at +1h`, NOW, 'UTC')).toEqual({ ok: true, payload: LINK, at: NOW + 3_600_000, breaking: true });
     // An exclamation in the text is not a priority.
     expect(splitPostSchedule(`${LINK} Floods!`, NOW, 'UTC')).toEqual({ ok: true, payload: `${LINK} Floods!`, breaking: false });
