@@ -6,7 +6,7 @@ import type { Ledger } from './ledger.js';
 import type { DeliveryObserver } from './observer.js';
 import { quietUntil } from './quiet-hours.js';
 import type { DeliveryJobData } from './queue-set.js';
-import { reserveSlot, spacingKey } from './spacing.js';
+import { passSlot, reserveSlot, spacingKey } from './spacing.js';
 
 /**
  * The worker's check, just before a first post is sent, of the target's quiet hours and
@@ -53,7 +53,12 @@ export function holdFor(target: TargetConfig, deps: HoldDeps): Hold | undefined 
   };
 
   return async (job, lockToken) => {
-    if (job.name !== 'deliver' || job.data.priority === 'breaking' || job.data.sendNow === true) return undefined;
+    if (job.name !== 'deliver') return undefined;
+    if (job.data.priority === 'breaking' || job.data.sendNow === true) {
+      // Past quiet hours and spacing — but the posts after it keep their distance from it.
+      if (gapMs !== undefined) await passSlot(deps.redis, key, gapMs);
+      return undefined;
+    }
     const now = clock();
     if (quiet !== undefined) {
       const until = quietUntil(now, quiet);

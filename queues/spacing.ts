@@ -20,6 +20,22 @@ redis.call('SET', key, at + gap, 'PX', at + gap - now + 60000)
 return at - now
 `;
 
+/** A post that went without waiting (breaking news, an editor's send now): the next slot is a gap after it, unless one is already later. */
+const PASS = `
+local key = KEYS[1]
+local gap = tonumber(ARGV[1])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local free = tonumber(redis.call('GET', key) or '0')
+if free < now + gap then redis.call('SET', key, now + gap, 'PX', gap + 60000) end
+return 0
+`;
+
+/** Count a post that skipped spacing, so the posts after it still keep their distance from it. */
+export async function passSlot(redis: RedisClient, key: string, gapMs: number): Promise<void> {
+  await redis.eval(PASS, 1, key, gapMs);
+}
+
 /** The Redis key of a target's spacing reservation. */
 export function spacingKey(prefix: string, targetId: string): string {
   return `${prefix}:gap:${targetId}`;

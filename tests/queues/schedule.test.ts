@@ -265,6 +265,18 @@ describe('priority (real Redis)', () => {
 });
 
 describe('spacing (real Redis)', () => {
+  it('keeps the next post a gap after a breaking one that went without waiting', async () => {
+    const gapMs = 0.02 * 60_000; // 1.2 s
+    const r = rig([{ id: 'a', minGapMinutes: 0.02, concurrency: 1 }]);
+    await r.start({ concurrency: 1 });
+    await publish(article('pass-breaking', { priority: 'breaking' }), r.deps);
+    await eventually(() => (r.sends.length === 1 ? true : undefined), 5000, 'the breaking post');
+    await publish(article('pass-next'), r.deps);
+    await eventually(() => (r.sends.length === 2 ? true : undefined), 5000, 'the next post');
+    expect(r.sends.map((x) => x.title)).toEqual(['Story pass-breaking', 'Story pass-next']);
+    expect(r.sends[1]!.at - r.sends[0]!.at).toBeGreaterThanOrEqual(gapMs - 400);
+  }, 15_000);
+
   it('spreads a burst by minGapMinutes, in order; breaking goes past it', async () => {
     const gapMs = 0.02 * 60_000; // 1.2 s
     const r = rig([{ id: 'a', minGapMinutes: 0.02, concurrency: 1 }]);
