@@ -42,7 +42,9 @@ export async function moveFirstPost(queues: QueueSet, target: TargetConfig, arti
   // An editor's send now: the job goes past quiet hours and spacing (marked before it is promoted, so the worker sees it).
   const sendingNow = sendNow && dueAt === undefined;
   if (state === 'delayed') {
-    if (!sendingNow && job.data.hold !== undefined && job.data.dueAt === undefined && dueAt === undefined) return 'unchanged';
+    // Held (quiet hours, spacing) once due — a due time now past counts as none: a replayed publish keeps its slot.
+    const due = job.data.dueAt !== undefined && job.data.dueAt > now ? job.data.dueAt : undefined;
+    if (!sendingNow && job.data.hold !== undefined && due === undefined && dueAt === undefined) return 'unchanged';
     if (!sendingNow && job.data.dueAt === dueAt) return 'unchanged';
     const { dueAt: _old, hold: _hold, slot: _slot, ...rest } = job.data;
     const data: DeliveryJobData = dueAt === undefined ? (sendingNow ? { ...rest, sendNow: true } : rest) : { ...rest, dueAt };

@@ -265,6 +265,26 @@ describe('priority (real Redis)', () => {
 });
 
 describe('spacing (real Redis)', () => {
+  it('keeps the spacing slot of a post that fell due, when the same article is published again (a CMS replay at embargo time)', async () => {
+    const r = rig([{ id: 'a', minGapMinutes: 0.05, concurrency: 1 }]); // 3 s
+    await r.start({ concurrency: 1 });
+    await publish(article('slot-first'), r.deps);
+    await eventually(() => (r.sends.length === 1 ? true : undefined), 5000, 'the first post');
+    const b = article('slot-replayed', { publishedAt: new Date(Date.now() - 60_000).toISOString() });
+    await publish(b, r.deps, { at: Date.now() + 300 });
+    const held = await eventually(async () => {
+      const job = await r.queues.get(r.targets[0]!).getJob(jobId(b.id));
+      return job?.data.hold?.reason === 'spacing' ? job : undefined;
+    }, 5000, 'held for spacing');
+    const slot = held.data.slot;
+    await publish(b, r.deps); // the replay: its publishedAt is past, so "due now"
+    const after = await r.queues.get(r.targets[0]!).getJob(jobId(b.id));
+    expect(await after?.getState()).toBe('delayed');
+    expect(after?.data.slot).toBe(slot);
+    await eventually(() => (r.sends.length === 2 ? true : undefined), 8000, 'the replayed post, once');
+    expect(r.sends[1]!.at).toBeGreaterThanOrEqual(slot as number);
+  }, 20_000);
+
   it('keeps the next post a gap after a breaking one that went without waiting', async () => {
     const gapMs = 0.02 * 60_000; // 1.2 s
     const r = rig([{ id: 'a', minGapMinutes: 0.02, concurrency: 1 }]);
