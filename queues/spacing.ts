@@ -8,32 +8,29 @@ import type { RedisClient } from './connection.js';
  * comes from Redis, so processes on different machines agree. One round trip, and only for
  * targets that set a gap.
  */
-const RESERVE = `
+const SLOT = `
 local key = KEYS[1]
 local gap = tonumber(ARGV[1])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local free = tonumber(redis.call('GET', key) or '0')
+if ARGV[2] == 'pass' then
+  if free < now + gap then redis.call('SET', key, now + gap, 'PX', gap + 60000) end
+  return 0
+end
 local at = now
 if free > now then at = free end
 redis.call('SET', key, at + gap, 'PX', at + gap - now + 60000)
 return at - now
 `;
 
-/** A post that went without waiting (breaking news, an editor's send now): the next slot is a gap after it, unless one is already later. */
-const PASS = `
-local key = KEYS[1]
-local gap = tonumber(ARGV[1])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local free = tonumber(redis.call('GET', key) or '0')
-if free < now + gap then redis.call('SET', key, now + gap, 'PX', gap + 60000) end
-return 0
-`;
-
-/** Count a post that skipped spacing, so the posts after it still keep their distance from it. */
+/**
+ * Count a post that went without waiting (breaking news, an editor's send now): the next
+ * slot is a gap after it, unless one is already later, so the posts after it still keep
+ * their distance from it.
+ */
 export async function passSlot(redis: RedisClient, key: string, gapMs: number): Promise<void> {
-  await redis.eval(PASS, 1, key, gapMs);
+  await redis.eval(SLOT, 1, key, gapMs, 'pass');
 }
 
 /** The Redis key of a target's spacing reservation. */
@@ -43,5 +40,5 @@ export function spacingKey(prefix: string, targetId: string): string {
 
 /** Reserve the next slot on a target: 0 when this post may go now, else how many ms from now its slot is. */
 export async function reserveSlot(redis: RedisClient, key: string, gapMs: number): Promise<number> {
-  return Number(await redis.eval(RESERVE, 1, key, gapMs));
+  return Number(await redis.eval(SLOT, 1, key, gapMs, 'reserve'));
 }
