@@ -1,5 +1,5 @@
 import type { TargetConfig } from '../config/schema.js';
-import type { DeliveryState, Ledger } from './ledger.js';
+import type { DeliveryRecord, DeliveryState, Ledger } from './ledger.js';
 import { jobId } from './names.js';
 import { jobOptions, type PublishDeps, type PublishResult } from './publish.js';
 import type { DeliveryJobData, QueueSet } from './queue-set.js';
@@ -102,11 +102,25 @@ export interface ScheduleChange {
   result: string;
 }
 
-/** The targets a change applies to: all, or the one named (undefined when no target has that id). */
-function chosen(targets: readonly TargetConfig[], only: string | undefined): readonly TargetConfig[] | undefined {
-  if (only === undefined) return targets;
-  const target = targets.find((t) => t.id === only);
-  return target === undefined ? undefined : [target];
+/**
+ * Apply `change` to the delivery of an article on every target, or the one named: its result
+ * per target, 'not published' where the ledger has no record, 'unknown target' for a name
+ * no target has.
+ */
+async function perTarget(
+  articleId: string,
+  deps: ScheduleDeps,
+  only: string | undefined,
+  change: (target: TargetConfig, record: DeliveryRecord) => Promise<string>,
+): Promise<ScheduleChange[]> {
+  const targets = only === undefined ? deps.targets : deps.targets.filter((t) => t.id === only);
+  if (targets.length === 0 && only !== undefined) return [{ target: only, result: 'unknown target' }];
+  const out: ScheduleChange[] = [];
+  for (const target of targets) {
+    const record = await deps.ledger.get(articleId, target.id);
+    out.push({ target: target.id, result: record === undefined ? 'not published' : await change(target, record) });
+  }
+  return out;
 }
 
 /**
@@ -117,30 +131,18 @@ function chosen(targets: readonly TargetConfig[], only: string | undefined): rea
  * article does not bring it back (a replayed webhook must not). A delivery already being
  * sent, or sent, is not touched.
  */
-export async function unschedule(articleId: string, deps: ScheduleDeps, options: { target?: string; by?: string } = {}): Promise<ScheduleChange[]> {
-  const targets = chosen(deps.targets, options.target);
-  if (targets === undefined) return [{ target: options.target ?? '', result: 'unknown target' }];
-  const out: ScheduleChange[] = [];
-  for (const target of targets) {
-    const record = await deps.ledger.get(articleId, target.id);
-    if (record === undefined) {
-      out.push({ target: target.id, result: 'not published' });
-      continue;
-    }
+export function unschedule(articleId: string, deps: ScheduleDeps, options: { target?: string; by?: string } = {}): Promise<ScheduleChange[]> {
+  return perTarget(articleId, deps, options.target, async (target, record) => {
     const reason = `${UNSCHEDULED} by ${options.by ?? 'cli'} at ${new Date().toISOString()}: crier retry sends it now, crier reschedule --at … later`;
-    if (!(await deps.ledger.transition(articleId, target.id, UNSCHEDULABLE, 'failed', { lastError: reason }))) {
-      out.push({ target: target.id, result: record.state });
-      continue;
-    }
+    if (!(await deps.ledger.transition(articleId, target.id, UNSCHEDULABLE, 'failed', { lastError: reason }))) return record.state;
     const job = await deps.queues.get(target).getJob(jobId(articleId));
     if (job !== undefined) {
       const state = await job.getState();
       // A job a worker holds right now finds the record failed at begin and sends nothing.
       if (state === 'delayed' || state === 'waiting' || state === 'prioritized') await job.remove().catch(() => undefined);
     }
-    out.push({ target: target.id, result: 'unscheduled' });
-  }
-  return out;
+    return 'unscheduled';
+  });
 }
 
 /**
@@ -151,36 +153,23 @@ export async function unschedule(articleId: string, deps: ScheduleDeps, options:
 export async function reschedule(articleId: string, at: Date | number | string, deps: ScheduleDeps, options: { target?: string; sendNow?: boolean } = {}): Promise<ScheduleChange[]> {
   const now = Date.now();
   const dueAt = toEpoch(at, now);
-  const targets = chosen(deps.targets, options.target);
-  if (targets === undefined) return [{ target: options.target ?? '', result: 'unknown target' }];
   const article = await deps.ledger.getArticle(articleId);
-  if (article === undefined) return (targets).map((t) => ({ target: t.id, result: 'not published' }));
-  const schedule = firstPostSchedule(dueAt > now ? dueAt : undefined, priorityOf(article), false, now);
-  const out: ScheduleChange[] = [];
-  for (const target of targets) {
-    const record = await deps.ledger.get(articleId, target.id);
-    if (record === undefined) {
-      out.push({ target: target.id, result: 'not published' });
-      continue;
-    }
+  const schedule = firstPostSchedule(dueAt > now ? dueAt : undefined, priorityOf(article ?? {}), false, now);
+  return perTarget(articleId, deps, options.target, async (target, record) => {
+    if (article === undefined) return 'not published';
     if (record.state === 'queued') {
       const moved = await moveFirstPost(deps.queues, target, articleId, dueAt > now ? dueAt : undefined, schedule, now, options.sendNow === true);
-      out.push({ target: target.id, result: moved === 'unchanged' ? 'moved' : moved });
-      continue;
+      return moved === 'unchanged' ? 'moved' : moved;
     }
     const wasUnscheduled = record.state === 'failed' && record.lastError?.startsWith(UNSCHEDULED) === true;
-    if (!wasUnscheduled || !(await deps.ledger.transition(articleId, target.id, ['failed'], 'queued', { lastError: '' }))) {
-      out.push({ target: target.id, result: record.state });
-      continue;
-    }
+    if (!wasUnscheduled || !(await deps.ledger.transition(articleId, target.id, ['failed'], 'queued', { lastError: '' }))) return record.state;
     const queue = deps.queues.get(target);
     const id = jobId(articleId);
     await (await queue.getJob(id))?.remove().catch(() => undefined);
-    const at = Date.now();
-    const delayed = schedule.data.dueAt === undefined ? {} : { delay: Math.max(1, schedule.data.dueAt - at), timestamp: at };
+    const added = Date.now();
+    const delayed = schedule.data.dueAt === undefined ? {} : { delay: Math.max(1, schedule.data.dueAt - added), timestamp: added };
     const sendNow = options.sendNow === true && schedule.data.dueAt === undefined ? { sendNow: true as const } : {};
     await queue.add('deliver', { ...schedule.data, ...sendNow, articleId }, { ...jobOptions(target), ...schedule.opts, ...delayed, jobId: id });
-    out.push({ target: target.id, result: 'scheduled' });
-  }
-  return out;
+    return 'scheduled';
+  });
 }
