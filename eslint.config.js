@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'scratch/**', 'coverage/**', '.cache/**', 'bin/**', '**/.scratch*', '**/.proto*', '.exp-*/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'scratch/**', 'coverage/**', '.cache/**', 'bin/**', '**/.scratch*', '**/.proto*', '.exp-*/**', '.perf/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -85,10 +85,11 @@ end
 return found`;
 
 /**
- * Before a send. KEYS: record, article's target set, the article, then one sorted set per
- * budget (sliding windows). ARGV: target id, platform, now, claim (this attempt's unique
- * token: its lease on the send and its slot member), lease (ms), then max and window (ms)
- * per budget → {outcome, fields, wait ms, article JSON or false}:
+ * Before a send. KEYS: record, article's target set, the article, its meta, then one sorted
+ * set per budget (sliding windows). ARGV: target id, platform, now, claim (this attempt's
+ * unique token: its lease on the send and its slot member), lease (ms), the revision of the
+ * article the caller holds ('' for none), then max and window (ms) per budget → {outcome,
+ * fields, wait ms, article JSON, or 1 when the caller's revision is the stored one, or false}:
  * outcome 1 when marked sending (attempts + 1, the claim kept, its lease running) and a slot
  * taken in every budget (fields as they were before); 3 when the record is already
  * `sending` under this very claim — the same call run again (a client sends a command again
@@ -101,6 +102,10 @@ return found`;
  * Slots and leases are at Redis's clock, so every worker process agrees.
  */
 const BEGIN = `
+local function stored()
+  if ARGV[6] ~= '' and redis.call('HGET', KEYS[4], 'rev') == ARGV[6] and redis.call('EXISTS', KEYS[3]) == 1 then return 1 end
+  return redis.call('GET', KEYS[3])
+end
 local h = redis.call('HGETALL', KEYS[1])
 local state, attempts, leaseUntil, claim
 for i = 1, #h, 2 do
@@ -119,22 +124,22 @@ if state == 'delivered' or state == 'duplicate' or state == 'skipped' or state =
   return {0, h, 0, false}
 end
 if state == 'sending' and claim == ARGV[4] then
-  return {3, h, 0, redis.call('GET', KEYS[3])}
+  return {3, h, 0, stored()}
 end
 if state == 'sending' and leaseUntil and leaseUntil > now then
   return {4, h, leaseUntil - now, false}
 end
-local article = redis.call('GET', KEYS[3])
+local article = stored()
 if state == 'sending' then
   redis.call('HSET', KEYS[1], 'claim', ARGV[4], 'leaseUntil', now + tonumber(ARGV[5]))
 end
 if state == 'failed' or state == 'unknown' or state == 'sending' then
   return {0, h, 0, article}
 end
-if #KEYS > 3 then
+if #KEYS > 4 then
   local wait = 0
-  for i = 4, #KEYS do
-    local max, window = tonumber(ARGV[2 * i - 2]), tonumber(ARGV[2 * i - 1])
+  for i = 5, #KEYS do
+    local max, window = tonumber(ARGV[2 * i - 3]), tonumber(ARGV[2 * i - 2])
     redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
     local count = redis.call('ZCARD', KEYS[i])
     if count >= max then
@@ -145,9 +150,9 @@ if #KEYS > 3 then
     end
   end
   if wait > 0 then return {2, h, wait, false} end
-  for i = 4, #KEYS do
+  for i = 5, #KEYS do
     redis.call('ZADD', KEYS[i], now, ARGV[4])
-    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2 * i - 1]) + 1000)
+    redis.call('PEXPIRE', KEYS[i], tonumber(ARGV[2 * i - 2]) + 1000)
   end
 end
 redis.call('HSET', KEYS[1], 'state', 'sending', 'updatedAt', ARGV[3], 'attempts', (tonumber(attempts) or 0) + 1, 'claim', ARGV[4], 'leaseUntil', now + tonumber(ARGV[5]))
@@ -295,7 +300,7 @@ return false`;
 
 export interface LedgerScripts {
   crierLedgerSaveAndClaim(numberOfKeys: number, ...keysAndArgs: Array<string | Buffer>): Promise<string[]>;
-  crierLedgerBegin(numberOfKeys: number, ...keysAndArgs: string[]): Promise<[number, string[], number, string | null]>;
+  crierLedgerBegin(numberOfKeys: number, ...keysAndArgs: string[]): Promise<[number, string[], number, string | number | null]>;
   crierLedgerSettle(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
   crierLedgerUnclaim(numberOfKeys: number, ...keysAndArgs: string[]): Promise<number>;
   crierLedgerMark(record: string, protectedStates: string, ...fieldsAndValues: string[]): Promise<string | null>;

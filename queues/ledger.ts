@@ -7,6 +7,7 @@ import { settledMargin, slotMember, type SlidingWindow } from './limits.js';
 import { redactText } from '../src/logging.js';
 import { revisionOf, titleHashOf } from '../src/article/revision.js';
 import { NotReplicatedError, unconfirmed, type ReplicaAcks } from './replica-acks.js';
+import { processArticleCache, type ArticleCache } from './article-cache.js';
 
 /**
  * The delivery ledger: article × target → state, remote id, url, attempts, last error,
@@ -165,6 +166,7 @@ export class Ledger {
     private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly acks?: ReplicaAcks,
+    private readonly articles: ArticleCache = processArticleCache,
   ) {
     this.scripts = defineLedgerScripts(redis);
   }
@@ -231,6 +233,14 @@ export class Ledger {
    * saveAndClaim queued on a transaction (MULTI) of another connection, so publishing can
    * claim and enqueue in one round trip. Returns how to read the script's reply from EXEC.
    */
+  /**
+   * A publish that stored `article` as revision `rev` (not one that kept the stored article:
+   * `same`): later deliveries in this process take it from memory.
+   */
+  remember(article: Article, rev: number): void {
+    this.articles.set(this.articleKey(article.id), article, rev);
+  }
+
   saveAndClaimIn(tx: ChainableCommander, article: Article, targets: ReadonlyArray<{ id: string; platform: string }>, plan: PublishPlan): ReadClaims {
     (tx as unknown as LedgerScripts).crierLedgerSaveAndClaim(...this.saveAndClaimArgs(article, targets, plan));
     return (reply) => readClaims(reply as string[], targets.length);
@@ -275,8 +285,10 @@ export class Ledger {
     const windows = budgets.filter((b) => b.max > 0).map((b) => ({ key: b.key, max: b.max, windowMs: b.periodMs + settledMargin(b.periodMs) }));
     // This attempt's claim: its lease on the send, and its slot's member in each budget.
     const member = lease.token;
-    const keys = [this.key(articleId, targetId), this.targetsKey(articleId), this.articleKey(articleId)];
-    const args = [targetId, platform, new Date().toISOString(), member, String(lease.ms)];
+    const cacheKey = this.articleKey(articleId);
+    const cached = this.articles.get(cacheKey);
+    const keys = [this.key(articleId, targetId), this.targetsKey(articleId), cacheKey, this.metaKey(articleId)];
+    const args = [targetId, platform, new Date().toISOString(), member, String(lease.ms), cached === undefined ? '' : String(cached.rev)];
     for (const b of windows) {
       keys.push(b.key);
       args.push(String(b.max), String(b.windowMs));
@@ -286,7 +298,8 @@ export class Ledger {
     const hash: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
     const record = parseRecord(articleId, targetId, hash) as DeliveryRecord;
-    const article = typeof json === 'string' ? parseStoredArticle(json) : {};
+    const article = typeof json === 'string' ? parseStoredArticle(json) : json === 1 && cached !== undefined ? cached : {};
+    if (typeof json === 'string') this.articles.set(cacheKey, (article as { article: Article }).article, (article as { rev: number }).rev);
     if (outcome === 2) return { started: false, record, waitMs: Number(wait) };
     if (outcome === 4) return { started: false, record, heldMs: Number(wait) };
     if (outcome !== 1 && outcome !== 3) return { started: false, record, ...article };

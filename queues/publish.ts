@@ -10,6 +10,7 @@ import { NotReplicatedError, unconfirmed, type AckOutcome, type ReplicaAcks } fr
 import type { DeliveryJobData, DeliveryJobName, QueueSet } from './queue-set.js';
 import { dueAtOf, firstPostSchedule, priorityOf, toEpoch, type FirstPostSchedule } from './schedule.js';
 import { followSchedule } from './reschedule.js';
+import { registerHeadOfLine } from './head-of-line.js';
 import type { Priority } from '../src/article/schema.js';
 
 export interface PublishOutcome {
@@ -226,11 +227,13 @@ async function commitBatch(initial: readonly Request[]): Promise<void> {
     batch.forEach((request, n) => {
       const count = 1 + jobCount(request);
       const own = replies.slice(offset, offset + count);
-      offset += count;
+      offset += count + headOfLineCount(request);
       try {
         const result = outcomes(request, own, readers[n] as ReadClaims);
         if (result !== 'stale') {
           rememberRevision(request.deps.queues, request.article.id, { rev: result.rev, revision: (request.plan as PublishPlan).revision, retracted: false });
+          // What was stored, as stored: a `same` publish kept the earlier article (perhaps not this one).
+          if (result.action !== 'same') request.deps.ledger.remember(request.article, result.rev);
           request.resolve(replicated !== undefined ? { ...result, replicated } : result);
         }
         else if (++request.replans > MAX_REPLANS) request.reject(new Error(`publishing ${request.article.id}: the article kept changing under concurrent publishes`));
@@ -258,6 +261,12 @@ function jobCount(request: Request): number {
   return request.deps.targets.length * (request.plan?.action === 'update' ? 2 : 1);
 }
 
+/** Scheduled breaking news: its first posts go to the head of their queues when due (queues/head-of-line.ts). */
+function headOfLineCount(request: Request): number {
+  const { data } = request.schedule;
+  return data.dueAt !== undefined && data.priority === 'breaking' ? request.deps.targets.length : 0;
+}
+
 /** Queue one article's claim and its jobs on the transaction; returns how to read the claim's reply. */
 function queueCommands(tx: ChainableCommander, request: Request): ReadClaims {
   const { article, deps } = request;
@@ -271,6 +280,7 @@ function queueCommands(tx: ChainableCommander, request: Request): ReadClaims {
   );
   const readClaims = deps.ledger.saveAndClaimIn(tx, article, deps.targets, request.plan as PublishPlan);
   for (const job of jobs) void job.addJob(tx as never);
+  if (headOfLineCount(request) > 0) for (const target of deps.targets) registerHeadOfLine(tx, deps.queues.prefix, target.id, jobs[0]?.id as string, dueAt as number);
   return readClaims;
 }
 

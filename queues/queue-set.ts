@@ -52,6 +52,11 @@ export class QueueSet {
     return queue;
   }
 
+  /** The connection the queues share (for crier's own keys beside them). */
+  get client(): RedisClient {
+    return this.connection;
+  }
+
   /** True once close() was called: nothing may be published through them any more. */
   get closed(): boolean {
     return this.isClosed;

@@ -4,6 +4,7 @@ import { jobId } from './names.js';
 import { jobOptions, type PublishDeps, type PublishResult } from './publish.js';
 import type { DeliveryJobData, QueueSet } from './queue-set.js';
 import { firstPostSchedule, priorityOf, toEpoch, type FirstPostSchedule } from './schedule.js';
+import { registerHeadOfLineNow } from './head-of-line.js';
 
 /**
  * Moving and cancelling scheduled first posts. The ledger is the guard, as everywhere: a
@@ -56,6 +57,8 @@ export async function moveFirstPost(queues: QueueSet, target: TargetConfig, arti
       return 'too_late';
     }
     if (!sendingNow) await job.updateData(data);
+    // Breaking news, or an editor's send now, goes first once due (BullMQ would put it at the tail).
+    if (data.priority === 'breaking' || sendingNow) await registerHeadOfLineNow(queues.client, queues.prefix, target.id, id, dueAt ?? now);
     return 'moved';
   }
   if (state === 'waiting' || state === 'prioritized') {
@@ -74,6 +77,7 @@ export async function moveFirstPost(queues: QueueSet, target: TargetConfig, arti
     // Its place in line goes with it: the priority it was queued with (--priority, the bot's !) when the article has none.
     const order = firstPostSchedule(undefined, data.priority ?? 'normal', false, at).opts;
     await queue.add('deliver', data, { ...jobOptions(target), ...order, delay: Math.max(1, dueAt - at), timestamp: at, jobId: id });
+    if (data.priority === 'breaking') await registerHeadOfLineNow(queues.client, queues.prefix, target.id, id, dueAt);
     return 'moved';
   }
   return 'too_late';

@@ -10,6 +10,7 @@ import { DEFAULT_LEASE_MS, Ledger } from './ledger.js';
 import { Heartbeat } from './heartbeat.js';
 import { LeaseKeeper } from './lease.js';
 import { holdFor } from './hold.js';
+import { HeadOfLine, headOfLineKey } from './head-of-line.js';
 import { SlidingWindowLimiter, telegramBudgetKey } from './limits.js';
 import { queueName } from './names.js';
 import type { DeliveryObserver } from './observer.js';
@@ -63,6 +64,7 @@ const UNLIMITED = { max: 1e12, duration: 1000 };
 export class DeliveryWorkers {
   private readonly workers: Worker<DeliveryJobData, DeliverOutcome>[] = [];
   private heartbeat: Heartbeat | undefined;
+  private headOfLine: HeadOfLine | undefined;
 
   constructor(private readonly options: WorkersOptions) {}
 
@@ -136,6 +138,16 @@ export class DeliveryWorkers {
       );
       this.workers.push(worker);
     }
+    // Breaking news that waited (scheduled, or sent now by an editor) goes first once due.
+    this.headOfLine = new HeadOfLine(
+      o.connection,
+      o.targets.map((target, i) => {
+        const keys = (this.workers[i] as Worker).keys;
+        return { register: headOfLineKey(o.prefix, target.id), wait: keys.wait as string, paused: keys.paused as string, delayed: keys.delayed as string };
+      }),
+      (error) => o.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not bring due breaking news to the head of its queue'),
+    );
+    this.headOfLine.start();
   }
 
   /** Resolves when every worker is connected and polling. */
@@ -152,6 +164,7 @@ export class DeliveryWorkers {
    * (their AbortSignal fires) so BullMQ hands the jobs back for another worker.
    */
   async close(graceMs = 30_000): Promise<void> {
+    this.headOfLine?.stop();
     await this.heartbeat?.stop();
     const closing = Promise.all(this.workers.map((w) => w.close()));
     let timer: NodeJS.Timeout | undefined;

@@ -12,6 +12,7 @@ import { reschedule, unschedule } from '../../queues/reschedule.js';
 import { retract } from '../../queues/retract.js';
 import { retryDeliveries } from '../../queues/retry.js';
 import { DeliveryWorkers } from '../../queues/worker.js';
+import { headOfLineKey } from '../../queues/head-of-line.js';
 import { toArticle, type Article } from '../../src/article/schema.js';
 import { silentLogger } from '../../src/logging.js';
 import { completedJob, deletePrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.js';
@@ -22,11 +23,14 @@ class RecordingAdapter implements Adapter<TelegramPost> {
   constructor(
     readonly target: TargetConfig,
     readonly sends: Array<{ target: string; title: string; at: number }>,
+    /** How long each send takes (a platform's round trip). */
+    private readonly sendMs = 0,
   ) {}
   format(article: Article): TelegramPost {
     return { target: this.target.id, platform: 'telegram', method: 'sendMessage', parse_mode: 'HTML', text: article.title };
   }
   async send(post: TelegramPost, _ctx: SendContext): Promise<SendResult> {
+    if (this.sendMs > 0) await new Promise((r) => setTimeout(r, this.sendMs));
     this.sends.push({ target: this.target.id, title: post.text ?? '', at: Date.now() });
     return { remoteId: String(this.sends.length) };
   }
@@ -40,7 +44,7 @@ interface Rig {
   targets: TargetConfig[];
   sends: Array<{ target: string; title: string; at: number }>;
   deps: { queues: QueueSet; ledger: Ledger; targets: TargetConfig[] };
-  start(options?: { now?: () => number; concurrency?: number }): Promise<DeliveryWorkers>;
+  start(options?: { now?: () => number; concurrency?: number; sendMs?: number }): Promise<DeliveryWorkers>;
   stop(): Promise<void>;
   close(): Promise<void>;
 }
@@ -70,7 +74,7 @@ function rig(targets: Array<Record<string, unknown>>): Rig {
         connection: workerRedis,
         prefix,
         targets: config.targets,
-        adapters: new Map(config.targets.map((t) => [t.id, new RecordingAdapter(t, sends) as Adapter])),
+        adapters: new Map(config.targets.map((t) => [t.id, new RecordingAdapter(t, sends, options.sendMs) as Adapter])),
         queues,
         logger: silentLogger,
         concurrency: options.concurrency ?? 2,
@@ -242,6 +246,8 @@ describe('priority (real Redis)', () => {
     expect(await job?.getState()).toBe('delayed');
     expect(job?.data.priority).toBe('breaking');
     expect(job?.opts.lifo).toBe(true);
+    // Registered to go to the head of the queue when it falls due, at its new time.
+    expect(Number(await r.redis.zscore(headOfLineKey(r.prefix, 'a'), jobId(a.id)))).toBe(job?.data.dueAt);
   });
   it('a breaking article published behind a backlog of 200 normal ones goes out first on every target; low goes last', async () => {
     const r = rig([{ id: 'a', concurrency: 1 }, { id: 'b', concurrency: 1 }]);
@@ -262,6 +268,24 @@ describe('priority (real Redis)', () => {
       expect(order.at(-1)).toBe('Story low');
     }
   }, 40_000);
+
+  it('scheduled breaking news goes ahead of the backlog once due, not behind it (BullMQ would queue it last)', async () => {
+    const r = rig([{ id: 'a', concurrency: 1 }]);
+    await Promise.all(Array.from({ length: 60 }, (_, i) => publish(article(`b${i}`), r.deps)));
+    const breaking = article('due-breaking', { priority: 'breaking' });
+    await publish(breaking, r.deps, { at: Date.now() + 300 });
+    expect(await r.redis.zcard(headOfLineKey(r.prefix, 'a'))).toBe(1);
+    await r.start({ concurrency: 1, sendMs: 20 }); // 60 × 20 ms: over a second of backlog
+    await eventually(() => (r.sends.length === 61 ? true : undefined), 20_000, 'every send');
+    const order = r.sends.map((s) => s.title);
+    const at = order.indexOf('Story due-breaking');
+    // Due after 300 ms, at the head within a look or two: well over half the backlog still behind it.
+    expect(at).toBeGreaterThan(0);
+    expect(order.length - 1 - at).toBeGreaterThan(25);
+    expect(order.filter((t) => t !== 'Story due-breaking')).toEqual(Array.from({ length: 60 }, (_, i) => `Story b${i}`));
+    // Gone from the register once it went.
+    await eventually(async () => ((await r.redis.zcard(headOfLineKey(r.prefix, 'a'))) === 0 ? true : undefined), 3000, 'the register emptied');
+  }, 30_000);
 });
 
 describe('spacing (real Redis)', () => {
