@@ -172,8 +172,14 @@ export const RECONCILE_CLOCK_MARGIN_MS = 10 * 60_000;
 /** How `lastError` begins when a send is in doubt because the platform's answer was lost (not a crash). */
 const ANSWER_LOST = 'answer lost:';
 
-/** Attempts at writing `delivered` when Redis refuses it (the first one included), 0.2 s, 0.4 s, … apart. */
-const RECORD_ATTEMPTS = 6;
+/**
+ * How long a `delivered` record Redis refuses is written again: long enough to outlast a
+ * failover (the old master turns read-only, the replica takes over seconds later), since
+ * a record left `sending` makes the next attempt treat the post as in doubt. Tried 0.2 s,
+ * 0.4 s, 0.8 s, then every second.
+ */
+const RECORD_FOR_MS = 60_000;
+const RECORD_RETRY_MAX_MS = 1000;
 
 /**
  * Record a send the platform accepted, without holding the job for the reply: the ledger
@@ -188,6 +194,7 @@ const RECORD_ATTEMPTS = 6;
 function recordDelivered(deps: DeliverDeps, job: Job<DeliveryJobData>, base: { target: string; platform: string; article: Article }, result: SendResult, slot: Slot | undefined, rev: number): void {
   const { ledger, observer, logger } = deps;
   const articleId = job.data.articleId;
+  const firstTry = Date.now();
   const attempt = (n: number): void => {
     ledger.markDelivered(articleId, base.target, result, slot, rev).then(
       () => {
@@ -199,9 +206,9 @@ function recordDelivered(deps: DeliverDeps, job: Job<DeliveryJobData>, base: { t
       },
       (error: unknown) => {
         const err = error instanceof Error ? error.message : String(error);
-        if (n + 1 < RECORD_ATTEMPTS) {
-          logger.warn({ target: base.target, articleId, remoteId: result.remoteId, err }, 'sent, but Redis refused the delivered record; trying again');
-          setTimeout(() => attempt(n + 1), 200 * 2 ** n).unref();
+        if (Date.now() - firstTry < RECORD_FOR_MS) {
+          if (n === 0) logger.warn({ target: base.target, articleId, remoteId: result.remoteId, err }, 'sent, but Redis refused the delivered record; trying again');
+          setTimeout(() => attempt(n + 1), Math.min(200 * 2 ** n, RECORD_RETRY_MAX_MS)).unref();
           return;
         }
         logger.error(

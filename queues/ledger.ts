@@ -105,6 +105,8 @@ export interface DeliveryRecord {
   opError?: string;
   /** Updates and retractions of this post, oldest first (the last 20). */
   history?: PostHistoryEntry[];
+  /** The priority its first post was queued with, kept when the job was taken away (unscheduled) so it comes back with it. */
+  priority?: 'breaking' | 'low';
 }
 
 /** What beginOp found: go ahead (with the record, the newest article and its rev), wait, or nothing to do. */
@@ -511,5 +513,6 @@ function parseRecord(articleId: string, target: string, hash: Record<string, str
   if (hash.retraction !== undefined) record.retraction = hash.retraction;
   if (hash.opError !== undefined && hash.opError !== '') record.opError = hash.opError;
   if (hash.history !== undefined) record.history = JSON.parse(hash.history) as PostHistoryEntry[];
+  if (hash.priority === 'breaking' || hash.priority === 'low') record.priority = hash.priority;
   return record;
 }

@@ -33,7 +33,7 @@ export function isTimeZone(tz: string): boolean {
  * When the quiet window that `nowMs` falls in ends (epoch ms), or undefined when `nowMs` is
  * outside every window. A window whose `from` equals its `to` is empty. An end that does not
  * exist on a spring-forward night (02:30 in a zone that jumps from 02:00 to 03:00) is the
- * first wall-clock time after the gap; an end that occurs twice on a fall-back night is its
+ * jump itself (03:00: the first wall-clock time past it); an end that occurs twice on a fall-back night is its
  * first occurrence.
  */
 export function quietUntil(nowMs: number, quiet: QuietHours): number | undefined {
@@ -54,5 +54,14 @@ export function quietUntil(nowMs: number, quiet: QuietHours): number | undefined
     { year: endDay.year, month: endDay.month, day: endDay.day, hour: Math.floor(to / 60), minute: to % 60 },
     { zone: quiet.tz },
   );
-  return end.toMillis();
+  if (end.hour * 60 + end.minute === to) return end.toMillis();
+  // `to` falls in a spring-forward gap, and luxon moved it a whole gap on (02:30 → 03:30): the
+  // window ends when the clock jumps past `to` (03:00), the first minute whose wall clock is not before it.
+  let at = end.toMillis();
+  for (let i = 0; i < 24 * 60; i++) {
+    const before = DateTime.fromMillis(at - 60_000, { zone: quiet.tz });
+    if (before.day !== end.day || before.hour * 60 + before.minute < to) break;
+    at -= 60_000;
+  }
+  return at;
 }

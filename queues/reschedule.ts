@@ -5,6 +5,7 @@ import { jobOptions, type PublishDeps, type PublishResult } from './publish.js';
 import type { DeliveryJobData, QueueSet } from './queue-set.js';
 import { firstPostSchedule, priorityOf, toEpoch, type FirstPostSchedule } from './schedule.js';
 import { registerHeadOfLineNow } from './head-of-line.js';
+import { releaseJobSlot } from './spacing.js';
 
 /**
  * Moving and cancelling scheduled first posts. The ledger is the guard, as everywhere: a
@@ -138,12 +139,18 @@ async function perTarget(
 export function unschedule(articleId: string, deps: ScheduleDeps, options: { target?: string; by?: string } = {}): Promise<ScheduleChange[]> {
   return perTarget(articleId, deps, options.target, async (target, record) => {
     const reason = `${UNSCHEDULED} by ${options.by ?? 'cli'} at ${new Date().toISOString()}: crier retry sends it now, crier reschedule --at … later`;
-    if (!(await deps.ledger.transition(articleId, target.id, UNSCHEDULABLE, 'failed', { lastError: reason }))) return record.state;
     const job = await deps.queues.get(target).getJob(jobId(articleId));
+    // The priority it was queued with (--priority, the bot's !) goes with the record, so it comes back with the post.
+    const asked = job?.data.priority;
+    if (!(await deps.ledger.transition(articleId, target.id, UNSCHEDULABLE, 'failed', { lastError: reason, ...(asked !== undefined ? { priority: asked } : {}) }))) return record.state;
     if (job !== undefined) {
       const state = await job.getState();
       // A job a worker holds right now finds the record failed at begin and sends nothing.
-      if (state === 'delayed' || state === 'waiting' || state === 'prioritized') await job.remove().catch(() => undefined);
+      if (state === 'delayed' || state === 'waiting' || state === 'prioritized') {
+        await job.remove().catch(() => undefined);
+        // Held for spacing: its slot goes back, so the next post need not wait behind it.
+        await releaseJobSlot(deps.queues.client, deps.queues.prefix, target, job.data.slot);
+      }
     }
     return 'unscheduled';
   });
@@ -171,9 +178,12 @@ export async function reschedule(articleId: string, at: Date | number | string, 
     const id = jobId(articleId);
     await (await queue.getJob(id))?.remove().catch(() => undefined);
     const added = Date.now();
-    const delayed = schedule.data.dueAt === undefined ? {} : { delay: Math.max(1, schedule.data.dueAt - added), timestamp: added };
-    const sendNow = options.sendNow === true && schedule.data.dueAt === undefined ? { sendNow: true as const } : {};
-    await queue.add('deliver', { ...schedule.data, ...sendNow, articleId }, { ...jobOptions(target), ...schedule.opts, ...delayed, jobId: id });
+    // Back in line with the priority it was unscheduled with.
+    const again = record.priority === undefined ? schedule : firstPostSchedule(schedule.data.dueAt, record.priority, false, now);
+    const delayed = again.data.dueAt === undefined ? {} : { delay: Math.max(1, again.data.dueAt - added), timestamp: added };
+    const sendNow = options.sendNow === true && again.data.dueAt === undefined ? { sendNow: true as const } : {};
+    await queue.add('deliver', { ...again.data, ...sendNow, articleId }, { ...jobOptions(target), ...again.opts, ...delayed, jobId: id });
+    if (again.data.priority === 'breaking' && again.data.dueAt !== undefined) await registerHeadOfLineNow(deps.queues.client, deps.queues.prefix, target.id, id, again.data.dueAt);
     return 'scheduled';
   });
 }

@@ -6,6 +6,7 @@ import type { Ledger } from './ledger.js';
 import { jobId, retractJobId, updateJobId } from './names.js';
 import { jobOptions, rememberRevision } from './publish.js';
 import type { DeliveryJobData, QueueSet } from './queue-set.js';
+import { releaseJobSlot } from './spacing.js';
 
 /**
  * Retracting an article: in one transaction, its meta says retracted (a replayed webhook
@@ -76,7 +77,11 @@ async function removePending(queues: QueueSet, target: TargetConfig, articleId: 
       const job = await queue.getJob(id);
       if (job === undefined) return;
       const state = await job.getState();
-      if (state === 'waiting' || state === 'delayed' || state === 'prioritized') await job.remove().catch(() => undefined);
+      if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
+        await job.remove().catch(() => undefined);
+        // Held for spacing: its slot goes back, so the next post need not wait behind it.
+        if (job.name === 'deliver') await releaseJobSlot(queues.client, queues.prefix, target, job.data.slot);
+      }
     }),
   );
 }

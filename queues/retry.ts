@@ -3,6 +3,7 @@ import type { DeliveryState, Ledger } from './ledger.js';
 import { jobId } from './names.js';
 import { jobOptions } from './publish.js';
 import type { QueueSet } from './queue-set.js';
+import { firstPostSchedule, priorityOf } from './schedule.js';
 
 /** States an editor may send again. Never a delivered one. */
 export const RETRYABLE: readonly DeliveryState[] = ['failed', 'unknown'];
@@ -44,7 +45,9 @@ export async function retryDeliveries(
     if (job !== undefined && (await job.isFailed())) await job.retry('failed');
     else {
       if (job !== undefined) await job.remove().catch(() => undefined);
-      await queue.add('deliver', { articleId }, { ...jobOptions(target), jobId: id });
+      // In line with the priority it was queued with (kept on the record when unscheduled), else the article's.
+      const order = firstPostSchedule(undefined, record.priority ?? priorityOf(article), false, Date.now());
+      await queue.add('deliver', { ...order.data, articleId }, { ...jobOptions(target), ...order.opts, jobId: id });
     }
     out.push({ target: target.id, result: 'retried' });
   }

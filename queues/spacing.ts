@@ -42,3 +42,34 @@ export function spacingKey(prefix: string, targetId: string): string {
 export async function reserveSlot(redis: RedisClient, key: string, gapMs: number): Promise<number> {
   return Number(await redis.eval(SLOT, 1, key, gapMs, 'reserve'));
 }
+
+/**
+ * A held post taken away (unscheduled, retracted) gives its slot back when it was the last
+ * one reserved: the next post need not wait a gap behind a post that will not go. A slot
+ * with later ones behind it stays (they keep their times; the gap it leaves is not filled).
+ */
+const RELEASE = `
+local free = tonumber(redis.call('GET', KEYS[1]) or '0')
+local gap = tonumber(ARGV[2])
+if math.abs(free - (tonumber(ARGV[1]) + gap)) > tonumber(ARGV[3]) then return 0 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local back = free - gap
+if back > now then redis.call('SET', KEYS[1], back, 'PX', back - now + 60000) else redis.call('DEL', KEYS[1]) end
+return 1`;
+
+/**
+ * Give back the slot at `slot` (epoch ms, as the job recorded it on its process's clock) on a
+ * target if it is the last reserved: true when given back. The job's clock and Redis's may
+ * differ a little, so the match allows for it (well under half a gap, so never the wrong slot).
+ */
+export async function releaseSlot(redis: RedisClient, key: string, slot: number, gapMs: number): Promise<boolean> {
+  const tolerance = Math.min(Math.floor(gapMs / 3), 5000);
+  return (await redis.eval(RELEASE, 1, key, String(slot), String(gapMs), String(tolerance))) === 1;
+}
+
+/** After removing a first-post job that held a spacing slot: give the slot back (see releaseSlot). */
+export async function releaseJobSlot(redis: RedisClient, prefix: string, target: { id: string; minGapMinutes?: number | undefined }, slot: number | undefined): Promise<void> {
+  if (slot === undefined || target.minGapMinutes === undefined) return;
+  await releaseSlot(redis, spacingKey(prefix, target.id), slot, Math.round(target.minGapMinutes * 60_000)).catch(() => undefined);
+}

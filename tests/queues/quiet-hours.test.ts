@@ -24,8 +24,13 @@ describe('quiet hours (pure, luxon)', () => {
     expect(iso(quietUntil(at('2026-03-28T22:30:00Z'), BERLIN))).toBe('2026-03-29T05:00:00.000Z');
     // 01:30 CET, before the jump, still ends at 07:00 CEST.
     expect(iso(quietUntil(at('2026-03-29T00:30:00Z'), BERLIN))).toBe('2026-03-29T05:00:00.000Z');
-    // An end inside the gap (02:30 does not exist that night) is the first time after it: 03:30 CEST.
-    expect(iso(quietUntil(at('2026-03-29T00:30:00Z'), { from: '01:00', to: '02:30', tz: 'Europe/Berlin' }))).toBe('2026-03-29T01:30:00.000Z');
+    // An end inside the gap (02:30 does not exist that night) is the jump past it: 03:00 CEST, not an hour later.
+    expect(iso(quietUntil(at('2026-03-29T00:30:00Z'), { from: '01:00', to: '02:30', tz: 'Europe/Berlin' }))).toBe('2026-03-29T01:00:00.000Z');
+    // Just past the jump the window is over; a window ending at 02:00 exactly ends at the jump too.
+    expect(quietUntil(at('2026-03-29T01:00:00Z'), { from: '01:00', to: '02:30', tz: 'Europe/Berlin' })).toBeUndefined();
+    expect(iso(quietUntil(at('2026-03-29T00:30:00Z'), { from: '01:00', to: '02:00', tz: 'Europe/Berlin' }))).toBe('2026-03-29T01:00:00.000Z');
+    // A half-hour gap (Lord Howe Island: 02:00 → 02:30 on 4 October 2026): 02:15 ends at the jump.
+    expect(iso(quietUntil(at('2026-10-03T14:45:00Z'), { from: '01:00', to: '02:15', tz: 'Australia/Lord_Howe' }))).toBe('2026-10-03T15:30:00.000Z');
   });
 
   it('follows the wall clock across the fall-back night (the window is an hour longer)', () => {

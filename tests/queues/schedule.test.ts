@@ -249,6 +249,24 @@ describe('priority (real Redis)', () => {
     // Registered to go to the head of the queue when it falls due, at its new time.
     expect(Number(await r.redis.zscore(headOfLineKey(r.prefix, 'a'), jobId(a.id)))).toBe(job?.data.dueAt);
   });
+  it('keeps the priority it was queued with across unschedule, then reschedule or retry', async () => {
+    const r = rig([{ id: 'a' }, { id: 'b' }]);
+    const a = article('unscheduled-breaking');
+    await publish(a, r.deps, { priority: 'breaking', at: Date.now() + 3_600_000 }); // asked for, not on the article
+    expect((await unschedule(a.id, r.deps)).map((c) => c.result)).toEqual(['unscheduled', 'unscheduled']);
+    expect((await r.ledger.get(a.id, 'a'))?.priority).toBe('breaking');
+    const later = Date.now() + 7_200_000;
+    expect(await reschedule(a.id, later, r.deps, { target: 'a' })).toEqual([{ target: 'a', result: 'scheduled' }]);
+    const moved = await r.queues.get(r.targets[0]!).getJob(jobId(a.id));
+    expect(moved?.data).toMatchObject({ priority: 'breaking', dueAt: later });
+    expect(moved?.opts.lifo).toBe(true);
+    expect(Number(await r.redis.zscore(headOfLineKey(r.prefix, 'a'), jobId(a.id)))).toBe(later);
+    expect(await retryDeliveries(a.id, r.targets, r.deps, 'b')).toEqual([{ target: 'b', result: 'retried' }]);
+    const retried = await r.queues.get(r.targets[1]!).getJob(jobId(a.id));
+    expect(retried?.data.priority).toBe('breaking');
+    expect(retried?.opts.lifo).toBe(true);
+  });
+
   it('a breaking article published behind a backlog of 200 normal ones goes out first on every target; low goes last', async () => {
     const r = rig([{ id: 'a', concurrency: 1 }, { id: 'b', concurrency: 1 }]);
     const low = article('low', { priority: 'low' });
@@ -307,6 +325,28 @@ describe('spacing (real Redis)', () => {
     expect(after?.data.slot).toBe(slot);
     await eventually(() => (r.sends.length === 2 ? true : undefined), 8000, 'the replayed post, once');
     expect(r.sends[1]!.at).toBeGreaterThanOrEqual(slot as number);
+  }, 20_000);
+
+  it('gives the slot of a held post back when it is unscheduled, so the next post takes it instead of waiting a gap more', async () => {
+    const r = rig([{ id: 'a', minGapMinutes: 0.05, concurrency: 1 }]); // 3 s
+    await r.start({ concurrency: 1 });
+    await publish(article('give-first'), r.deps);
+    await eventually(() => (r.sends.length === 1 ? true : undefined), 5000, 'the first post');
+    const heldSlot = async (id: string) =>
+      eventually(async () => {
+        const job = await r.queues.get(r.targets[0]!).getJob(jobId(id));
+        return job?.data.hold?.reason === 'spacing' ? (job.data.slot as number) : undefined;
+      }, 5000, 'held for spacing');
+    const second = article('give-second');
+    await publish(second, r.deps);
+    const slot = await heldSlot(second.id);
+    expect(await unschedule(second.id, r.deps)).toEqual([{ target: 'a', result: 'unscheduled' }]);
+    const third = article('give-third');
+    await publish(third, r.deps);
+    // The slot the second post gave back, not one a gap after it.
+    expect(Math.abs((await heldSlot(third.id)) - slot)).toBeLessThan(500);
+    await eventually(() => (r.sends.length === 2 ? true : undefined), 8000, 'the third post');
+    expect(r.sends.map((x) => x.title)).toEqual(['Story give-first', 'Story give-third']);
   }, 20_000);
 
   it('keeps the next post a gap after a breaking one that went without waiting', async () => {
