@@ -26,6 +26,8 @@ export interface DeliverDeps {
   cancel(reason: string): void;
   /** Quiet hours and spacing (queues/hold.ts); absent for targets that set neither. */
   hold?: Hold | undefined;
+  /** Bring this job to the head of its queue once it is due again (queues/head-of-line.ts). */
+  headOfLine?: ((jobId: string) => Promise<void>) | undefined;
 }
 
 export interface DeliverOutcome {
@@ -323,7 +325,10 @@ async function handleError(
       if (mapped.maybeSent && phase === 'send') return inDoubt(mapped, job, deps, base, last);
       if ((settled = await mark(last ? 'failed' : 'retrying'))) return settled;
       if (last) await observer.failed?.({ ...base, reason: `gave up after ${attempt} attempts: ${message}` });
-      else observer.retrying?.({ ...base, error: message, attempt });
+      else {
+        observer.retrying?.({ ...base, error: message, attempt });
+        await aheadWhenDue(job, deps);
+      }
       throw mapped;
     }
   }
@@ -350,6 +355,7 @@ async function inDoubt(
   if (adapter.reconcile !== undefined && !last) {
     const kept = await ledger.markState(articleId, target.id, 'sending', doubt);
     if (kept !== undefined) return settledAs(kept, articleId, target.id, ledger);
+    await aheadWhenDue(job, deps);
     throw new TransientError(`${doubt}; the next attempt looks the post up before sending`, { platform: target.platform, cause: error });
   }
   const reason =
@@ -361,6 +367,16 @@ async function inDoubt(
   observer.reconciled?.({ ...base, result: 'unknown' });
   await observer.unknown?.({ ...base, reason, ...(adapter.lookUrl !== undefined ? { lookAt: adapter.lookUrl } : {}) });
   throw new UnrecoverableError(reason);
+}
+
+/**
+ * Breaking news (or an editor's send now) retried after a backoff: BullMQ would put it at
+ * the tail of the queue when the backoff ends, so it is registered to go to the head.
+ */
+async function aheadWhenDue(job: Job<DeliveryJobData>, deps: DeliverDeps): Promise<void> {
+  if (deps.headOfLine === undefined || job.id === undefined || job.name !== 'deliver') return;
+  if (job.data.priority !== 'breaking' && job.data.sendNow !== true) return;
+  await deps.headOfLine(job.id).catch(() => undefined);
 }
 
 /** A record another attempt already made final: report it as it stands. */

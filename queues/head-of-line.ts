@@ -2,9 +2,9 @@ import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './connection.js';
 
 /**
- * Breaking news that waited — scheduled for later (an embargo), or a scheduled post an
- * editor sent now — goes to the head of its queue once it falls due, as breaking news
- * published for now does.
+ * Breaking news that waited — scheduled for later (an embargo), a scheduled post an editor
+ * sent now, or breaking news retried after a failed attempt — goes to the head of its queue
+ * once it falls due, as breaking news published for now does.
  *
  * BullMQ puts a delayed job that falls due at the tail of the wait list whatever its
  * `lifo`, behind everything queued meanwhile. So such a job is registered here: one sorted
@@ -32,9 +32,10 @@ export async function registerHeadOfLineNow(client: RedisClient, prefix: string,
 }
 
 /**
- * KEYS: the register, the queue's wait list, its paused list, its delayed set. ARGV: job id →
- * 1 moved to the head, 2 still delayed (looked at again when due), 0 gone (forgotten).
- * BullMQ scores a delayed job with its due time × 4096 plus a counter.
+ * KEYS: the register, the queue's wait list, its paused list, its delayed set, its active
+ * list. ARGV: job id → 1 moved to the head, 2 still delayed (looked at again when due) or
+ * still with a worker (registered for its retry, about to be delayed: looked at again next
+ * time), 0 gone (forgotten). BullMQ scores a delayed job with its due time × 4096 plus a counter.
  */
 const SURFACE = `
 local delayed = redis.call('ZSCORE', KEYS[4], ARGV[1])
@@ -42,6 +43,7 @@ if delayed then
   redis.call('ZADD', KEYS[1], math.floor(tonumber(delayed) / 4096), ARGV[1])
   return 2
 end
+if redis.call('LPOS', KEYS[5], ARGV[1]) then return 2 end
 redis.call('ZREM', KEYS[1], ARGV[1])
 for i = 2, 3 do
   if redis.call('LREM', KEYS[i], 1, ARGV[1]) == 1 then
@@ -57,9 +59,10 @@ interface Surfacing {
   wait: string;
   paused: string;
   delayed: string;
+  active: string;
 }
 
-type WithSurface = RedisClient & { crierSurface?(register: string, wait: string, paused: string, delayed: string, jobId: string): Promise<number> };
+type WithSurface = RedisClient & { crierSurface?(register: string, wait: string, paused: string, delayed: string, active: string, jobId: string): Promise<number> };
 
 /** The worker side: looks at the registers of its targets' queues on a timer. */
 export class HeadOfLine {
@@ -73,7 +76,7 @@ export class HeadOfLine {
     private readonly now: () => number = Date.now,
   ) {
     const r = redis as WithSurface;
-    if (r.crierSurface === undefined) redis.defineCommand('crierSurface', { numberOfKeys: 4, lua: SURFACE });
+    if (r.crierSurface === undefined) redis.defineCommand('crierSurface', { numberOfKeys: 5, lua: SURFACE });
   }
 
   start(): void {
@@ -93,7 +96,7 @@ export class HeadOfLine {
       const now = this.now();
       const due = await Promise.all(this.queues.map((q) => this.redis.zrangebyscore(q.register, '-inf', now, 'LIMIT', 0, 50)));
       const r = this.redis as unknown as Required<Pick<WithSurface, 'crierSurface'>>;
-      const moved = await Promise.all(this.queues.flatMap((q, i) => (due[i] ?? []).map((id) => r.crierSurface(q.register, q.wait, q.paused, q.delayed, id))));
+      const moved = await Promise.all(this.queues.flatMap((q, i) => (due[i] ?? []).map((id) => r.crierSurface(q.register, q.wait, q.paused, q.delayed, q.active, id))));
       return moved.filter((m) => m === 1).length;
     } catch (error) {
       this.onError(error);

@@ -10,7 +10,7 @@ import { DEFAULT_LEASE_MS, Ledger } from './ledger.js';
 import { Heartbeat } from './heartbeat.js';
 import { LeaseKeeper } from './lease.js';
 import { holdFor } from './hold.js';
-import { HeadOfLine, headOfLineKey } from './head-of-line.js';
+import { HeadOfLine, headOfLineKey, registerHeadOfLineNow } from './head-of-line.js';
 import { SlidingWindowLimiter, telegramBudgetKey } from './limits.js';
 import { queueName } from './names.js';
 import type { DeliveryObserver } from './observer.js';
@@ -119,6 +119,7 @@ export class DeliveryWorkers {
               leases,
               cancel: (reason) => void worker.cancelJob(job.id ?? '', reason),
               hold,
+              headOfLine: (id) => registerHeadOfLineNow(o.connection, o.prefix, target.id, id, Date.now()),
             },
             token,
           ),
@@ -143,7 +144,7 @@ export class DeliveryWorkers {
       o.connection,
       o.targets.map((target, i) => {
         const keys = (this.workers[i] as Worker).keys;
-        return { register: headOfLineKey(o.prefix, target.id), wait: keys.wait as string, paused: keys.paused as string, delayed: keys.delayed as string };
+        return { register: headOfLineKey(o.prefix, target.id), wait: keys.wait as string, paused: keys.paused as string, delayed: keys.delayed as string, active: keys.active as string };
       }),
       (error) => o.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not bring due breaking news to the head of its queue'),
     );

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Adapter, SendContext, SendResult, TelegramPost } from '../../adapters/types.js';
 import { buildConfig } from '../../config/load.js';
+import { TransientError } from '../../adapters/errors.js';
 import type { TargetConfig } from '../../config/schema.js';
 import { createRedis, type RedisClient } from '../../queues/connection.js';
 import { Ledger } from '../../queues/ledger.js';
@@ -25,12 +26,20 @@ class RecordingAdapter implements Adapter<TelegramPost> {
     readonly sends: Array<{ target: string; title: string; at: number }>,
     /** How long each send takes (a platform's round trip). */
     private readonly sendMs = 0,
+    /** Titles whose first send fails (a passing error: retried after the backoff). */
+    private readonly failFirst: ReadonlySet<string> = new Set(),
   ) {}
+  private readonly failed = new Set<string>();
   format(article: Article): TelegramPost {
     return { target: this.target.id, platform: 'telegram', method: 'sendMessage', parse_mode: 'HTML', text: article.title };
   }
   async send(post: TelegramPost, _ctx: SendContext): Promise<SendResult> {
     if (this.sendMs > 0) await new Promise((r) => setTimeout(r, this.sendMs));
+    const title = post.text ?? '';
+    if (this.failFirst.has(title) && !this.failed.has(title)) {
+      this.failed.add(title);
+      throw new TransientError('telegram: 502 Bad Gateway (before sending)', { platform: 'telegram' });
+    }
     this.sends.push({ target: this.target.id, title: post.text ?? '', at: Date.now() });
     return { remoteId: String(this.sends.length) };
   }
@@ -44,7 +53,7 @@ interface Rig {
   targets: TargetConfig[];
   sends: Array<{ target: string; title: string; at: number }>;
   deps: { queues: QueueSet; ledger: Ledger; targets: TargetConfig[] };
-  start(options?: { now?: () => number; concurrency?: number; sendMs?: number }): Promise<DeliveryWorkers>;
+  start(options?: { now?: () => number; concurrency?: number; sendMs?: number; failFirst?: string[] }): Promise<DeliveryWorkers>;
   stop(): Promise<void>;
   close(): Promise<void>;
 }
@@ -74,7 +83,7 @@ function rig(targets: Array<Record<string, unknown>>): Rig {
         connection: workerRedis,
         prefix,
         targets: config.targets,
-        adapters: new Map(config.targets.map((t) => [t.id, new RecordingAdapter(t, sends, options.sendMs) as Adapter])),
+        adapters: new Map(config.targets.map((t) => [t.id, new RecordingAdapter(t, sends, options.sendMs, new Set(options.failFirst ?? [])) as Adapter])),
         queues,
         logger: silentLogger,
         concurrency: options.concurrency ?? 2,
@@ -249,6 +258,19 @@ describe('priority (real Redis)', () => {
     // Registered to go to the head of the queue when it falls due, at its new time.
     expect(Number(await r.redis.zscore(headOfLineKey(r.prefix, 'a'), jobId(a.id)))).toBe(job?.data.dueAt);
   });
+  it('breaking news retried after a failure goes ahead of the backlog again, not to its tail', async () => {
+    const r = rig([{ id: 'a', concurrency: 1, backoffMs: 200 }]);
+    await Promise.all(Array.from({ length: 60 }, (_, i) => publish(article(`r${i}`), r.deps)));
+    await publish(article('retried-breaking', { priority: 'breaking' }), r.deps);
+    await r.start({ concurrency: 1, sendMs: 20, failFirst: ['Story retried-breaking'] });
+    await eventually(() => (r.sends.length === 61 ? true : undefined), 20_000, 'every send');
+    const order = r.sends.map((s) => s.title);
+    const at = order.indexOf('Story retried-breaking');
+    // Failed first (before any other send), back from its backoff within half a second: most of the backlog still behind it.
+    expect(order.length - 1 - at).toBeGreaterThan(25);
+    expect((await r.ledger.get(article('retried-breaking').id, 'a'))?.attempts).toBe(2);
+  }, 30_000);
+
   it('keeps the priority it was queued with across unschedule, then reschedule or retry', async () => {
     const r = rig([{ id: 'a' }, { id: 'b' }]);
     const a = article('unscheduled-breaking');
