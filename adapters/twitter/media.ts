@@ -1,5 +1,4 @@
 import type { TwitterApi } from 'twitter-api-v2';
-import { safeFetch } from '../../src/net/safe-fetch.js';
 
 /**
  * The article image for a tweet: fetched safely (http(s) only, timeout, size cap, no
@@ -35,6 +34,8 @@ export interface LoadImageOptions {
 export async function loadTweetImage(url: string, options: LoadImageOptions): Promise<TweetImage> {
   let body: Buffer;
   try {
+    // Loaded on the first image: a worker posting text and links does not carry the HTTP client.
+    const { safeFetch } = await import('../../src/net/safe-fetch.js');
     const fetched = await safeFetch(url, {
       timeoutMs: options.timeoutMs,
       maxBytes: options.maxBytes ?? MAX_DOWNLOAD_BYTES,

@@ -5,7 +5,6 @@ import type { Config } from '../../config/schema.js';
 import type { Article } from '../article/schema.js';
 import { createLogger } from '../logging.js';
 import { decodeBody } from '../net/decode-body.js';
-import { safeFetch } from '../net/safe-fetch.js';
 import { UsageError, type CliArgs } from './args.js';
 
 /** Everything a command may touch of the outside world, passed in by the entry point. */
@@ -44,6 +43,8 @@ export async function readArticleInput(ctx: CliContext, config: Config): Promise
   const options = { boilerplate, ...(ctx.args.url !== undefined ? { url: ctx.args.url } : {}) };
   if (file === undefined) {
     if (ctx.args.url === undefined) throw new UsageError('give an article: a FILE, "-" for standard input, or --url URL');
+    // Loaded only here: a worker or a status command does not carry the HTTP client.
+    const { safeFetch } = await import('../net/safe-fetch.js');
     const page = await safeFetch(ctx.args.url, { timeoutMs: 10_000, maxBytes: 5 * 1024 * 1024, allowPrivateNetwork: config.bot.allowPrivateNetwork });
     return loadArticle(decodeBody(page.body, page.contentType).text, { ...options, url: page.finalUrl });
   }
