@@ -29,10 +29,6 @@ export class ArticleCache {
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
   }
 
-  delete(key: string): void {
-    this.entries.delete(key);
-  }
-
   get size(): number {
     return this.entries.size;
   }

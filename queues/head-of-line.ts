@@ -73,7 +73,6 @@ export class HeadOfLine {
     private readonly redis: RedisClient,
     private readonly queues: readonly Surfacing[],
     private readonly onError: (error: unknown) => void = () => undefined,
-    private readonly now: () => number = Date.now,
   ) {
     const r = redis as WithSurface;
     if (r.crierSurface === undefined) redis.defineCommand('crierSurface', { numberOfKeys: 5, lua: SURFACE });
@@ -93,7 +92,7 @@ export class HeadOfLine {
     if (this.busy) return 0;
     this.busy = true;
     try {
-      const now = this.now();
+      const now = Date.now();
       const due = await Promise.all(this.queues.map((q) => this.redis.zrangebyscore(q.register, '-inf', now, 'LIMIT', 0, 50)));
       const r = this.redis as unknown as Required<Pick<WithSurface, 'crierSurface'>>;
       const moved = await Promise.all(this.queues.flatMap((q, i) => (due[i] ?? []).map((id) => r.crierSurface(q.register, q.wait, q.paused, q.delayed, q.active, id))));

@@ -6,7 +6,7 @@ import type { Ledger } from './ledger.js';
 import type { DeliveryObserver } from './observer.js';
 import { quietUntil } from './quiet-hours.js';
 import type { DeliveryJobData } from './queue-set.js';
-import { passSlot, reserveSlot, spacingKey } from './spacing.js';
+import { gapMsOf, passSlot, reserveSlot, spacingKey } from './spacing.js';
 
 /**
  * The worker's check, just before a first post is sent, of the target's quiet hours and
@@ -36,7 +36,7 @@ const SLOT_TOLERANCE_MS = 1000;
 /** The check for a target, or undefined when it has neither quiet hours nor spacing. */
 export function holdFor(target: TargetConfig, deps: HoldDeps): Hold | undefined {
   const quiet = target.quietHours;
-  const gapMs = target.minGapMinutes === undefined ? undefined : Math.round(target.minGapMinutes * 60_000);
+  const gapMs = gapMsOf(target);
   if (quiet === undefined && gapMs === undefined) return undefined;
   const clock = deps.now ?? Date.now;
   const key = spacingKey(deps.prefix, target.id);

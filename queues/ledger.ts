@@ -232,10 +232,6 @@ export class Ledger {
   }
 
   /**
-   * saveAndClaim queued on a transaction (MULTI) of another connection, so publishing can
-   * claim and enqueue in one round trip. Returns how to read the script's reply from EXEC.
-   */
-  /**
    * A publish that stored `article` as revision `rev` (not one that kept the stored article:
    * `same`): later deliveries in this process take it from memory.
    */
@@ -243,6 +239,10 @@ export class Ledger {
     this.articles.set(this.articleKey(article.id), article, rev);
   }
 
+  /**
+   * saveAndClaim queued on a transaction (MULTI) of another connection, so publishing can
+   * claim and enqueue in one round trip. Returns how to read the script's reply from EXEC.
+   */
   saveAndClaimIn(tx: ChainableCommander, article: Article, targets: ReadonlyArray<{ id: string; platform: string }>, plan: PublishPlan): ReadClaims {
     (tx as unknown as LedgerScripts).crierLedgerSaveAndClaim(...this.saveAndClaimArgs(article, targets, plan));
     return (reply) => readClaims(reply as string[], targets.length);
@@ -300,8 +300,12 @@ export class Ledger {
     const hash: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i] as string] = flat[i + 1] as string;
     const record = parseRecord(articleId, targetId, hash) as DeliveryRecord;
-    const article = typeof json === 'string' ? parseStoredArticle(json) : json === 1 && cached !== undefined ? cached : {};
-    if (typeof json === 'string') this.articles.set(cacheKey, (article as { article: Article }).article, (article as { rev: number }).rev);
+    // The stored article, or the one this process holds when Redis says it is still that revision (1).
+    let article: { article: Article; rev: number } | Record<string, never> = {};
+    if (typeof json === 'string') {
+      article = parseStoredArticle(json);
+      this.articles.set(cacheKey, article.article, article.rev);
+    } else if (json === 1 && cached !== undefined) article = cached;
     if (outcome === 2) return { started: false, record, waitMs: Number(wait) };
     if (outcome === 4) return { started: false, record, heldMs: Number(wait) };
     if (outcome !== 1 && outcome !== 3) return { started: false, record, ...article };

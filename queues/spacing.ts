@@ -33,6 +33,11 @@ export async function passSlot(redis: RedisClient, key: string, gapMs: number): 
   await redis.eval(SLOT, 1, key, gapMs, 'pass');
 }
 
+/** A target's minimum gap between posts in ms (minGapMinutes), undefined when it sets none. */
+export function gapMsOf(target: { minGapMinutes?: number | undefined }): number | undefined {
+  return target.minGapMinutes === undefined ? undefined : Math.round(target.minGapMinutes * 60_000);
+}
+
 /** The Redis key of a target's spacing reservation. */
 export function spacingKey(prefix: string, targetId: string): string {
   return `${prefix}:gap:${targetId}`;
@@ -70,6 +75,7 @@ export async function releaseSlot(redis: RedisClient, key: string, slot: number,
 
 /** After removing a first-post job that held a spacing slot: give the slot back (see releaseSlot). */
 export async function releaseJobSlot(redis: RedisClient, prefix: string, target: { id: string; minGapMinutes?: number | undefined }, slot: number | undefined): Promise<void> {
-  if (slot === undefined || target.minGapMinutes === undefined) return;
-  await releaseSlot(redis, spacingKey(prefix, target.id), slot, Math.round(target.minGapMinutes * 60_000)).catch(() => undefined);
+  const gapMs = gapMsOf(target);
+  if (slot === undefined || gapMs === undefined) return;
+  await releaseSlot(redis, spacingKey(prefix, target.id), slot, gapMs).catch(() => undefined);
 }

@@ -139,7 +139,7 @@ export class DeliveryWorkers {
       );
       this.workers.push(worker);
     }
-    // Breaking news that waited (scheduled, or sent now by an editor) goes first once due.
+    // Breaking news that waited (scheduled, sent now by an editor, retried) goes first once due.
     this.headOfLine = new HeadOfLine(
       o.connection,
       o.targets.map((target, i) => {
