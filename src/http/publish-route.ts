@@ -61,8 +61,9 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
       await refuse(reply, 401, 'unauthorized', { error: 'unauthorized', reason: check.reason });
       return undefined;
     }
-    // A signature is good for one request: the same signed request again is a replay.
-    const digest = createHash('sha256').update(String(request.headers[SIGNATURE_HEADER])).digest('hex').slice(0, 32);
+    // A signature is good for one request: the same signed request again is a replay, however
+    // its header is spelled (hex in upper case, spaces): the key is the verified MAC itself.
+    const digest = createHash('sha256').update(check.digest).digest('hex').slice(0, 32);
     const sigKey = `${app.config.redis.prefix}:webhook:sig:${digest}`;
     const fresh = await app.redis.set(sigKey, '1', 'EX', TOLERANCE_SECONDS * 2 + 60, 'NX');
     if (fresh !== 'OK') {

@@ -18,7 +18,11 @@ export function signBody(secret: string, timestamp: number | string, body: strin
   return `sha256=${mac.digest('hex')}`;
 }
 
-export type SignatureCheck = { ok: true; timestamp: number } | { ok: false; reason: string };
+/**
+ * `digest`: the signature's MAC as lowercase hex, whatever case or spacing it was sent in: what
+ * makes a request the same request again (replay detection keys on it, never on the header's text).
+ */
+export type SignatureCheck = { ok: true; timestamp: number; digest: string } | { ok: false; reason: string };
 
 export interface VerifyInput {
   secret: string;
@@ -50,5 +54,5 @@ export function verifySignature(input: VerifyInput): SignatureCheck {
   const expected = Buffer.from(signBody(input.secret, timestamp, input.body).slice('sha256='.length), 'hex');
   // timingSafeEqual throws on different lengths; the length itself is no secret (always 32 bytes).
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature does not match the body' };
-  return { ok: true, timestamp: ts };
+  return { ok: true, timestamp: ts, digest: expected.toString('hex') };
 }

@@ -100,6 +100,23 @@ describe('POST /publish', () => {
     expect(replay.json().reason).toMatch(/replayed/);
   });
 
+  it('should refuse a replay whose signature is respelled (hex in upper case, spaces around it): it is the same request', async () => {
+    const body = JSON.stringify(ARTICLE);
+    const signature = signBody(SECRETS.webhook, clock, body);
+    expect((await post(body, { 'x-crier-timestamp': String(clock), 'x-crier-signature': signature })).statusCode).toBe(202);
+    const corrected = JSON.stringify({ ...ARTICLE, title: 'Tide tables corrected' });
+    expect((await signed(corrected, clock + 1)).statusCode).toBe(202);
+    const upper = `sha256=${signature.slice('sha256='.length).toUpperCase()}`;
+    for (const respelled of [upper, ` ${signature} `]) {
+      const replay = await post(body, { 'x-crier-timestamp': String(clock), 'x-crier-signature': respelled });
+      expect(replay.statusCode).toBe(401);
+      expect(replay.json().reason).toMatch(/replayed/);
+    }
+    // The correction stands: the replayed original did not bring the old title back.
+    const id = (await signed(corrected, clock + 2)).json().articleId as string;
+    expect((await app.ledger.getArticle(id))?.title).toBe('Tide tables corrected');
+  });
+
   it('should answer 503 with Retry-After when no Redis replica confirmed the enqueue, and take the same signed request again', async () => {
     const body = JSON.stringify(ARTICLE);
     const headers = { 'x-crier-timestamp': String(clock), 'x-crier-signature': signBody(SECRETS.webhook, clock, body) };
