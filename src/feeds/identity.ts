@@ -36,13 +36,18 @@ export function sortOut(ordered: readonly FeedItem[], known: ReadonlySet<string>
     const link = linkKey(item);
     if (link !== undefined && item.guid !== undefined) guidsPerLink.set(link, (guidsPerLink.get(link) ?? new Set()).add(item.guid));
   }
-  const handled = new Set<string>();
+  // The same guid twice in one document: the copy listed first (the newest, as feeds list
+  // them; the later one when dated) is the item, the other a duplicate.
+  const last = new Map<string, number>();
+  ordered.forEach((item, i) => {
+    const identity = itemIdentity(item);
+    if (identity !== undefined) last.set(identity, i);
+  });
   const claimed = new Set<string>();
-  return ordered.map((item): ItemFate => {
+  return ordered.map((item, i): ItemFate => {
     const identity = itemIdentity(item);
     if (identity === undefined) return { kind: 'unidentified', item };
-    if (handled.has(identity)) return { kind: 'duplicate', item };
-    handled.add(identity);
+    if (last.get(identity) !== i) return { kind: 'duplicate', item };
     if (known.has(identity)) return { kind: 'seen', item };
     const link = linkKey(item);
     if (link === undefined || item.guid === undefined || item.link === undefined) return { kind: 'new', item };

@@ -154,7 +154,9 @@ function rssItem(item: Node, channelBase: string): FeedItem {
   const linkNode = list(item.link)[0];
   const link = absolute(text(linkNode), withBase(linkNode, base));
   const guid = text(item.guid);
-  const permalink = attr(item.guid, 'isPermaLink') !== 'false' ? absolute(guid, base) : undefined;
+  // A guid stands for the item's address only when it is one already: "tr1" or "post-42"
+  // resolved against the channel's link would make up an address that leads nowhere.
+  const permalink = attr(item.guid, 'isPermaLink') !== 'false' && guid !== undefined && /^https?:\/\//i.test(guid) ? absolute(guid, base) : undefined;
   const sourceNode = item.source;
   const source = sourceNode === undefined ? undefined : compact({ name: text(sourceNode), url: absolute(attr(sourceNode, 'url'), base) });
   return compact({
@@ -188,6 +190,13 @@ function atomEntry(entry: Node, feedBase: string): FeedItem {
   });
 }
 
+/** Whether the document ends with its root element's closing tag (comments and whitespace may follow). */
+function endsWithRoot(xml: string, root: string): boolean {
+  const tail = xml.slice(-4096).replace(/(?:\s|<!--[\s\S]*?-->|<\?[\s\S]*?\?>)+$/, '');
+  const local = root.includes(':') ? root.slice(root.indexOf(':') + 1) : root;
+  return new RegExp(`</(?:[\\w.-]+:)?${local.replace('.', '\\.')}\\s*>$`).test(tail);
+}
+
 /** Parse a feed document. `baseUrl` (the feed's URL) resolves relative links. Throws FeedParseError. */
 export function parseFeed(xml: string, baseUrl: string): ParsedFeed {
   let doc: Node;
@@ -197,6 +206,13 @@ export function parseFeed(xml: string, baseUrl: string): ParsedFeed {
     throw new FeedParseError(`not a feed: ${(error as Error).message.split('\n')[0]}`);
   }
   const rss = isNode(doc.rss) ? doc.rss : undefined;
+  const root = rss !== undefined ? 'rss' : isNode(doc.feed) ? 'feed' : isNode(doc['rdf:RDF']) ? 'rdf:RDF' : undefined;
+  if (root !== undefined && !endsWithRoot(xml, root)) {
+    // Cut off (a dropped connection, a proxy's limit): the last item would be posted with
+    // half its link or text, and remembered as seen, so the whole document is refused and
+    // the next poll, complete, brings it.
+    throw new FeedParseError(`the feed document is cut off: it does not end with </${root}> (an incomplete download?)`);
+  }
   if (rss !== undefined && isNode(rss.channel)) {
     const channel = rss.channel;
     const site = absolute(text(list(channel.link).find((l) => typeof l === 'string' || text(l) !== undefined)), withBase(rss, baseUrl));

@@ -55,8 +55,15 @@ describe('feed item identity', () => {
     expect(fates).toEqual([{ kind: 'renamed', item: item('https://s.example/?p=12', 'https://s.example/story'), articleId: articleId({ url: 'https://s.example/story' }) }]);
   });
 
-  it('should count an item listed twice in one document once', () => {
-    expect(kinds(sortOut([item('d-1', 'https://s.example/d'), item('d-1', 'https://s.example/d')], new Set()))).toEqual(['new', 'duplicate']);
+  it('should count an item listed twice in one document once: the copy listed first in the feed (last, oldest first) is the item', () => {
+    // Oldest first: the feed listed d-1 (edited) above d-1 (the earlier copy).
+    const earlier = { ...item('d-1', 'https://s.example/d'), title: 'Earlier copy' };
+    const edited = { ...item('d-1', 'https://s.example/d'), title: 'Edited copy' };
+    const fates = sortOut([earlier, edited], new Set());
+    expect(fates.map((f) => [f.kind, f.item.title])).toEqual([
+      ['duplicate', 'Earlier copy'],
+      ['new', 'Edited copy'],
+    ]);
   });
 
   it('should derive the guid id from the canonical link and the guid, not from the feed', () => {

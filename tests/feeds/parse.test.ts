@@ -93,6 +93,30 @@ describe('feed items as articles', () => {
     expect(() => parseFeed('<html><body><p>hello</p></body></html>', 'https://x.example/')).toThrow(FeedParseError);
     expect(() => parseFeed('{"not": "xml"}', 'https://x.example/')).toThrow(/not a feed/);
   });
+
+  it('should refuse a feed cut off mid-document, whatever its format, and take one that ends with comments', () => {
+    const rss = '<?xml version="1.0"?><rss version="2.0"><channel><title>Ledger</title><item><title>Budget vote</title><guid>b1</guid><link>https://ledger.example/2026/budget-vote</link></item></channel></rss>';
+    expect(parseFeed(rss, 'https://ledger.example/feed').items).toHaveLength(1);
+    expect(parseFeed(`${rss}\n<!-- cached 12:00 -->\n`, 'https://ledger.example/feed').items).toHaveLength(1);
+    const cut = rss.slice(0, rss.indexOf('budget-vote') + 6);
+    expect(() => parseFeed(cut, 'https://ledger.example/feed')).toThrow(/cut off: it does not end with <\/rss>/);
+    expect(() => parseFeed(rss.replace('</rss>', ''), 'https://ledger.example/feed')).toThrow(FeedParseError);
+    const atom = '<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><id>e1</id><title>Ferry times</title><link href="https://ledger.example/ferry"/></entry></feed>';
+    expect(parseFeed(atom, 'https://ledger.example/atom').items).toHaveLength(1);
+    expect(() => parseFeed(atom.replace('</entry></feed>', '</entry>'), 'https://ledger.example/atom')).toThrow(/does not end with <\/feed>/);
+    const rdf = '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"><channel><title>T</title></channel><item><title>Mill</title><link>https://ledger.example/mill</link></item></rdf:RDF>';
+    expect(parseFeed(rdf, 'https://ledger.example/rdf').items).toHaveLength(1);
+    expect(() => parseFeed(rdf.slice(0, -4), 'https://ledger.example/rdf')).toThrow(FeedParseError);
+  });
+
+  it('should take a guid for the link only when it is an http(s) address: a bare guid never becomes one', () => {
+    const feed = (item: string) => parseFeed(`<rss><channel><link>https://pub.example/section/</link>${item}</channel></rss>`, 'https://pub.example/feed');
+    expect(feed('<item><title>Script link</title><link>javascript:alert(1)</link><guid>js</guid></item>').items[0]?.link).toBeUndefined();
+    expect(feed('<item><title>No link</title><guid>post-42</guid></item>').items[0]?.link).toBeUndefined();
+    expect(feed('<item><title>Relative guid</title><guid>/2026/relative</guid></item>').items[0]?.link).toBeUndefined();
+    expect(feed('<item><title>Permalink guid</title><guid>https://pub.example/2026/permalink</guid></item>').items[0]?.link).toBe('https://pub.example/2026/permalink');
+    expect(feed('<item><title>Not a permalink</title><guid isPermaLink="false">https://pub.example/2026/x</guid></item>').items[0]?.link).toBeUndefined();
+  });
 });
 
 describe('feed item text', () => {
