@@ -34,14 +34,23 @@ export function parseAt(text: string, now: number, zone?: string): number {
   const relative = /^\+(\d+(?:\.\d+)?)\s*(s|m|h|d)$/i.exec(trimmed);
   if (relative !== null) {
     const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(relative[2] as string).toLowerCase() as 's' | 'm' | 'h' | 'd'];
-    return now + Math.round(Number(relative[1]) * unit);
+    return withinReach(now + Math.round(Number(relative[1]) * unit), now, text);
   }
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed)) {
     throw new Error(`"${text}" is not a time: give an ISO 8601 time with its offset (2026-03-01T18:00:00+01:00, …Z) or +30m, +2h, +1d`);
   }
-  const ms = Date.parse(trimmed);
-  if (Number.isNaN(ms)) throw new Error(`"${text}" is not a valid time`);
-  return ms;
+  // Date.parse rolls 31 February over to 3 March: a typed embargo must be a real date.
+  const parsed = DateTime.fromISO(trimmed, { setZone: true });
+  if (!parsed.isValid) throw new Error(`"${text}" is not a valid time (${parsed.invalidExplanation ?? parsed.invalidReason ?? 'no such date'})`);
+  return withinReach(parsed.toMillis(), now, text);
+}
+
+/** How far ahead a first post may be held: an embargo further out is a typo (a year, a unit). */
+export const MAX_HOLD_MS = 366 * 86_400_000;
+
+function withinReach(at: number, now: number, text: string): number {
+  if (!Number.isFinite(at) || at - now > MAX_HOLD_MS) throw new Error(`"${text}" is more than a year ahead: posts are held at most ${MAX_HOLD_MS / 86_400_000} days`);
+  return at;
 }
 
 /** A time given as a Date, epoch ms or a string (see parseAt). */

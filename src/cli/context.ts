@@ -5,7 +5,7 @@ import type { Config } from '../../config/schema.js';
 import type { Article } from '../article/schema.js';
 import { createLogger } from '../logging.js';
 import { decodeBody } from '../net/decode-body.js';
-import { UsageError, type CliArgs } from './args.js';
+import { LOG_LEVELS, UsageError, type CliArgs } from './args.js';
 
 /** Everything a command may touch of the outside world, passed in by the entry point. */
 export interface CliContext {
@@ -24,6 +24,7 @@ export function loadCliConfig(ctx: CliContext): Config {
 
 export function cliLogger(ctx: CliContext, config: Config, service = false): Logger {
   const level = ctx.args.logLevel ?? ctx.env.LOG_LEVEL ?? (service ? 'info' : 'warn');
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new UsageError(`LOG_LEVEL: expected ${LOG_LEVELS.join(', ')}, got "${level}"`);
   return createLogger({ level, secrets: secretsOf(config) });
 }
 

@@ -2,7 +2,7 @@ import { ConfigError, ConfigFileNotFoundError } from '../../config/load.js';
 import { ArticleError } from '../article/schema.js';
 import { SetupError } from '../app.js';
 import { redactText } from '../logging.js';
-import { parseCli, USAGE, UsageError } from './args.js';
+import { checkUsage, parseCli, USAGE, UsageError } from './args.js';
 import type { CliContext } from './context.js';
 
 type Command = (ctx: CliContext) => Promise<number>;
@@ -50,6 +50,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     }
     const load = COMMANDS[args.command];
     if (load === undefined) throw new UsageError(`unknown command "${args.command}" (try \`crier help\`)`);
+    checkUsage(args);
     const command = await load();
     const terminal = process.stdout.isTTY
       ? { write: (text: string) => void (stdoutOpen && process.stdout.write(text)), columns: () => process.stdout.columns || 80 }

@@ -118,4 +118,24 @@ describe('crier CLI', () => {
     expect(status.stdout).toMatch(/telegram\s+telegram\s+queued\s+attempts 0/);
     expect(status.stdout).not.toContain('cli-test-token');
   });
+
+  it('should keep --json output one JSON document when --wait times out, list the queue without credentials, and refuse LOG_LEVEL=loud', async () => {
+    const env = { REDIS_URL, REDIS_PREFIX: prefix, TELEGRAM_BOT_TOKEN: '1234567:cli-test-token-cli-test-token-abcdef', TELEGRAM_CHANNEL: '@cli_test' };
+    const dir = mkdtempSync(join(tmpdir(), 'crier-cli-json-wait-'));
+    writeFileSync(join(dir, 'a.json'), JSON.stringify({ url: 'https://news.example/cli/json-wait', title: 'Ferry timetable changes from Monday' }));
+    // No worker runs: the wait times out (exit 3), and standard output still parses.
+    const waited = await crier(['publish', join(dir, 'a.json'), '--wait', '--timeout', '1', '--json'], { env });
+    expect(waited.code).toBe(3);
+    const doc = JSON.parse(waited.stdout) as { articleId: string; deliveries: Array<{ target: string; state: string }> };
+    expect(doc.deliveries).toEqual([expect.objectContaining({ target: 'telegram', state: 'queued' })]);
+    expect(waited.stderr).toMatch(/^crier: timed out waiting for telegram: is `crier worker` running\?\n$/);
+    // The queue only reads: it needs Redis and the config, not the bot token.
+    const queue = await crier(['queue', '--json'], { env: { REDIS_URL, REDIS_PREFIX: prefix, TELEGRAM_CHANNEL: '@cli_test' } });
+    expect(queue.stderr).toBe('');
+    expect(queue.code).toBe(0);
+    expect((JSON.parse(queue.stdout) as Array<{ articleId: string }>).map((p) => p.articleId)).toContain(doc.articleId);
+    const loud = await crier(['status', doc.articleId], { env: { ...env, LOG_LEVEL: 'loud' } });
+    expect(loud.code).toBe(2);
+    expect(loud.stderr).toMatch(/^crier: LOG_LEVEL: expected trace, .*got "loud"\n$/);
+  });
 });

@@ -67,7 +67,8 @@ describe('what a newcomer tries', () => {
       await app.publish(article);
       const run = await exits(['serve', '--sandbox'], { REDIS_URL, REDIS_PREFIX: p, PORT: String(port) });
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/EADDRINUSE|address already in use/);
+      expect(run.stderr).toMatch(new RegExp(`^crier: cannot listen on \\S+:${port}: the port is in use \\(set PORT or http\\.port`, 'm'));
+      expect(run.stderr).not.toMatch(/unexpected error/);
       expect((await app.ledger.get(article.id, 'telegram'))?.state).toBe('queued');
       expect(await (await app.queues.get(app.targets[0]!).getJob(jobId(article.id)))?.getState()).toBe('waiting');
     } finally {

@@ -29,10 +29,13 @@ describe('crier publish --at, queue, reschedule, unschedule', () => {
     expect(table.stdout).toMatch(/^TARGET\s+DUE\s+REASON\s+PRIORITY\s+ARTICLE\s+TITLE/);
     expect(table.stdout).toMatch(new RegExp(`telegram\\s+\\S+Z \\(in 2h\\)\\s+embargo\\s+low\\s+${id}`));
 
-    const moved = await crier(['reschedule', id, '--at', '2099-01-01T09:00:00+01:00'], { env });
+    // Three days ahead on the hour, written with a +01:00 offset.
+    const later = Math.ceil((Date.now() + 3 * 86_400_000) / 3_600_000) * 3_600_000;
+    const written = `${new Date(later + 3_600_000).toISOString().slice(0, 19)}+01:00`;
+    const moved = await crier(['reschedule', id, '--at', written], { env });
     expect(moved.stdout.trim()).toBe('telegram: moved');
     const after = JSON.parse((await crier(['queue', '--json'], { env })).stdout) as Array<{ dueAt: string }>;
-    expect(after[0]?.dueAt).toBe('2099-01-01T08:00:00.000Z');
+    expect(after[0]?.dueAt).toBe(new Date(later).toISOString());
 
     const cancelled = await crier(['unschedule', id], { env });
     expect(cancelled.code).toBe(0);

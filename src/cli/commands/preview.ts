@@ -4,6 +4,7 @@ import { createAdapter } from '../../../adapters/registry.js';
 import type { Post } from '../../../adapters/types.js';
 import { activeTargets } from '../../app.js';
 import { silentLogger } from '../../logging.js';
+import { UsageError } from '../args.js';
 import { readArticleInput, loadCliConfig, type CliContext } from '../context.js';
 
 /** `crier preview`: the posts an article would become, as one JSON object. No credentials needed. */
@@ -30,7 +31,11 @@ export async function previewCommand(ctx: CliContext): Promise<number> {
 /** `--png DIR`: each post drawn as DIR/<target>.png, and the image it posts (card or photo, when a local file) as DIR/<target>-image.png. */
 async function writePngs(dir: string, posts: Post[]): Promise<void> {
   const [{ renderPostPreview }, { default: sharp }] = await Promise.all([import('../../media/post-preview.js'), import('sharp')]);
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new UsageError(`--png: cannot make the directory ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
   for (const post of posts) {
     await writeFile(join(dir, `${post.target}.png`), await renderPostPreview(post));
     const image = post.platform === 'instagram' ? post.image.path : post.platform === 'twitter' ? post.tweets[0]?.media?.[0]?.path : undefined;

@@ -32,7 +32,9 @@ export async function publishCommand(ctx: CliContext): Promise<number> {
     if (ctx.args.json) ctx.out(JSON.stringify({ articleId: result.articleId, deliveries: records }));
     if (timedOut) {
       const pending = records.filter((r) => !SETTLED.has(r.state)).map((r) => r.target);
-      ctx.out(`timed out waiting for ${pending.join(', ') || 'the workers'}: is \`crier worker\` running?`);
+      // On standard error: with --json, standard output holds one JSON document and nothing else.
+      const held = ctx.args.at !== undefined || (article.publishedAt !== undefined && Date.parse(article.publishedAt) > Date.now());
+      process.stderr.write(`crier: timed out waiting for ${pending.join(', ') || 'the workers'}: ${held ? 'the posts are held until their time (crier queue shows when)' : 'is `crier worker` running?'}\n`);
       return 3;
     }
     return records.every((r) => r.state === 'delivered' || r.state === 'duplicate' || r.state === 'skipped') ? 0 : 1;

@@ -37,7 +37,8 @@ export async function queueCommand(ctx: CliContext): Promise<number> {
   const [target] = ctx.args.positionals;
   const config = loadCliConfig(ctx);
   await requireRedis(config);
-  const app = new App(config, { logger: cliLogger(ctx, config) });
+  // Only reads the queues: no platform credentials needed.
+  const app = new App(config, { logger: cliLogger(ctx, config), requireCredentials: false });
   try {
     requireKnownTargets(app.targets, target === undefined ? undefined : [target]);
     const pending = await app.pending(target === undefined ? {} : { target });

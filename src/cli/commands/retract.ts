@@ -31,7 +31,8 @@ export async function retractCommand(ctx: CliContext): Promise<number> {
     const { records, timedOut } = await waitWithProgress(ctx, app.ledger, articleId, ids, { settled: retractionSettled });
     if (ctx.args.json) ctx.out(JSON.stringify({ articleId, deliveries: records }));
     if (timedOut) {
-      ctx.out('timed out waiting for the retraction: is `crier worker` running?');
+      // On standard error: with --json, standard output holds one JSON document and nothing else.
+      process.stderr.write('crier: timed out waiting for the retraction: is `crier worker` running?\n');
       return 3;
     }
     return records.every((r) => r.state === 'retracted') ? 0 : 1;

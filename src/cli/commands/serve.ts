@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { buildConfig, secretsOf } from '../../../config/load.js';
 import type { Config } from '../../../config/schema.js';
 import { combineObservers, type DeliveryObserver } from '../../../queues/observer.js';
-import { App } from '../../app.js';
+import { App, SetupError } from '../../app.js';
 import { FeedPoller } from '../../feeds/poller.js';
 import { buildServer } from '../../http/server.js';
 import { Metrics } from '../../metrics.js';
@@ -143,7 +143,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     server = await buildServer({ app, metrics, secrets: secretsOf(config), extraQueues: () => (feedQueue ? [feedQueue] : []) });
     await bot?.mount(server);
     // Bind first: a port in use must stop the service before any worker has taken a job.
-    const address = await server.listen({ port: config.http.port, host: config.http.host });
+    const address = await server.listen({ port: config.http.port, host: config.http.host }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
+        const why = error.code === 'EADDRINUSE' ? 'is in use' : error.code === 'EACCES' ? 'needs privileges this process lacks' : 'is not an address of this machine';
+        throw new SetupError(`cannot listen on ${config.http.host}:${config.http.port}: the port ${why} (set PORT or http.port; http.host for the address)`);
+      }
+      throw error;
+    });
     await app.startWorkers();
     await poller?.start();
     botRunning = await bot?.start(app);
