@@ -1,3 +1,6 @@
+import { TextDecoder } from 'node:util';
+import { decoderFor, httpCharset } from '../net/decode-body.js';
+
 /**
  * JSON from an untrusted request body: refuses prototype-polluting keys (`__proto__`,
  * `constructor`, `prototype`) and nesting deeper than a webhook ever needs, before
@@ -28,9 +31,30 @@ export function jsonDepth(text: string): number {
   return max;
 }
 
+/**
+ * The body's text: in the charset its Content-Type declares (a CMS sending Latin-1 says
+ * so), else UTF-8, as JSON must be. Bytes that are not UTF-8 and declare nothing are
+ * refused: read as UTF-8 they would reach every platform as "Caf� cr�me".
+ */
+function bodyText(raw: Buffer, contentType: string | undefined): string {
+  const declared = httpCharset(contentType);
+  if (declared !== undefined) {
+    const decoder = decoderFor(declared);
+    if (decoder === undefined) throw new BodyError(`unknown charset "${declared}" in Content-Type`);
+    if (decoder.encoding !== 'utf-8') return decoder.decode(raw);
+  }
+  try {
+    return UTF8.decode(raw);
+  } catch {
+    throw new BodyError('the body is not valid UTF-8: send UTF-8, or name its charset in Content-Type (application/json; charset=iso-8859-1)');
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Parse a body as JSON; throws BodyError with a one-line reason. */
-export function parseJsonBody(raw: Buffer, maxDepth = MAX_DEPTH): unknown {
-  const text = raw.toString('utf8').replace(/^\ufeff/, '');
+export function parseJsonBody(raw: Buffer, maxDepth = MAX_DEPTH, contentType?: string): unknown {
+  const text = bodyText(raw, contentType).replace(/^\ufeff/, '');
   if (text.trim() === '') throw new BodyError('empty body: expected a JSON object');
   if (jsonDepth(text) > maxDepth) throw new BodyError(`JSON nested deeper than ${maxDepth} levels`);
   try {

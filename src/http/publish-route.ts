@@ -71,7 +71,8 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
       return undefined;
     }
     try {
-      return { json: parseJsonBody(raw), sigKey };
+      const contentType = request.headers['content-type'];
+      return { json: parseJsonBody(raw, undefined, typeof contentType === 'string' ? contentType : undefined), sigKey };
     } catch (error) {
       if (!(error instanceof BodyError)) throw error;
       await refuse(reply, 400, 'bad_json', { error: error.message });

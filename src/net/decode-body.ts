@@ -1,4 +1,5 @@
 import { TextDecoder } from 'node:util';
+import { decodeWindows1252 } from './windows-1252.js';
 
 /**
  * Bytes of a fetched document → text, in the encoding the document is really in.
@@ -32,13 +33,23 @@ const BOMS: Array<{ bytes: number[]; encoding: string }> = [
   { bytes: [0xfe, 0xff], encoding: 'utf-16be' },
 ];
 
-/** A TextDecoder for a label, or undefined when the label names no encoding TextDecoder knows. */
-function decoderFor(label: string | undefined): TextDecoder | undefined {
+interface Decoder {
+  /** The WHATWG name of the encoding. */
+  encoding: string;
+  decode(bytes: Uint8Array): string;
+}
+
+const WINDOWS_1252: Decoder = { encoding: 'windows-1252', decode: decodeWindows1252 };
+
+/** A decoder for a label, or undefined when the label names no encoding TextDecoder knows. */
+export function decoderFor(label: string | undefined): Decoder | undefined {
   const name = label?.trim().replace(/^["']|["']$/g, '');
   if (name === undefined || name === '') return undefined;
   try {
     // ignoreBOM: false (the default) drops a BOM matching the encoding; text never starts with U+FEFF.
-    return new TextDecoder(name);
+    const decoder = new TextDecoder(name);
+    // TextDecoder knows the label but decodes windows-1252 as ISO-8859-1 on Node 20 (see windows-1252.ts).
+    return decoder.encoding === 'windows-1252' ? WINDOWS_1252 : decoder;
   } catch {
     return undefined;
   }
@@ -70,6 +81,6 @@ export function decodeBody(bytes: Uint8Array, contentType?: string | null): Deco
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8', source: 'sniff' };
   } catch {
-    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'windows-1252', source: 'sniff' };
+    return { text: decodeWindows1252(bytes), encoding: 'windows-1252', source: 'sniff' };
   }
 }

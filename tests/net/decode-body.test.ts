@@ -15,6 +15,20 @@ describe('decodeBody', () => {
     expect(bytes.toString('utf8')).toContain('\ufffd');
   });
 
+  it('should decode windows-1252 punctuation (0x80-0x9F) as the characters it stands for, however the encoding was found', () => {
+    // “Quote” – dash … € ™ Œ in windows-1252 bytes.
+    const punctuation = Buffer.from([0x93, 0x51, 0x75, 0x6f, 0x74, 0x65, 0x94, 0x20, 0x96, 0x20, 0x85, 0x20, 0x80, 0x20, 0x99, 0x20, 0x8c, 0x81]);
+    const want = '\u201cQuote\u201d \u2013 \u2026 \u20ac \u2122 \u0152\u0081';
+    const feed = (encoding: string) => Buffer.concat([Buffer.from(`<?xml version="1.0" encoding="${encoding}"?><rss><channel><title>`), punctuation, Buffer.from('</title></channel></rss>')]);
+    expect(decodeBody(feed('ISO-8859-1'), 'text/xml').text).toContain(`<title>${want}</title>`);
+    expect(decodeBody(feed('windows-1252'), 'application/rss+xml; charset=latin1').text).toContain(want);
+    // Not valid UTF-8 and nothing declared: sniffed as windows-1252.
+    expect(decodeBody(Buffer.concat([Buffer.from('<rss><channel><title>'), punctuation, Buffer.from('</title></channel></rss>')]))).toMatchObject({ source: 'sniff', encoding: 'windows-1252' });
+    expect(decodeBody(Buffer.concat([Buffer.from('<rss><channel><title>'), punctuation])).text).toContain(want);
+    // Nothing of the C1 control range is left behind.
+    expect(decodeBody(feed('ISO-8859-1'), 'text/xml').text).not.toMatch(/[\u0080\u0085\u0093-\u0099]/);
+  });
+
   it('should read the XML declaration when the server names no charset', () => {
     const decoded = decodeBody(latin1(prolog('iso-8859-1', 'Fête à Noël')), 'text/xml');
     expect(decoded).toMatchObject({ source: 'document', encoding: 'windows-1252' });
