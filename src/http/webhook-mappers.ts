@@ -230,7 +230,9 @@ export function webhookRetraction(body: unknown): WebhookRetraction | undefined 
     if (status === undefined || status === 'published' || str(previous.status) !== 'published') return undefined;
     const own = str(current.url);
     const slug = str(current.slug);
-    const published = own !== undefined && slug !== undefined && /\/p\/[0-9a-f-]{36}\/?$/i.test(own) ? new URL(`/${slug}/`, own).href : undefined;
+    // The preview address …/blog/p/<uuid>/ → the live one …/blog/<slug>/ (a site under a subfolder keeps it).
+    const live = ghostLiveUrl(own, slug);
+    const published = live !== own ? live : undefined;
     const urls = [str(previous.url), published, own].filter((u): u is string => u !== undefined);
     return urls.length === 0 ? undefined : { format: 'ghost', urls: [...new Set(urls)], reason: `unpublished in Ghost (now ${status})`, onlyIfKnown: false };
   }

@@ -80,6 +80,15 @@ describe('webhook body mappers', () => {
     expect(toArticle({ url: deleted?.urls.at(-1) as string, title: 'x' }).id).toBe(toArticle(scheduled.input).id);
   });
 
+  it('should retract a published Ghost post of a site in a subfolder from its live URL there when it is unpublished', () => {
+    // Unpublished: Ghost's current url is the preview one, and previous may carry no url at all.
+    const unpublished = webhookRetraction({
+      post: { current: { status: 'draft', url: 'https://gazette.example/blog/p/3f1b0c2e-8d4a-4e5b-9c7d-2a1e0f6b5c4d/', slug: 'sub-post' }, previous: { status: 'published' } },
+    });
+    expect(unpublished?.urls).toContain('https://gazette.example/blog/sub-post/');
+    expect(unpublished?.urls).not.toContain('https://gazette.example/sub-post/');
+  });
+
   it('should tell a schedule set anew (scheduled, moved) from one repeated (an edit of the scheduled post, a replay)', () => {
     const post = (status: string, at: string) => ({ status, url: 'https://gazette.example/p/3f1b0c2e-8d4a-4e5b-9c7d-2a1e0f6b5c4d/', slug: 's', title: 'S', published_at: at });
     expect(scheduleIsNew({ post: { current: post('scheduled', '2099-01-01T08:00:00.000Z'), previous: { status: 'draft' } } })).toBe(true);
