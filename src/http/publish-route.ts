@@ -175,7 +175,8 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
     if (id === undefined && url === undefined) return refuse(reply, 422, 'invalid', { error: 'give the article\'s "id" or "url"', issues: [{ path: '(root)', message: 'id or url is required' }] });
     let target: string;
     try {
-      target = id ?? articleId({ url: canonicalUrl(url as string) });
+      if (id === undefined && !/^https?:\/\//i.test((url as string).trim())) throw new Error('not http(s)');
+      target = id ?? articleId({ url: canonicalUrl((url as string).trim()) });
     } catch {
       return refuse(reply, 422, 'invalid', { error: 'url: not a valid http(s) URL', issues: [{ path: 'url', message: 'not a valid http(s) URL' }] });
     }

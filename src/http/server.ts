@@ -35,6 +35,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     bodyLimit: app.config.http.bodyLimit,
     trustProxy: false,
     return503OnClosing: true,
+    // Longer than any id: the routes answer an overlong one themselves (404), not the router (400 echoing the URL).
+    routerOptions: { maxParamLength: 2048 },
   });
 
   server.setErrorHandler((error: FastifyError, request, reply) => {

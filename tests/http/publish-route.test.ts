@@ -256,6 +256,9 @@ describe('POST /publish', () => {
       expect(byUrl.json()).toMatchObject({ articleId: article, retracted: true, reason: 'wrong tide tables' });
       const unknown = await postTo('/retract', JSON.stringify({ id: 'never-published' }), clock + 8);
       expect(unknown.statusCode).toBe(404);
+      const ftp = await postTo('/retract', JSON.stringify({ url: 'ftp://gazette.example/2026/06/tide-tables' }), clock + 9);
+      expect(ftp.statusCode).toBe(422);
+      expect(ftp.json().error).toBe('url: not a valid http(s) URL');
       const unsigned = await server.inject({ method: 'POST', url: '/retract', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ id: article }) });
       expect(unsigned.statusCode).toBe(401);
     });

@@ -44,6 +44,12 @@ describe('crier serve HTTP routes', () => {
     const missing = await server.inject({ url: '/articles/u00000000000000000000' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error).toBe('unknown article');
+    // An overlong id is unknown too, answered by the route (not the router's 400 echoing the URL).
+    for (const length of [150, 1000]) {
+      const long = await server.inject({ url: `/articles/${'x'.repeat(length)}` });
+      expect(long.statusCode).toBe(404);
+      expect(long.json().error).toBe('unknown article');
+    }
     await app.publish(article);
     const res = await server.inject({ url: `/articles/${article.id}` });
     expect(res.statusCode).toBe(200);
