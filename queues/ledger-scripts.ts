@@ -75,6 +75,11 @@ for i = 5, #KEYS do
     state = nil
   end
   if state then
+    -- The same revision again, and this target's post shows an older one (a correction sent
+    -- to other targets only): marked '<' so the caller brings it up to date.
+    if action == 'same' and m[1] == ARGV[5] and (state == 'delivered' or state == 'duplicate') and (tonumber(redis.call('HGET', KEYS[i], 'rev')) or 1) < rev then
+      state = '<' .. state
+    end
     found[#found + 1] = state
   else
     redis.call('HSET', KEYS[i], 'state', 'queued', 'createdAt', ARGV[3], 'updatedAt', ARGV[3], 'platform', platform, 'attempts', '0')

@@ -38,6 +38,8 @@ export type PublishAction = 'publish' | 'same' | 'update' | 'republish' | 'retra
 export interface Claims {
   action: PublishAction;
   states: Array<DeliveryState | undefined>;
+  /** Per target, with `same`: its post shows an older revision than the stored one (a correction it was left out of). */
+  behind: boolean[];
 }
 
 /** Reads a save-and-claim reply. */
@@ -474,8 +476,13 @@ return 1`;
 /** saveAndClaim's reply → the action and per target the state found, undefined where this call created the record. */
 function readClaims(found: readonly string[], count: number): Claims {
   const action = (found[0] ?? 'stale') as PublishAction;
-  if (action === 'stale' || action === 'retracted') return { action, states: [] };
-  return { action, states: Array.from({ length: count }, (_, i) => (found[i + 1] === '' || found[i + 1] === undefined ? undefined : (found[i + 1] as DeliveryState))) };
+  if (action === 'stale' || action === 'retracted') return { action, states: [], behind: [] };
+  const raw = Array.from({ length: count }, (_, i) => found[i + 1] ?? '');
+  return {
+    action,
+    states: raw.map((r) => (r === '' ? undefined : (r.replace(/^</, '') as DeliveryState))),
+    behind: raw.map((r) => r.startsWith('<')),
+  };
 }
 
 /** What publishing `article` should do given the revision state read before (SAVE_AND_CLAIM decides the same, unless the state changed meanwhile). */

@@ -234,7 +234,9 @@ async function commitBatch(initial: readonly Request[]): Promise<void> {
           rememberRevision(request.deps.queues, request.article.id, { rev: result.rev, revision: (request.plan as PublishPlan).revision, retracted: false });
           // What was stored, as stored: a `same` publish kept the earlier article (perhaps not this one).
           if (result.action !== 'same') request.deps.ledger.remember(request.article, result.rev);
-          request.resolve(replicated !== undefined ? { ...result, replicated } : result);
+          const resolved = replicated !== undefined ? { ...result, replicated } : result;
+          if (!result.outcomes.some((o) => o.updating === true && result.action === 'same')) request.resolve(resolved);
+          else catchUp(request, resolved).then(request.resolve, request.reject);
         }
         else if (++request.replans > MAX_REPLANS) request.reject(new Error(`publishing ${request.article.id}: the article kept changing under concurrent publishes`));
         else enqueueRequest(request);
@@ -242,6 +244,29 @@ async function commitBatch(initial: readonly Request[]): Promise<void> {
         request.reject(error);
       }
     });
+}
+
+/**
+ * The same revision published again while some targets' posts still show an older one (a
+ * correction sent with --target to others only): an update job for each of them brings it
+ * up to date. Its id is the revision's, so publishing again adds nothing twice; a crash
+ * before it is added leaves the next publish to add it.
+ */
+async function catchUp(request: Request, result: PublishResult): Promise<PublishResult> {
+  const { article, deps } = request;
+  const outcomes = await Promise.all(
+    result.outcomes.map(async (o): Promise<PublishOutcome> => {
+      if (o.updating !== true) return o;
+      const target = deps.targets.find((t) => t.id === o.target) as TargetConfig;
+      const queue = deps.queues.get(target);
+      // This revision's update ran on this target already and failed (the post stays as it
+      // was, the editors were told): `crier retry` is the way to try it again, not a publish.
+      if ((await queue.getJob(o.jobId)) !== undefined) return { target: o.target, platform: o.platform, enqueued: false, state: o.state, jobId: jobId(article.id) };
+      await queue.add('update', { articleId: article.id, rev: result.rev }, { ...jobOptions(target), jobId: o.jobId });
+      return o;
+    }),
+  );
+  return { ...result, outcomes };
 }
 
 /** The jobs one article's publish adds, per target, by what the plan expects. */
@@ -320,6 +345,7 @@ function outcomes(request: Request, replies: Array<[Error | null, unknown]>, rea
       if (existing === undefined || existing === 'queued') {
         return { target: target.id, platform: target.platform, enqueued: existing === undefined, state: 'queued', jobId: id };
       }
+      if (claims.behind[i] === true) return { target: target.id, platform: target.platform, enqueued: false, state: existing, jobId: updateJobId(article.id, storedRev(plan)), updating: true };
       const updating = claims.action === 'update' && UPDATABLE.has(existing);
       return { target: target.id, platform: target.platform, enqueued: false, state: existing, jobId: updating ? (jobs[targets.length + i]?.id as string) : id, ...(updating ? { updating } : {}) };
     }),

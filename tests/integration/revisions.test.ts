@@ -153,6 +153,31 @@ describe('corrections and retractions', () => {
     expect(instagram.posts.find((p) => p.caption.includes(a.title))?.edits).toHaveLength(1);
   });
 
+  it('should bring the targets a correction left out up to date when the same revision is published to all', async () => {
+    const a = fresh();
+    await app.publish(a);
+    await delivered(a, ['telegram', 'instagram']);
+    const corrected = { ...a, title: `${a.title} (corrected)` };
+    // The correction goes to Telegram only (crier publish --target telegram).
+    expect(await app.publish(corrected, ['telegram'])).toMatchObject({ action: 'update', rev: 2 });
+    await until(a, 'telegram', (r) => r.rev === 2, 'at revision 2');
+    expect((await record(a, 'instagram')).rev).toBe(1);
+    // Then to every target: the revision is the same, but Instagram's caption still shows the first.
+    const all = await app.publish(corrected);
+    expect(all.action).toBe('same');
+    expect(all.outcomes.find((o) => o.target === 'instagram')).toMatchObject({ updating: true, enqueued: false });
+    expect(all.outcomes.find((o) => o.target === 'telegram')?.updating).toBeUndefined();
+    await until(a, 'instagram', (r) => r.rev === 2, 'brought to revision 2');
+    expect(instagram.posts.find((p) => p.caption.includes(a.title))?.caption).toContain('(corrected)');
+    // Once every target has it, publishing it again changes nothing more.
+    for (const t of ALL) await until(a, t, (r) => r.rev === 2, 'at revision 2');
+    const again = await app.publish(corrected);
+    expect(again.outcomes.every((o) => o.updating === undefined)).toBe(true);
+    await quiet();
+    expect(instagram.posts.find((p) => p.caption.includes(a.title))?.edits).toHaveLength(1);
+    expect(telegram.sent.filter((m) => (m.caption ?? '').includes(a.title))).toHaveLength(1);
+  });
+
   it('should send only the newest revision when the update arrives before the first post went out', async () => {
     const queue = app.queues.get(app.target('telegram')!);
     await queue.pause();

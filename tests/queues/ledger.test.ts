@@ -30,14 +30,14 @@ describe('ledger', () => {
   ];
 
   it('should store the article and claim every target once, reporting the states it found', async () => {
-    expect(await ledger.saveAndClaim(article, targets)).toEqual({ action: 'publish', states: [undefined, undefined] });
+    expect(await ledger.saveAndClaim(article, targets)).toEqual({ action: 'publish', states: [undefined, undefined], behind: [false, false] });
     expect(await ledger.getArticle(article.id)).toEqual(article);
     expect((await ledger.getAll(article.id)).map((r) => [r.target, r.state, r.platform, r.attempts])).toEqual([
       ['chan', 'queued', 'telegram', 0],
       ['x', 'queued', 'twitter', 0],
     ]);
     await ledger.markState(article.id, 'x', 'retrying');
-    expect(await ledger.saveAndClaim(article, targets)).toEqual({ action: 'same', states: ['queued', 'retrying'] });
+    expect(await ledger.saveAndClaim(article, targets)).toEqual({ action: 'same', states: ['queued', 'retrying'], behind: [false, false] });
   });
 
   it('should start a queued delivery once: mark it sending with one more attempt, and leave it to a second caller', async () => {
