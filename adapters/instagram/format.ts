@@ -1,4 +1,5 @@
 import type { Article } from '../../src/article/schema.js';
+import { decodeEntities } from '../../src/text/entities.js';
 import { completeExcerpt } from '../../src/text/excerpt.js';
 import { hashtags } from '../../src/text/hashtags.js';
 import { truncate } from '../../src/text/truncate.js';
@@ -31,30 +32,6 @@ export const CAPTION_LIMIT = 2200;
 export const MAX_MENTIONS = 20;
 export const ALT_TEXT_LIMIT = 1000;
 const WORD_JOINER = '\u2060';
-
-const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', hellip: '…', mdash: '—', ndash: '–',
-  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', copy: '©', reg: '®',
-  trade: '™', euro: '€', pound: '£', deg: '°', middot: '·', bull: '•', shy: '',
-};
-const ENTITY = /&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/g;
-
-/** Decode HTML entities (repeatedly, so "&amp;amp;" cannot leave "&amp;" behind). */
-export function decodeEntities(text: string): string {
-  let out = text;
-  for (let i = 0; i < 5; i++) {
-    const next = out.replace(ENTITY, (whole, name: string) => {
-      if (name.startsWith('#')) {
-        const cp = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-        return cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : '';
-      }
-      return NAMED[name.toLowerCase()] ?? whole;
-    });
-    if (next === out) break;
-    out = next;
-  }
-  return out;
-}
 
 /** One line of plain text: entities decoded, whitespace collapsed, in-text hashtags neutralised. */
 export function plainLine(text: string | undefined): string {

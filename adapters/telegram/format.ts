@@ -13,6 +13,7 @@
  * afterwards, so no cut can fall inside a tag or an entity.
  */
 import type { Article } from '../../src/article/schema.js';
+import { decodeEntities } from '../../src/text/entities.js';
 import { completeExcerpt } from '../../src/text/excerpt.js';
 import { hashtags } from '../../src/text/hashtags.js';
 import { codePoints, truncate } from '../../src/text/truncate.js';
@@ -53,17 +54,21 @@ function lead(body: string | undefined): string {
 }
 
 function values(article: Article, target: TelegramTarget, url: string, hasButton: boolean): TemplateValues {
-  const authors = joinNames(article.authors.map(oneLine).filter((a) => a !== ''));
-  let source = oneLine(article.source?.name ?? '');
-  if (source !== '' && article.authors.some((a) => oneLine(a).toLowerCase() === source.toLowerCase())) source = '';
-  const subtitle = oneLine(article.subtitle ?? '');
+  // Entities that leaked into the article's text (`Arts &amp; Culture`) are the characters
+  // they stand for, as on X and Instagram; escapeHtml escapes what is left once, later.
+  const line = (text: string) => oneLine(decodeEntities(text));
+  const authors = joinNames(article.authors.map(line).filter((a) => a !== ''));
+  let source = line(article.source?.name ?? '');
+  if (source !== '' && article.authors.some((a) => line(a).toLowerCase() === source.toLowerCase())) source = '';
+  const subtitle = line(article.subtitle ?? '');
   // A summary the CMS cut mid-word ends at a whole word.
-  let summary = article.summary !== undefined ? completeExcerpt(block(article.summary), article.body) : block(lead(article.body));
+  const body = article.body === undefined ? undefined : decodeEntities(article.body);
+  let summary = article.summary !== undefined ? completeExcerpt(block(decodeEntities(article.summary)), body) : block(lead(body));
   if (oneLine(summary) === subtitle) summary = '';
   const byline = authors !== '' ? `By ${authors}${source !== '' ? ` · ${source}` : ''}` : source;
-  const tags = hashtags(article.tags, { map: target.hashtags.map, max: target.hashtags.max ?? HASHTAGS_MAX_DEFAULT.telegram });
+  const tags = hashtags(article.tags.map(decodeEntities), { map: target.hashtags.map, max: target.hashtags.max ?? HASHTAGS_MAX_DEFAULT.telegram });
   return {
-    title: oneLine(article.title),
+    title: line(article.title),
     subtitle,
     summary,
     byline,

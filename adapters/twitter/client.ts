@@ -9,7 +9,8 @@ import type { ReconcileContext, SendContext, SendResult, TweetMedia, TwitterPost
 import { isDuplicateContent, mapTwitterError } from './map-error.js';
 import type { TwitterLimits } from './limits.js';
 import { ImageSkipped, loadTweetImage, setAltText, toTweetImage, uploadTweetImage, type TweetImage } from './media.js';
-import { decodeEntities, hasUrl } from './text.js';
+import { decodeEntities } from '../../src/text/entities.js';
+import { hasUrl } from './text.js';
 import twitterText from 'twitter-text';
 
 /**

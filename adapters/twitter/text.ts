@@ -1,4 +1,5 @@
 import twitterText from 'twitter-text';
+import { decodeEntities } from '../../src/text/entities.js';
 import { ELLIPSIS, truncate, type TruncateOptions } from '../../src/text/truncate.js';
 
 /**
@@ -15,35 +16,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /** C0/C1 control characters other than tab and line feed. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/gu;
-
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00A0', hellip: '…', mdash: '—', ndash: '–',
-  lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»', copy: '©', reg: '®', trade: '™',
-  euro: '€', pound: '£', deg: '°', middot: '·', bull: '•', shy: '', zwj: '\u200D', zwnj: '\u200C',
-};
-const ENTITY = /&(?:#(\d{1,8})|#[xX]([0-9a-fA-F]{1,7})|([a-zA-Z]{2,8}));/g;
-
-function decodeOnce(text: string): string {
-  return text.replace(ENTITY, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
-    if (name !== undefined) return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
-    const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex ?? '', 16);
-    if (!Number.isFinite(code) || code <= 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return '';
-    return String.fromCodePoint(code);
-  });
-}
-
-/**
- * HTML entities that leaked into plain article text (`AT&amp;T`, even `&amp;amp;`) → the
- * characters they stand for. Every pass shortens the text, so the loop ends.
- */
-export function decodeEntities(text: string): string {
-  let current = text;
-  for (;;) {
-    const next = decodeOnce(current);
-    if (next === current) return current;
-    current = next;
-  }
-}
 
 /** Article text → plain tweet text: entities decoded, invalid characters dropped, NFC. */
 export function plainText(text: string): string {

@@ -1,4 +1,4 @@
-import { decodeEntities } from './markdown-entities.js';
+import { decodeEntitiesOnce as decodeEntities } from '../text/entities.js';
 
 /** Inline Markdown → plain text, and the links and images found on the way. */
 

@@ -1,5 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
-import { decodeEntities } from '../article/markdown-entities.js';
+import { decodeEntitiesOnce as decodeEntities } from '../text/entities.js';
 import { htmlToText } from '../article/html-text.js';
 
 /**

@@ -1,6 +1,6 @@
 import { chooseLead } from '../article/html-lead.js';
 import { htmlToText } from '../article/html-text.js';
-import { decodeEntities } from '../article/markdown-entities.js';
+import { decodeEntitiesOnce as decodeEntities } from '../text/entities.js';
 import { feedDate } from '../feeds/item.js';
 
 /**
@@ -138,10 +138,12 @@ function wordpress(body: Obj, options: MapOptions): Obj {
   if (status !== undefined && status !== 'publish' && status !== 'future') throw new WebhookBodyError(`WordPress post is "${status}", not published`);
   const thumbnail = isObj(p.post_thumbnail) ? first(p.post_thumbnail.url, p.post_thumbnail.src) : str(p.post_thumbnail);
   const text = wpText(str(p.post_content));
+  // WordPress keeps titles as the editor typed them, with its own entities (&amp;, &#8217;) in them.
+  const title = htmlToText(str(p.post_title));
   return defined({
     url: first(p.permalink, p.post_permalink, p.post_url, p.link, p.url),
-    title: str(p.post_title),
-    summary: lead([wpText(str(p.post_excerpt))], text, str(p.post_title)),
+    title,
+    summary: lead([wpText(str(p.post_excerpt))], text, title),
     body: text,
     publishedAt: wpDate(str(p.post_date_gmt), str(p.post_date)),
     tags: [...names(p.tags), ...names(p.categories)],

@@ -1,5 +1,5 @@
 import sharp, { type OverlayOptions } from 'sharp';
-import { decodeEntities } from '../../adapters/twitter/text.js';
+import { decodeEntities } from '../text/entities.js';
 import type { Post } from '../../adapters/types.js';
 import { loadCardFonts, type CardFonts } from './fonts.js';
 import { drawableText, escapeMarkup, paragraphDirection, runSpans } from './script-runs.js';

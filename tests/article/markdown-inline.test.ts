@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEntities } from '../../src/article/markdown-entities.js';
 import { findImages, findLinks, isItalic, isLinkOnly, plainText } from '../../src/article/markdown-inline.js';
 import { splitBlocks } from '../../src/article/markdown-blocks.js';
 
@@ -18,12 +17,6 @@ describe('plainText', () => {
   it('should decode entities after stripping tags, so escaped markup stays literal', () => {
     expect(plainText('Fish &amp; chips &lt;b&gt; <span class="x">caf&eacute;</span> &#8220;q&#x201D;')).toBe('Fish & chips <b> café “q”');
     expect(plainText('Title with <b>tag</b>', { keepTags: true })).toBe('Title with <b>tag</b>');
-  });
-});
-
-describe('decodeEntities', () => {
-  it('should decode named, decimal, hex and Windows-1252 references, leaving unknown ones', () => {
-    expect(decodeEntities('&nbsp;&mdash;&#151;&#x1F600;&unknown;&amp;amp;')).toBe('\u00a0——😀&unknown;&amp;');
   });
 });
 

@@ -36,6 +36,11 @@ describe('webhook body mappers', () => {
     expect(article).toMatchObject({ url: 'https://gazette.example/quay-lights', title: 'Quay lights' });
   });
 
+  it('should decode the entities WordPress keeps in a flat post_title', () => {
+    const { article } = articleOf({ post_title: 'Arts &amp; Culture: Rock &#8217;n&#8217; roll', post_status: 'publish', permalink: 'https://gazette.example/rock' });
+    expect(article.title).toBe('Arts & Culture: Rock ’n’ roll');
+  });
+
   it('should map a WordPress REST post with _embed, decoding rendered HTML', () => {
     const { format, article } = articleOf({
       id: 4, status: 'publish', link: 'https://gazette.example/tides/', date_gmt: '2026-06-09T05:00:00',

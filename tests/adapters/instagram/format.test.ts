@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { toArticle, type Article } from '../../../src/article/schema.js';
 import { InstagramTarget } from '../../../config/targets/instagram.js';
-import { decodeEntities, formatInstagram, limitMentions, plainLine } from '../../../adapters/instagram/format.js';
+import { formatInstagram, limitMentions, plainLine } from '../../../adapters/instagram/format.js';
+import { decodeEntities } from '../../../src/text/entities.js';
 import { completeExcerpt } from '../../../src/text/excerpt.js';
 
 const target = (extra: Record<string, unknown> = {}) => InstagramTarget.parse({ id: 'ig-main', platform: 'instagram', ...extra });
@@ -103,9 +104,6 @@ describe('formatInstagram', () => {
     expect(bare.caption).toBe('Only a title\n\nLink in bio');
   });
 
-  it('should decode HTML entities, nested ones included', () => {
-    expect(decodeEntities('Tom &amp;amp; Jerry &#8212; &#x41;&quot;')).toBe('Tom & Jerry — A"');
-  });
 });
 
 // ---- property tests ----------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { decodeEntities } from '../../../src/text/entities.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatTelegram } from '../../../adapters/telegram/format.js';
@@ -111,7 +112,7 @@ describe('formatTelegram over generated articles', () => {
         if (post.method === 'sendPhoto') expect(post.photo).toBe(article.image?.url);
         else expect(post.caption).toBeUndefined();
 
-        expect(checked?.text ?? '').toContain(article.title.replace(/\s+/g, ' '));
+        expect(checked?.text ?? '').toContain(decodeEntities(article.title).replace(/\s+/g, ' '));
         const length = [...(checked?.text ?? '')].length;
         if (post.method === 'sendPhoto') seen.photo++;
         if (post.method === 'sendPhoto' && length > 900) seen.fullCaption++;
