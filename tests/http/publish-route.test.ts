@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { updateJobId } from '../../queues/names.js';
 import { NotReplicatedError } from '../../queues/replica-acks.js';
 import { buildServer } from '../../src/http/server.js';
-import { signBody } from '../../src/http/signature.js';
+import { signBody, signGhostBody } from '../../src/http/signature.js';
 import { silentLogger } from '../../src/logging.js';
 import { countJobs, deletePrefix, uniquePrefix } from '../helpers/redis.js';
 import { SECRETS, TestApp, testConfig } from './test-app.js';
@@ -206,6 +206,28 @@ describe('POST /publish', () => {
     const ghost = (name: string) => readFileSync(new URL(`../fixtures/webhooks/ghost-${name}.json`, import.meta.url), 'utf8');
     const postTo = (url: string, body: string, at: number) =>
       server.inject({ method: 'POST', url, headers: { 'content-type': 'application/json', 'x-crier-timestamp': String(at), 'x-crier-signature': signBody(SECRETS.webhook, at, body) }, payload: body });
+
+    it("should take a webhook signed by Ghost itself (X-Ghost-Signature), and refuse a forged, stale or replayed one", async () => {
+      const body = ghost('post-published');
+      const ghostSigned = (payload: string, header: string) => server.inject({ method: 'POST', url: '/publish', headers: { 'content-type': 'application/json', 'x-ghost-signature': header }, payload });
+      const ms = clock * 1000 + 123;
+      const header = signGhostBody(SECRETS.webhook, ms, body);
+      expect(header).toMatch(/^sha256=[0-9a-f]{64}, t=\d+$/);
+      const forged = await ghostSigned(body, signGhostBody('not-the-secret', ms, body));
+      expect(forged.statusCode).toBe(401);
+      expect(forged.json().reason).toMatch(/does not match/);
+      const stale = await ghostSigned(body, signGhostBody(SECRETS.webhook, ms - 600_000, body));
+      expect(stale.statusCode).toBe(401);
+      expect(stale.json().reason).toMatch(/more than 300 seconds away/);
+      expect(await jobCount()).toBe(0);
+      const accepted = await ghostSigned(body, header);
+      expect(accepted.statusCode).toBe(202);
+      expect(accepted.json()).toMatchObject({ format: 'ghost', action: 'publish' });
+      const replay = await ghostSigned(body, header);
+      expect(replay.statusCode).toBe(401);
+      expect(replay.json().reason).toMatch(/replayed/);
+      expect(await jobCount()).toBe(3);
+    });
 
     it('should take Ghost post.published, then post.published.edited as an update, then post.unpublished as a retraction', async () => {
       const published = await signed(ghost('post-published'));
