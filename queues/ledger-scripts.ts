@@ -28,15 +28,17 @@ return 0`;
  * article), revision hash, title hash, who publishes, force ('1' lets a retracted article
  * be published again), ifKnown ('skip': a known article stays as it is — a feed listing
  * a story the webhook already brought is not a correction), the action the caller planned
- * (and added the jobs of), then target id and platform per target →
+ * (and added the jobs of), the article's updatedAt in epoch ms ('' when it has none; the
+ * meta keeps the newest as `updated`), then target id and platform per target →
  * {action, then per target the state found, or '' when this call created (or, publishing
  * a retracted article again, reset) the record}. action: 'publish' (new), 'same' (same
- * revision), 'update' (new revision), 'republish' (retracted, forced), 'retracted'
+ * revision), 'update' (new revision), 'outdated' (a new revision the CMS changed before
+ * the published one: nothing written but the claims), 'republish' (retracted, forced), 'retracted'
  * (refused, nothing written) or 'stale' (not what the caller planned — the rev changed since
  * it read it, or it guessed: nothing written, read again). An article stored before revisions existed counts as rev 1.
  */
 const SAVE_AND_CLAIM = `
-local m = redis.call('HMGET', KEYS[3], 'revision', 'rev', 'retracted')
+local m = redis.call('HMGET', KEYS[3], 'revision', 'rev', 'retracted', 'updated')
 local rev = tonumber(m[2]) or 0
 if rev == 0 and redis.call('EXISTS', KEYS[1]) == 1 then rev = 1 end
 if rev ~= tonumber(ARGV[4]) then return {'stale'} end
@@ -44,13 +46,16 @@ local retracted = m[3] == '1'
 if retracted and ARGV[8] ~= '1' then return {'retracted'} end
 local action = 'update'
 if rev == 0 then action = 'publish' elseif retracted then action = 'republish' elseif m[1] == ARGV[5] or ARGV[9] == 'skip' then action = 'same' end
+-- Changed in the CMS before the published revision (a webhook retried late): not applied.
+local given, seen = tonumber(ARGV[11]), tonumber(m[4])
+if action == 'update' and given and seen and given < seen then action = 'outdated' end
 -- The caller added the jobs of the action it planned: any other, and nothing may be written.
 if action ~= ARGV[10] then return {'stale'} end
 if action == 'publish' then
   -- The first revision's history entry is its meta (at, by): a list only for what follows.
   redis.call('HSET', KEYS[3], 'revision', ARGV[5], 'rev', 1, 't:1', ARGV[6], 'at', ARGV[3], 'by', ARGV[7])
   redis.call('EXPIRE', KEYS[3], ARGV[2])
-elseif action ~= 'same' then
+elseif action ~= 'same' and action ~= 'outdated' then
   local next = rev + 1
   redis.call('HSET', KEYS[3], 'revision', ARGV[5], 'rev', next, 't:' .. next, ARGV[6])
   if retracted then redis.call('HDEL', KEYS[3], 'retracted', 'retractedAt', 'reason') end
@@ -59,11 +64,12 @@ elseif action ~= 'same' then
   redis.call('EXPIRE', KEYS[3], ARGV[2])
   redis.call('EXPIRE', KEYS[4], ARGV[2])
 end
--- The same revision keeps the article stored with it (only its time to live is renewed).
-if action == 'same' then redis.call('EXPIRE', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
+if given and action ~= 'outdated' and (not seen or given > seen) then redis.call('HSET', KEYS[3], 'updated', ARGV[11]) end
+-- The same revision (or an outdated one) keeps the article stored (only its time to live is renewed).
+if action == 'same' or action == 'outdated' then redis.call('EXPIRE', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
 local found = {action}
 for i = 5, #KEYS do
-  local target, platform = ARGV[2 * i + 1], ARGV[2 * i + 2]
+  local target, platform = ARGV[2 * i + 2], ARGV[2 * i + 3]
   local state = redis.call('HGET', KEYS[i], 'state')
   if state == 'retracted' and action == 'republish' then
     local fields = redis.call('HKEYS', KEYS[i])

@@ -32,7 +32,8 @@ const ARTICLE_TTL_SECONDS = 90 * 24 * 3600;
 const UNCONFIRMED_RETRY_MS = 1000;
 
 /** What publishing did to the article: see SAVE_AND_CLAIM in ledger-scripts.ts. */
-export type PublishAction = 'publish' | 'same' | 'update' | 'republish' | 'retracted' | 'stale';
+/** `outdated`: a revision the CMS changed before the one published (a webhook retried late): not applied. */
+export type PublishAction = 'publish' | 'same' | 'update' | 'republish' | 'outdated' | 'retracted' | 'stale';
 
 /** A save-and-claim reply (from EXEC): the action, and per target the state found (undefined where the claim was new). */
 export interface Claims {
@@ -51,6 +52,8 @@ export interface RevisionState {
   rev: number;
   revision: string | undefined;
   retracted: boolean;
+  /** When the CMS last changed the published revision (epoch ms), when it said. */
+  updated?: number;
 }
 
 /** What a publish expects to find and writes (the script checks `expectedRev` and refuses a stale plan). */
@@ -66,6 +69,8 @@ export interface PublishPlan {
   force: boolean;
   /** 'skip': a known article is left as it is (a feed item the webhook already brought); default 'update'. */
   ifKnown: 'update' | 'skip';
+  /** The article's updatedAt (epoch ms), when it has one. */
+  updated?: number;
 }
 
 /** The stored article and the revision number it carries (`_rev` in the stored JSON; 1 for articles stored before revisions). */
@@ -210,15 +215,15 @@ export class Ledger {
   /** Each article's revision state, in one round trip (before publishing them). */
   async revisionStates(articleIds: readonly string[]): Promise<RevisionState[]> {
     const pipeline = this.redis.pipeline();
-    for (const id of articleIds) pipeline.hmget(this.metaKey(id), 'revision', 'rev', 'retracted').exists(this.articleKey(id));
+    for (const id of articleIds) pipeline.hmget(this.metaKey(id), 'revision', 'rev', 'retracted', 'updated').exists(this.articleKey(id));
     const rows = (await pipeline.exec()) ?? [];
     return articleIds.map((_, i) => {
       const [error, meta] = rows[2 * i] ?? [null, []];
       if (error) throw error;
-      const [revision, rev, retracted] = meta as Array<string | null>;
+      const [revision, rev, retracted, updated] = meta as Array<string | null>;
       const stored = rows[2 * i + 1]?.[1] === 1;
       const n = Number(rev ?? 0) || (stored ? 1 : 0);
-      return { rev: n, revision: revision ?? undefined, retracted: retracted === '1' };
+      return { rev: n, revision: revision ?? undefined, retracted: retracted === '1', ...(updated ? { updated: Number(updated) } : {}) };
     });
   }
 
@@ -261,6 +266,7 @@ export class Ledger {
     const json = Buffer.from(`${JSON.stringify(article).slice(0, -1)},"_rev":${rev}}`);
     const args = [
       json, String(ARTICLE_TTL_SECONDS), new Date().toISOString(), String(plan.expectedRev), plan.revision, plan.titleHash, plan.by, plan.force ? '1' : '0', plan.ifKnown, plan.action,
+      plan.updated === undefined ? '' : String(plan.updated),
       ...targets.flatMap((t) => [t.id, t.platform]),
     ];
     return [keys.length, ...keys, ...args];
@@ -488,14 +494,17 @@ function readClaims(found: readonly string[], count: number): Claims {
 /** What publishing `article` should do given the revision state read before (SAVE_AND_CLAIM decides the same, unless the state changed meanwhile). */
 export function planFor(article: Article, state: RevisionState, by: string, force: boolean, ifKnown: 'update' | 'skip' = 'update'): PublishPlan {
   const revision = revisionOf(article);
-  const action: PublishAction =
+  const updated = article.updatedAt === undefined ? undefined : Date.parse(article.updatedAt);
+  let action: PublishAction =
     state.rev === 0 ? 'publish' : state.retracted ? (force ? 'republish' : 'retracted') : state.revision === revision || ifKnown === 'skip' ? 'same' : 'update';
-  return { expectedRev: state.rev, action, revision, titleHash: titleHashOf(article), by, force, ifKnown };
+  // Changed in the CMS before the revision that is published: a late delivery of an old webhook, not a correction.
+  if (action === 'update' && updated !== undefined && state.updated !== undefined && updated < state.updated) action = 'outdated';
+  return { expectedRev: state.rev, action, revision, titleHash: titleHashOf(article), by, force, ifKnown, ...(updated !== undefined ? { updated } : {}) };
 }
 
 /** The rev the stored article carries after this publish. */
 export function storedRev(plan: PublishPlan): number {
-  return plan.action === 'publish' ? 1 : plan.action === 'same' ? plan.expectedRev : plan.expectedRev + 1;
+  return plan.action === 'publish' ? 1 : plan.action === 'same' || plan.action === 'outdated' ? plan.expectedRev : plan.expectedRev + 1;
 }
 
 function parseRecord(articleId: string, target: string, hash: Record<string, string>): DeliveryRecord | undefined {

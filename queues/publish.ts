@@ -231,9 +231,11 @@ async function commitBatch(initial: readonly Request[]): Promise<void> {
       try {
         const result = outcomes(request, own, readers[n] as ReadClaims);
         if (result !== 'stale') {
-          rememberRevision(request.deps.queues, request.article.id, { rev: result.rev, revision: (request.plan as PublishPlan).revision, retracted: false });
-          // What was stored, as stored: a `same` publish kept the earlier article (perhaps not this one).
-          if (result.action !== 'same') request.deps.ledger.remember(request.article, result.rev);
+          const plan = request.plan as PublishPlan;
+          // An outdated revision changed nothing: what this process knew still stands.
+          if (result.action !== 'outdated') rememberRevision(request.deps.queues, request.article.id, { rev: result.rev, revision: plan.revision, retracted: false, ...(plan.updated !== undefined ? { updated: plan.updated } : {}) });
+          // What was stored, as stored: a `same` (or outdated) publish kept the earlier article (perhaps not this one).
+          if (result.action !== 'same' && result.action !== 'outdated') request.deps.ledger.remember(request.article, result.rev);
           const resolved = replicated !== undefined ? { ...result, replicated } : result;
           if (!result.outcomes.some((o) => o.updating === true && result.action === 'same')) request.resolve(resolved);
           else catchUp(request, resolved).then(request.resolve, request.reject);

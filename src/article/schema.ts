@@ -31,6 +31,8 @@ export const ArticleInput = z
     summary: Text(10_000).optional(),
     authors: z.array(Text(200)).max(50).optional(),
     publishedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+    /** When the CMS last changed it: a revision older than the one published is not applied (a webhook retried late). */
+    updatedAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
     tags: z.array(Text(200)).max(100).optional(),
     image: z
       .object({
@@ -67,6 +69,8 @@ export interface Article {
   summary?: string;
   authors: string[];
   publishedAt?: string;
+  /** When the CMS last changed it (ISO 8601, UTC): orders revisions that arrive out of order. */
+  updatedAt?: string;
   tags: string[];
   image?: { url: string; alt?: string; focus?: { x: number; y: number } };
   body?: string;
@@ -150,6 +154,7 @@ export function toArticle(input: unknown): Article {
   const summary = tidy(a.summary);
   if (summary !== undefined) article.summary = summary;
   if (a.publishedAt !== undefined) article.publishedAt = new Date(a.publishedAt).toISOString();
+  if (a.updatedAt !== undefined) article.updatedAt = new Date(a.updatedAt).toISOString();
   if (a.image !== undefined) {
     article.image = { url: a.image.url };
     const alt = tidy(a.image.alt);

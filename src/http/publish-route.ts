@@ -151,7 +151,7 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
     }
     const enqueued = result.outcomes.some((o) => o.enqueued) || result.action === 'update' || result.action === 'republish';
     request.log.info({ articleId: article.id, format: mapped.format, action: result.action, rev: result.rev }, enqueued ? 'article accepted' : 'article already known');
-    count(result.action === 'update' ? 'updated' : enqueued ? 'accepted' : 'duplicate');
+    count(result.action === 'update' ? 'updated' : result.action === 'outdated' ? 'outdated' : enqueued ? 'accepted' : 'duplicate');
     return reply.code(enqueued ? 202 : 200).send({
       articleId: article.id,
       format: mapped.format,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { updateJobId } from '../../queues/names.js';
 import { NotReplicatedError } from '../../queues/replica-acks.js';
+import { toArticle } from '../../src/article/schema.js';
 import { buildServer } from '../../src/http/server.js';
 import { signBody, signGhostBody } from '../../src/http/signature.js';
 import { silentLogger } from '../../src/logging.js';
@@ -98,6 +99,30 @@ describe('POST /publish', () => {
     const replay = await post(body, headers);
     expect(replay.statusCode).toBe(401);
     expect(replay.json().reason).toMatch(/replayed/);
+  });
+
+  it('should not let a revision the CMS changed before the published one undo it (a webhook retried late)', async () => {
+    const first = { ...ARTICLE, title: 'Tide tables: 500 boats stranded', updatedAt: '2026-06-01T10:00:00Z' };
+    const corrected = { ...ARTICLE, title: 'Tide tables: 50 boats stranded', updatedAt: '2026-06-01T10:05:00Z' };
+    expect((await signed(JSON.stringify(first))).statusCode).toBe(202);
+    const fix = await signed(JSON.stringify(corrected), clock + 1);
+    expect(fix.json()).toMatchObject({ action: 'update', rev: 2 });
+    const id = fix.json().articleId as string;
+    const jobs = await jobCount();
+    // The first webhook's retry arrives late, signed anew: not applied.
+    const late = await signed(JSON.stringify(first), clock + 2);
+    expect(late.statusCode).toBe(200);
+    expect(late.json()).toMatchObject({ articleId: id, action: 'outdated', rev: 2 });
+    expect((await app.ledger.getArticle(id))?.title).toBe('Tide tables: 50 boats stranded');
+    expect(await jobCount()).toBe(jobs);
+    // The same from a process that never saw the article (planned on a fresh read, not on memory).
+    expect((await app.ledger.saveAndClaim(toArticle(first), app.targets)).action).toBe('outdated');
+    expect((await app.ledger.getHistory(id)).rev).toBe(2);
+    // A later change still applies, and one without updatedAt is taken as it comes.
+    const later = await signed(JSON.stringify({ ...corrected, title: 'Tide tables: 50 boats stranded overnight', updatedAt: '2026-06-01T11:00:00Z' }), clock + 3);
+    expect(later.json()).toMatchObject({ action: 'update', rev: 3 });
+    const undated = await signed(JSON.stringify({ ...ARTICLE, title: 'Tide tables: all boats back' }), clock + 4);
+    expect(undated.json()).toMatchObject({ action: 'update', rev: 4 });
   });
 
   it('should refuse a replay whose signature is respelled (hex in upper case, spaces around it): it is the same request', async () => {

@@ -36,6 +36,15 @@ describe('webhook body mappers', () => {
     expect(article).toMatchObject({ url: 'https://gazette.example/quay-lights', title: 'Quay lights' });
   });
 
+  it('should read when the CMS last changed a post, so revisions arriving out of order are put in order', () => {
+    const ghost = JSON.parse(readFileSync(new URL('../fixtures/webhooks/ghost-post-published-edited.json', import.meta.url), 'utf8')) as { post: { current: { updated_at: string } } };
+    expect(articleOf(ghost).article.updatedAt).toBe(new Date(ghost.post.current.updated_at).toISOString());
+    const flat = articleOf({ post_title: 'Quay', post_status: 'publish', permalink: 'https://gazette.example/q', post_modified_gmt: '2026-06-01 10:05:00' });
+    expect(flat.article.updatedAt).toBe('2026-06-01T10:05:00.000Z');
+    const rest = articleOf({ title: { rendered: 'Quay' }, status: 'publish', link: 'https://gazette.example/q', modified_gmt: '2026-06-01T10:06:00' });
+    expect(rest.article.updatedAt).toBe('2026-06-01T10:06:00.000Z');
+  });
+
   it('should decode the entities WordPress keeps in a flat post_title', () => {
     const { article } = articleOf({ post_title: 'Arts &amp; Culture: Rock &#8217;n&#8217; roll', post_status: 'publish', permalink: 'https://gazette.example/rock' });
     expect(article.title).toBe('Arts & Culture: Rock ’n’ roll');

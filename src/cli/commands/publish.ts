@@ -20,6 +20,7 @@ export async function publishCommand(ctx: CliContext): Promise<number> {
     }
     if (!ctx.args.wait) {
       if (ctx.args.json) ctx.out(JSON.stringify(result));
+      else if (result.action === 'outdated') ctx.out(`${result.articleId} (not applied: changed before revision ${result.rev}, which is published)`);
       else ctx.out(result.action === 'update' ? `${result.articleId} (update: revision ${result.rev})` : result.articleId);
       return 0;
     }
