@@ -92,7 +92,9 @@ export async function publishRoute(scope: FastifyInstance, options: PublishRoute
       return reply.code(404).send({ articleId, format, retracted: false, error: 'no such article was published here' });
     }
     count('retracted');
-    return reply.code(result.already ? 200 : 202).send({ articleId, format, retracted: true, reason, deliveries: result.outcomes });
+    // Retracted before: the reason given then is the one that stands.
+    const stood = result.already ? ((await app.ledger.getHistory(result.articleId)).reason ?? reason) : reason;
+    return reply.code(result.already ? 200 : 202).send({ articleId, format, retracted: true, reason: stood, deliveries: result.outcomes });
   };
 
   scope.post('/publish', async (request, reply) => {

@@ -301,6 +301,9 @@ describe('POST /publish', () => {
       const byUrl = await postTo('/retract', JSON.stringify({ url: ARTICLE.url, reason: 'wrong tide tables' }), clock + 7);
       expect(byUrl.statusCode).toBe(202);
       expect(byUrl.json()).toMatchObject({ articleId: article, retracted: true, reason: 'wrong tide tables' });
+      const again = await postTo('/retract', JSON.stringify({ url: ARTICLE.url }), clock + 10);
+      expect(again.statusCode).toBe(200);
+      expect(again.json()).toMatchObject({ articleId: article, retracted: true, reason: 'wrong tide tables' });
       const unknown = await postTo('/retract', JSON.stringify({ id: 'never-published' }), clock + 8);
       expect(unknown.statusCode).toBe(404);
       const ftp = await postTo('/retract', JSON.stringify({ url: 'ftp://gazette.example/2026/06/tide-tables' }), clock + 9);
