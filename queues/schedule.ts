@@ -42,6 +42,8 @@ export function parseAt(text: string, now: number, zone?: string): number {
   // Date.parse rolls 31 February over to 3 March: a typed embargo must be a real date.
   const parsed = DateTime.fromISO(trimmed, { setZone: true });
   if (!parsed.isValid) throw new Error(`"${text}" is not a valid time (${parsed.invalidExplanation ?? parsed.invalidReason ?? 'no such date'})`);
+  // Offsets run from -12:00 to +14:00 on Earth; "+25:00" is a typo, not a zone.
+  if (parsed.offset < -12 * 60 || parsed.offset > 14 * 60) throw new Error(`"${text}" is not a valid time (no zone has the offset ${parsed.toFormat('ZZ')})`);
   return withinReach(parsed.toMillis(), now, text);
 }
 

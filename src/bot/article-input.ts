@@ -32,11 +32,28 @@ export interface QuotedMessage {
   caption_entities?: ReadonlyArray<{ type: string; offset: number; length: number; url?: string }>;
 }
 
-const URL_TOKEN = /(^|\s)(https?:\/\/[^\s<>"]+)/i;
+const URL_TOKEN = /(^|[\s([])(https?:\/\/[^\s<>"]+)/i;
+const URL_TOKENS = /(^|[\s([])(https?:\/\/[^\s<>"]+)/gi;
 const OTHER_SCHEME = /(^|\s)([a-z][a-z0-9+.-]*:\/\/\S+)/i;
 
-/** A URL as typed in a sentence, without the punctuation that follows it. */
-const trimUrl = (url: string | undefined): string | undefined => url?.replace(/[.,;:!?)\]'’”»]+$/u, '');
+/**
+ * A URL as typed in a sentence, without the punctuation that follows it. A closing bracket
+ * stays when the URL opened one (Wikipedia's …/Foo_(bar)); a URL written inside brackets
+ * "(https://…)" loses the one that closes the sentence's.
+ */
+const trimUrl = (url: string | undefined): string | undefined => {
+  if (url === undefined) return undefined;
+  let out = url;
+  for (;;) {
+    const next = out.replace(/[.,;:!?'’”»]+$/u, '');
+    const closing = /[)\]]$/.exec(next)?.[0];
+    if (closing === undefined) return next;
+    const opening = closing === ')' ? '(' : '[';
+    const count = (c: string) => next.split(c).length - 1;
+    if (count(opening) >= count(closing)) return next;
+    out = next.slice(0, -1);
+  }
+};
 
 /** Links in a message: `url` entities, `text_link` targets, then bare http(s) URLs in the text. */
 export function linksOf(message: QuotedMessage): string[] {
@@ -49,7 +66,9 @@ export function linksOf(message: QuotedMessage): string[] {
   }
   const bare = trimUrl(URL_TOKEN.exec(text)?.[2]);
   if (bare !== undefined) out.push(bare);
-  return out.map((u) => (/^https?:\/\//i.test(u) ? u : `https://${u}`));
+  // A url entity may be a bare domain (example.com/x): it gets https. A text_link to tg://,
+  // mailto: or any other scheme is no article.
+  return out.filter((u) => /^https?:\/\//i.test(u) || !/^[a-z][a-z0-9+.-]*:/i.test(u)).map((u) => (/^https?:\/\//i.test(u) ? u : `https://${u}`));
 }
 
 const tidyText = (text: string, url: string | undefined): string => {
@@ -68,7 +87,11 @@ export function parsePostRequest(payload: string, replied?: QuotedMessage): Post
   const usage =
     'Send /post followed by a link (/post https://…) to publish an article, ' +
     'or /post <link> <your text> to publish a short post with that link.';
-  const raw = URL_TOKEN.exec(payload)?.[2];
+  const all = [...payload.matchAll(URL_TOKENS)].map((m) => m[2] as string);
+  if (new Set(all.map((u) => trimUrl(u))).size > 1) {
+    return { kind: 'usage', message: 'One link per /post: send each article in a /post of its own.' };
+  }
+  const raw = all[0];
   const found = trimUrl(raw);
   if (found === undefined) {
     const other = OTHER_SCHEME.exec(payload)?.[2];

@@ -14,7 +14,7 @@
  * so a short post ending "… at noon" stays text.
  */
 import { DateTime } from 'luxon';
-import { parseAt } from '../../queues/schedule.js';
+import { MAX_HOLD_MS, parseAt } from '../../queues/schedule.js';
 
 export type PostSchedule =
   | { ok: true; payload: string; at?: number; breaking: boolean }
@@ -22,6 +22,14 @@ export type PostSchedule =
 
 const BREAKING = /(?:^|\s)!$/;
 const AT = /(?:^|\s)at\s+(\d{4}-\d{2}-\d{2}\s+\d{1,2}:\d{2}(?::\d{2})?|[+\d]\S*)$/i;
+
+/**
+ * A lone link (or, replying to a message, nothing) followed by "at" and one or two words: a
+ * time the editor meant, readable or not. Longer text ("At least 12 injured…") is a short post.
+ */
+const LINK_THEN_AT = /^(?:https?:\/\/\S+\s+)?at\s+(\S+(?:\s+\S+)?)$/i;
+/** A day word left before a time ("tomorrow at 18:00"): the time needs a date instead. */
+const DAY_WORDS = /^(?:https?:\/\/\S+\s+)?(tomorrow|today|tonight|now|noon|midnight|morning|evening)$/i;
 
 const FORMS = 'Write the time as 18:00 (the next 18:00), +30m, +2h, 2026-12-03 18:00 or an ISO time with its offset';
 
@@ -41,23 +49,36 @@ export function splitPostSchedule(payload: string, now: number, zone: string): P
       continue;
     }
     const m = atSeen ? null : AT.exec(rest);
+    if (m === null && !atSeen) {
+      // "<link> at <something>": after a lone link, "at" can only mean a time; one that
+      // cannot be read is refused (it used to become a short post saying "at 18:00 CET").
+      const written = LINK_THEN_AT.exec(rest);
+      if (written !== null) return { ok: false, message: `"${(written[1] as string).trim()}" is not a time I understand. ${FORMS}.` };
+    }
     if (m !== null) {
       atSeen = true;
       const before = rest.slice(0, m.index).trimEnd();
       const read = readTime(m[1] as string, now, zone);
       if (!read.ok) {
-        if (lone(before)) return read;
+        // A time written as one but wrong (past, out of reach, no such date) is refused even
+        // after a short post's words; what is no time at all stays their words.
+        if (lone(before) || read.written) return { ok: false, message: read.message };
         continue;
       }
       at = read.at;
       rest = before;
     }
   }
+  const day = at === undefined ? null : DAY_WORDS.exec(rest);
+  if (day !== null) return { ok: false, message: `"${day[1] as string}" is not a time I understand: give the date (${FORMS.charAt(0).toLowerCase()}${FORMS.slice(1)}).` };
   return { ok: true, payload: rest, ...(at !== undefined ? { at } : {}), breaking };
 }
 
-/** A time as an editor types it (see the module comment), in the future. */
-export function readTime(text: string, now: number, zone: string): { ok: true; at: number } | { ok: false; message: string } {
+/**
+ * A time as an editor types it (see the module comment), in the future. `written`: the text
+ * has the form of a time but is not a usable one (past, out of reach, no such date or hour).
+ */
+export function readTime(text: string, now: number, zone: string): { ok: true; at: number } | { ok: false; message: string; written?: boolean } {
   const t = text.trim().replace(/\s+/g, ' ');
   let at: number;
   const clock = /^(\d{1,2})[:.](\d{2})$/.exec(t);
@@ -65,21 +86,25 @@ export function readTime(text: string, now: number, zone: string): { ok: true; a
   if (clock !== null) {
     const hour = Number(clock[1]);
     const minute = Number(clock[2]);
-    if (hour > 23 || minute > 59) return { ok: false, message: `"${t}" is not a time of day (00:00 to 23:59).` };
+    if (hour > 23 || minute > 59) return { ok: false, message: `"${t}" is not a time of day (00:00 to 23:59).`, written: true };
     at = nextClockTime(hour, minute, now, zone);
   } else if (local !== null) {
     const [, date, h, min, sec] = local;
     const dt = DateTime.fromISO(`${date as string}T${(h as string).padStart(2, '0')}:${min as string}:${sec ?? '00'}`, { zone });
-    if (!dt.isValid) return { ok: false, message: `"${t}" is not a valid date and time. ${FORMS}.` };
+    if (!dt.isValid) return { ok: false, message: `"${t}" is not a valid date and time. ${FORMS}.`, written: true };
     at = dt.toMillis();
+    if (at - now > MAX_HOLD_MS) return { ok: false, message: `${formatTime(at, zone)} is more than a year ahead: posts are held at most ${MAX_HOLD_MS / 86_400_000} days.`, written: true };
   } else {
     try {
       at = parseAt(t, now);
-    } catch {
-      return { ok: false, message: `"${t}" is not a time I understand. ${FORMS}.` };
+    } catch (error) {
+      const reason = (error as Error).message;
+      // parseAt's own reason when it is about the time given (out of reach, no such date); else the forms.
+      const written = /more than a year ahead|not a valid time/.test(reason);
+      return written ? { ok: false, message: `${reason}.`, written } : { ok: false, message: `"${t}" is not a time I understand. ${FORMS}.` };
     }
   }
-  if (at <= now) return { ok: false, message: `${formatTime(at, zone)} is in the past (it is now ${formatTime(now, zone)}). Give a later time, or leave "at …" out to publish now.` };
+  if (at <= now) return { ok: false, message: `${formatTime(at, zone)} is in the past (it is now ${formatTime(now, zone)}). Give a later time, or leave "at …" out to publish now.`, written: true };
   return { ok: true, at };
 }
 

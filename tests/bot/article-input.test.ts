@@ -37,6 +37,19 @@ describe('/post arguments (article-input)', () => {
     expect(linksOf({ text: 'see example.org/x', entities: [{ type: 'url', offset: 4, length: 13 }] })).toEqual(['https://example.org/x']);
   });
 
+  it('should take no tg:// or mailto: link for an article, and refuse two links in one /post', () => {
+    expect(linksOf({ text: 'ask her', entities: [{ type: 'text_link', offset: 0, length: 3, url: 'tg://user?id=1' }, { type: 'text_link', offset: 4, length: 3, url: 'mailto:a@b.example' }] })).toEqual([]);
+    expect(parsePostRequest('', { text: 'ask her', entities: [{ type: 'text_link', offset: 0, length: 3, url: 'tg://user?id=1' }] })).toMatchObject({ kind: 'usage' });
+    expect(parsePostRequest('https://news.example.org/a https://news.example.org/b')).toEqual({ kind: 'usage', message: 'One link per /post: send each article in a /post of its own.' });
+    // The same link twice is one link.
+    expect(parsePostRequest('https://news.example.org/a see https://news.example.org/a.')).toMatchObject({ kind: 'text', url: 'https://news.example.org/a' });
+  });
+
+  it("should keep a link's own closing bracket and drop the one around it", () => {
+    expect(parsePostRequest('https://en.wikipedia.org/wiki/Foo_(bar)')).toEqual({ kind: 'url', url: 'https://en.wikipedia.org/wiki/Foo_(bar)' });
+    expect(parsePostRequest('(https://news.example.org/a)')).toEqual({ kind: 'url', url: 'https://news.example.org/a' });
+  });
+
   it('should map a short post to title = first line, summary = the rest, a stable id per text and link', () => {
     const a = shortPostArticle('https://news.example.org/a', 'Ferries <b>return</b>\nAll night.\nEvery night.');
     expect(a).toMatchObject({ url: 'https://news.example.org/a', title: 'Ferries <b>return</b>', summary: 'All night.\nEvery night.' });

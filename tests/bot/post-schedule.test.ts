@@ -69,3 +69,25 @@ describe('/post schedule and priority (post-schedule)', () => {
     expect(() => buildConfig({ bot: { timeZone: 'Mars/Olympus' } }, {})).toThrow(/bot\.timeZone: must be an IANA time zone/);
   });
 });
+
+describe('/post times that cannot be used are refused, never posted as text', () => {
+  it('should refuse an "at" after a lone link (or alone, replying) that is no readable time, with its reason', () => {
+    for (const words of ['18:00 CET', 'yesterday', 'now', '+30 m', '18:00 tomorrow']) {
+      const read = splitPostSchedule(`${LINK} at ${words}`, NOW, 'Europe/Berlin');
+      expect(read, words).toMatchObject({ ok: false, message: expect.stringMatching(/is not a time I understand/) });
+      expect(splitPostSchedule(`at ${words}`, NOW, 'Europe/Berlin'), `reply: ${words}`).toMatchObject({ ok: false });
+    }
+    expect(splitPostSchedule(`${LINK} tomorrow at 18:00`, NOW, 'Europe/Berlin')).toMatchObject({ ok: false, message: expect.stringMatching(/"tomorrow" is not a time I understand: give the date/) });
+    // A short post that merely starts with "At" keeps its words.
+    expect(splitPostSchedule(`${LINK} At least 12 boats were damaged`, NOW, 'UTC')).toEqual({ ok: true, payload: `${LINK} At least 12 boats were damaged`, breaking: false });
+  });
+
+  it('should refuse a time written as one but unusable — past, a year out, no such date or offset — even after a short post\'s words', () => {
+    expect(splitPostSchedule(`${LINK} Regatta at 2099-01-01 10:00`, NOW, 'Europe/Berlin')).toMatchObject({ ok: false, message: expect.stringMatching(/more than a year ahead: posts are held at most 366 days/) });
+    expect(splitPostSchedule(`${LINK} at +400d`, NOW, 'UTC')).toMatchObject({ ok: false, message: expect.stringMatching(/more than a year ahead/) });
+    expect(splitPostSchedule(`${LINK} at 2099-01-01T10:00Z`, NOW, 'UTC')).toMatchObject({ ok: false, message: expect.stringMatching(/more than a year ahead/) });
+    expect(splitPostSchedule(`${LINK} at 2026-12-04T10:00:00+25:00`, NOW, 'UTC')).toMatchObject({ ok: false, message: expect.stringMatching(/no zone has the offset \+25:00/) });
+    expect(splitPostSchedule(`${LINK} Regatta at 2026-02-30 10:00`, NOW, 'UTC')).toMatchObject({ ok: false, message: expect.stringMatching(/not a valid date/) });
+    expect(splitPostSchedule(`${LINK} Regatta at 2026-12-01 10:00`, NOW, 'UTC')).toMatchObject({ ok: false, message: expect.stringMatching(/is in the past/) });
+  });
+});

@@ -109,8 +109,12 @@ describe('editors bot: scheduling (no workers running)', () => {
 
   it('should list a scheduled delivery on /queue with its due time in the zone and its reason, and a breaking one marked', async () => {
     const p = shortPost('regatta');
-    const [preview] = await h.send(messageUpdate(EDITOR, `/post ${p.url} ${p.title} at 2030-06-01 09:30`), EDITOR.id);
-    expect(preview?.text).toMatch(/^Schedule for Sat 1 Jun 2030, 09:30 Europe\/Berlin \(UTC\+02:00\)\?/);
+    // The next 1 June (within the year a post may be held), 09:30 in Berlin: summer time.
+    let year = new Date().getUTCFullYear();
+    if (Date.UTC(year, 5, 1, 7, 30) <= Date.now()) year++;
+    const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'Europe/Berlin' }).format(Date.UTC(year, 5, 1, 7, 30));
+    const [preview] = await h.send(messageUpdate(EDITOR, `/post ${p.url} ${p.title} at ${year}-06-01 09:30`), EDITOR.id);
+    expect(preview?.text).toMatch(new RegExp(`^Schedule for ${weekday} 1 Jun ${year}, 09:30 Europe/Berlin \\(UTC\\+02:00\\)\\?`));
     await t.press(preview!, 'Schedule');
     const [queue] = await h.send(messageUpdate(EDITOR, '/queue telegram'), EDITOR.id);
     expect(queue?.text).toMatch(/^Pending on telegram · \d+ deliver(y|ies) · times in Europe\/Berlin/);
