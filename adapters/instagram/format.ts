@@ -1,6 +1,7 @@
 import type { Article } from '../../src/article/schema.js';
 import { decodeEntities } from '../../src/text/entities.js';
 import { completeExcerpt } from '../../src/text/excerpt.js';
+import { sameText } from '../../src/text/same-text.js';
 import { hashtags } from '../../src/text/hashtags.js';
 import { truncate } from '../../src/text/truncate.js';
 import { HASHTAGS_MAX_DEFAULT } from '../../config/targets/common.js';
@@ -68,13 +69,13 @@ function byline(authors: readonly string[]): string {
   return `By ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-/** The lead: the summary, else the first body paragraph that is not the deck. */
-function leadOf(article: Article, deck: string): string {
+/** The lead: the summary, else the first body paragraph, that is neither the deck nor the title again. */
+function leadOf(article: Article, deck: string, title: string): string {
   // A summary the CMS cut mid-word ends at a whole word (judged on the plain text, entities decoded).
   const summary = completeExcerpt(plainLine(article.summary), article.body === undefined ? undefined : plainLine(article.body));
   const candidates = [summary, ...(article.body ?? '').split(/\n\s*\n/).map(plainLine)];
   for (const text of candidates) {
-    if (text !== '' && text !== deck) return text;
+    if (text !== '' && !sameText(text, deck) && !sameText(text, title)) return text;
   }
   return '';
 }
@@ -145,11 +146,11 @@ export function formatInstagram(article: Article, target: InstagramTarget): Inst
   const title = plainLine(article.title);
   const deck = plainLine(article.subtitle);
   const leadMax = target.leadMaxChars;
-  const lead = shorten(leadOf(article, deck), (c) => captionLength(c) <= leadMax);
+  const lead = shorten(leadOf(article, deck, title), (c) => captionLength(c) <= leadMax);
   const sourceName = plainLine(article.source?.name);
   const fields: Fields = {
     title,
-    deck: deck === title ? '' : deck,
+    deck: sameText(deck, title) ? '' : deck,
     lead,
     source: sourceName === '' ? '' : `Source: ${sourceName}`,
     source_name: sourceName,

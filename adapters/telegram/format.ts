@@ -15,6 +15,7 @@
 import type { Article } from '../../src/article/schema.js';
 import { decodeEntities } from '../../src/text/entities.js';
 import { completeExcerpt } from '../../src/text/excerpt.js';
+import { sameText } from '../../src/text/same-text.js';
 import { hashtags } from '../../src/text/hashtags.js';
 import { codePoints, truncate } from '../../src/text/truncate.js';
 import { HASHTAGS_MAX_DEFAULT } from '../../config/targets/common.js';
@@ -60,15 +61,18 @@ function values(article: Article, target: TelegramTarget, url: string, hasButton
   const authors = joinNames(article.authors.map(line).filter((a) => a !== ''));
   let source = line(article.source?.name ?? '');
   if (source !== '' && article.authors.some((a) => line(a).toLowerCase() === source.toLowerCase())) source = '';
-  const subtitle = line(article.subtitle ?? '');
+  const title = line(article.title);
+  // A deck or summary that only repeats the title (or the deck) is shown once.
+  const deck = line(article.subtitle ?? '');
+  const subtitle = sameText(deck, title) ? '' : deck;
   // A summary the CMS cut mid-word ends at a whole word.
   const body = article.body === undefined ? undefined : decodeEntities(article.body);
   let summary = article.summary !== undefined ? completeExcerpt(block(decodeEntities(article.summary)), body) : block(lead(body));
-  if (oneLine(summary) === subtitle) summary = '';
+  if (sameText(oneLine(summary), deck) || sameText(oneLine(summary), title)) summary = '';
   const byline = authors !== '' ? `By ${authors}${source !== '' ? ` · ${source}` : ''}` : source;
   const tags = hashtags(article.tags.map(decodeEntities), { map: target.hashtags.map, max: target.hashtags.max ?? HASHTAGS_MAX_DEFAULT.telegram });
   return {
-    title: line(article.title),
+    title,
     subtitle,
     summary,
     byline,

@@ -1,3 +1,4 @@
+import { sameText } from '../../src/text/same-text.js';
 import type { Article } from '../../src/article/schema.js';
 import { HASHTAGS_MAX_DEFAULT } from '../../config/targets/common.js';
 import type { TwitterTarget } from '../../config/targets/twitter.js';
@@ -59,9 +60,14 @@ export function articleLink(article: Pick<Article, 'url'>, tracking: Record<stri
 
 /** The lead a thread is made of: summary, else subtitle, else the body's first paragraph. */
 export function leadText(article: Article): string {
+  const title = plainLine(article.title);
   // A summary the CMS cut mid-word ends at a whole word (judged on the plain text, entities decoded).
-  if (article.summary !== undefined) return completeExcerpt(plainLine(article.summary), article.body === undefined ? undefined : plainLine(article.body));
-  return plainLine(article.subtitle ?? article.body?.split(/\n\s*\n/)[0] ?? '');
+  const summary = article.summary === undefined ? '' : completeExcerpt(plainLine(article.summary), article.body === undefined ? undefined : plainLine(article.body));
+  // The first of summary, deck and first paragraph that does not just repeat the title.
+  for (const text of [summary, plainLine(article.subtitle ?? ''), plainLine(article.body?.split(/\n\s*\n/)[0] ?? '')]) {
+    if (text !== '' && !sameText(text, title)) return text;
+  }
+  return '';
 }
 
 interface Fields {

@@ -51,4 +51,17 @@ describe('the same characters on every platform', () => {
     expect(formatTwitter(article, x).tweets[0]?.text).toContain(title);
     expect(formatInstagram(article, ig).caption).toContain(title);
   });
+
+  it('should show a title that the summary or deck repeats once, on every platform', () => {
+    const title = 'Council approves water budget';
+    for (const repeat of [{ summary: `${title}.` }, { summary: title.toUpperCase() }, { subtitle: title }, { subtitle: title, summary: `${title}!` }]) {
+      const article = toArticle({ url: 'https://news.example.org/council/water', title, ...repeat, body: 'The vote was 23 to 8 after a long night.\n\nWork starts in spring.' });
+      const count = (text: string) => text.toLowerCase().split(title.toLowerCase()).length - 1;
+      const telegram = formatTelegram(article, tg);
+      expect(count(telegram.text ?? telegram.caption ?? ''), JSON.stringify(repeat)).toBe(1);
+      expect(count(formatTwitter(article, x).tweets.map((t) => t.text).join('\n')), JSON.stringify(repeat)).toBe(1);
+      expect(count(formatInstagram(article, ig).caption), JSON.stringify(repeat)).toBe(1);
+    }
+  });
 });
+
