@@ -9,7 +9,8 @@ import { fontCodePoints, fontFamily, toSfnt } from './font-file.js';
 /**
  * The card fonts, shipped through npm so every machine draws the same card: Noto Sans
  * (Latin, Cyrillic, Greek, Vietnamese), Noto Sans Arabic (Arabic, Persian, Urdu letters),
- * Hebrew, Devanagari and Thai from Fontsource, Noto Sans SC/JP/KR from @embedpdf's
+ * Hebrew, Devanagari, Bengali, Tamil, Gujarati, Gurmukhi, Kannada, Malayalam, Odia, Telugu
+ * and Thai from Fontsource, Noto Sans SC/JP/KR from @embedpdf's
  * per-language packages (OpenType, regular and bold only are used) and Noto Color Emoji.
  *
  * Text is drawn by Pango (through sharp/libvips), which finds fonts through fontconfig.
@@ -22,7 +23,10 @@ import { fontCodePoints, fontFamily, toSfnt } from './font-file.js';
  * with the font packages' versions.
  */
 
-export type FontRole = 'latin' | 'arabic' | 'hebrew' | 'devanagari' | 'thai' | 'sc' | 'jp' | 'kr' | 'emoji';
+/** The Indic scripts besides Devanagari with a Noto Sans of their own (Bengali, Tamil, … Odia). */
+export const INDIC_ROLES = ['bengali', 'tamil', 'gujarati', 'gurmukhi', 'kannada', 'malayalam', 'oriya', 'telugu'] as const;
+export type IndicRole = (typeof INDIC_ROLES)[number];
+export type FontRole = 'latin' | 'arabic' | 'hebrew' | 'devanagari' | IndicRole | 'thai' | 'sc' | 'jp' | 'kr' | 'emoji';
 export type CardWeight = 400 | 700;
 export const CARD_WEIGHTS: readonly CardWeight[] = [400, 700];
 
@@ -43,6 +47,7 @@ export const FONT_SOURCES: readonly FontSource[] = [
   { role: 'arabic', package: '@fontsource/noto-sans-arabic', files: fontsource('arabic', 'arabic') },
   { role: 'hebrew', package: '@fontsource/noto-sans-hebrew', files: fontsource('hebrew', 'hebrew') },
   { role: 'devanagari', package: '@fontsource/noto-sans-devanagari', files: fontsource('devanagari', 'devanagari') },
+  ...INDIC_ROLES.map((role): FontSource => ({ role, package: `@fontsource/noto-sans-${role}`, files: fontsource(role, role) })),
   { role: 'thai', package: '@fontsource/noto-sans-thai', files: fontsource('thai', 'thai') },
   { role: 'sc', package: '@embedpdf/fonts-sc', files: embedpdf('NotoSansHans') },
   { role: 'jp', package: '@embedpdf/fonts-jp', files: embedpdf('NotoSansJP') },
@@ -52,7 +57,7 @@ export const FONT_SOURCES: readonly FontSource[] = [
 ];
 
 /** Bump when the directory's layout or fonts.conf changes. */
-const FONTS_VERSION = 'fonts-v4';
+const FONTS_VERSION = 'fonts-v5';
 
 export interface CardFonts {
   /** The directory holding the fonts, fonts.conf and fontconfig's cache. */

@@ -1,4 +1,4 @@
-import type { CardFonts, FontRole } from './fonts.js';
+import { INDIC_ROLES, type CardFonts, type FontRole } from './fonts.js';
 
 /**
  * From text to Pango markup that draws it right: which font each run of text is drawn in
@@ -24,6 +24,14 @@ const SCRIPTS: Array<[RegExp, Script]> = [
   [/\p{Script=Arabic}/u, 'arabic'],
   [/\p{Script=Hebrew}/u, 'hebrew'],
   [/\p{Script=Devanagari}/u, 'devanagari'],
+  [/\p{Script=Bengali}/u, 'bengali'],
+  [/\p{Script=Tamil}/u, 'tamil'],
+  [/\p{Script=Gujarati}/u, 'gujarati'],
+  [/\p{Script=Gurmukhi}/u, 'gurmukhi'],
+  [/\p{Script=Kannada}/u, 'kannada'],
+  [/\p{Script=Malayalam}/u, 'malayalam'],
+  [/\p{Script=Oriya}/u, 'oriya'],
+  [/\p{Script=Telugu}/u, 'telugu'],
   [/\p{Script=Thai}/u, 'thai'],
   [/[\p{Script=Hiragana}\p{Script=Katakana}]/u, 'kana'],
   [/\p{Script=Hangul}/u, 'kr'],
@@ -87,12 +95,14 @@ export function drawableText(text: string, coverage: ReadonlySet<number>, option
       out += options.lines === true && segment.includes('\n') ? '\n' : ' ';
       continue;
     }
-    let ok = true;
-    for (const ch of segment) {
-      const cp = ch.codePointAt(0) as number;
-      if (!isInvisible(cp) && !coverage.has(cp)) ok = false;
+    const drawable = (s: string) => [...s].every((ch) => isInvisible(ch.codePointAt(0) as number) || coverage.has(ch.codePointAt(0) as number));
+    if (drawable(segment)) {
+      out += segment;
+      continue;
     }
-    if (ok) out += segment;
+    // No font draws it, but its compatibility form may be drawn: ⅓ as 1/3, ² as 2, ﬁ as fi.
+    const plain = segment.normalize('NFKC').replace(/\u2044/g, '/');
+    if (plain !== segment && drawable(plain)) out += plain;
     else dropped++;
   }
   if (options.lines !== true) return { text: out.replace(/\s+/g, ' ').trim(), dropped };
@@ -137,7 +147,7 @@ export function scriptRuns(text: string): Run[] {
 }
 
 const CJK_ORDER: Record<CjkLanguage, FontRole[]> = { ja: ['jp', 'sc', 'kr'], ko: ['kr', 'sc', 'jp'], zh: ['sc', 'jp', 'kr'] };
-const BASE_ORDER: FontRole[] = ['latin', 'arabic', 'hebrew', 'devanagari', 'thai'];
+const BASE_ORDER: FontRole[] = ['latin', 'arabic', 'hebrew', 'devanagari', ...INDIC_ROLES, 'thai'];
 
 /** The font roles for a run, best first: the script's own font, then every other as fallback, emoji last. */
 export function roleChain(script: Script, cjk: CjkLanguage): FontRole[] {
@@ -154,7 +164,8 @@ const URL_LIKE = /:\/\/|[\p{L}\p{N}-]\.\p{L}[\p{L}\p{N}-]*\.?/u;
 /** Line-break hints: Thai word boundaries, Korean words kept whole, long URLs breakable after `.` and `/`. */
 export function withBreakHints(text: string): string {
   let out = text.replace(/\p{Script=Thai}+/gu, (run) => [...thaiWords.segment(run)].map((s) => s.segment).join(ZWSP));
-  out = out.replace(/\p{Script=Hangul}{2,}/gu, (word) => [...word].join(WORD_JOINER));
+  // A Korean word is kept whole, digits in it included ("9조1000억원", "38개월만에").
+  out = out.replace(/[\p{Script=Hangul}\p{Nd}]*\p{Script=Hangul}[\p{Script=Hangul}\p{Nd}]*/gu, (word) => (word.length < 2 ? word : [...word].join(WORD_JOINER)));
   out = out.replace(/\S{16,}/gu, (token) => (URL_LIKE.test(token) ? token.replace(/([./_?&=])(?=\p{L})/gu, `$1${ZWSP}`) : token));
   return out;
 }
@@ -169,6 +180,7 @@ export const escapeMarkup = (s: string): string => s.replace(/&/g, '&amp;').repl
 const LINE_HEIGHT: Record<Script, number> = {
   latin: 1.17, common: 1.17, other: 1.3, emoji: 1.17,
   arabic: 1.45, hebrew: 1.22, devanagari: 1.42, thai: 1.45,
+  bengali: 1.42, tamil: 1.42, gujarati: 1.42, gurmukhi: 1.42, kannada: 1.45, malayalam: 1.42, oriya: 1.45, telugu: 1.45,
   kana: 1.28, han: 1.28, sc: 1.28, jp: 1.28, kr: 1.28,
 };
 

@@ -25,6 +25,14 @@ const SCRIPTS: Array<{ script: string; role: FontRole; chars: string[] }> = [
   { script: 'Persian', role: 'arabic', chars: [...chars('پچژگکیۀ'), ...range(0x6f0, 0x6f9)] },
   { script: 'Hebrew', role: 'hebrew', chars: [...range(0x5d0, 0x5ea), ...range(0x5b0, 0x5bc)] },
   { script: 'Devanagari', role: 'devanagari', chars: [...range(0x901, 0x939), ...range(0x93c, 0x94d), ...range(0x950, 0x954), ...range(0x958, 0x970)] },
+  { script: 'Bengali', role: 'bengali', chars: [...range(0x985, 0x98c), ...range(0x995, 0x9a8), ...range(0x9be, 0x9c4), ...range(0x9e6, 0x9ef)] },
+  { script: 'Tamil', role: 'tamil', chars: [...range(0xb85, 0xb8a), ...chars('கஙசஞடணதநனபமயரறலளழவ'), ...range(0xbe6, 0xbef)] },
+  { script: 'Gujarati', role: 'gujarati', chars: [...range(0xa85, 0xa8b), ...range(0xa95, 0xaa8), ...range(0xae6, 0xaef)] },
+  { script: 'Gurmukhi (Punjabi)', role: 'gurmukhi', chars: [...range(0xa15, 0xa28), ...range(0xa66, 0xa6f)] },
+  { script: 'Kannada', role: 'kannada', chars: [...range(0xc95, 0xca8), ...range(0xce6, 0xcef)] },
+  { script: 'Malayalam', role: 'malayalam', chars: [...range(0xd15, 0xd28), ...range(0xd66, 0xd6f)] },
+  { script: 'Odia', role: 'oriya', chars: [...range(0xb15, 0xb28), ...range(0xb66, 0xb6f)] },
+  { script: 'Telugu', role: 'telugu', chars: [...range(0xc15, 0xc28), ...range(0xc66, 0xc6f)] },
   { script: 'Thai', role: 'thai', chars: [...range(0xe01, 0xe3a), ...range(0xe3f, 0xe5b)] },
   { script: 'Simplified Chinese (every GB 2312 hanzi)', role: 'sc', chars: decode('gbk', [0xb0, 0xf7], [0xa1, 0xfe]).filter((c) => /\p{Script=Han}/u.test(c)) },
   { script: 'Traditional Chinese (every Big5 hanzi, drawn by the SC font)', role: 'sc', chars: decode('big5', [0xa4, 0xf9], [0x40, 0xfe]).filter((c) => /\p{Script=Han}/u.test(c)) },
@@ -44,7 +52,7 @@ describe('shipped card fonts', () => {
       expect({ script, missing }).toEqual({ script, missing: [] });
     }
     expect(fonts.roleCoverage.kr.size).toBeGreaterThan(11_172);
-    for (const ch of ['\u0B95', '\u1780', '\u10D0']) expect(fonts.coverage.has(ch.codePointAt(0) as number)).toBe(false); // Tamil, Khmer, Georgian: not shipped
+    for (const ch of ['\u0D9A', '\u1780', '\u10D0']) expect(fonts.coverage.has(ch.codePointAt(0) as number)).toBe(false); // Sinhala, Khmer, Georgian: not shipped
   });
 
   it('should name each role\'s font family as fontconfig will match it', async () => {

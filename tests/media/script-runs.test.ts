@@ -72,7 +72,10 @@ describe('drawable text', () => {
     const { coverage } = await loadCardFonts();
     expect(drawableText('Storm 🌊 hits the coast 👨‍👩‍👧 🇺🇦', coverage)).toEqual({ text: 'Storm 🌊 hits the coast 👨‍👩‍👧 🇺🇦', dropped: 0 });
     expect(drawableText('می‌شمارند', coverage).text).toBe('می‌شمارند'); // ZWNJ kept
-    expect(drawableText('Kolkata কলকাতা news', coverage)).toEqual({ text: 'Kolkata news', dropped: 4 }); // Bengali: no font
+    expect(drawableText('Colombo කොළඹ news', coverage)).toEqual({ text: 'Colombo news', dropped: 3 }); // Sinhala: no font
+    expect(drawableText('Kolkata কলকাতা news', coverage)).toEqual({ text: 'Kolkata কলকাতা news', dropped: 0 }); // Bengali: Noto Sans Bengali
+    // No font has these fractions, but their plain forms are drawn rather than dropped.
+    expect(drawableText('add ⅓ cup of flour, ⅛ tsp pepper', coverage)).toEqual({ text: 'add 1/3 cup of flour, 1/8 tsp pepper', dropped: 0 });
     expect(drawableText('  Tabs\tand\nlines ', coverage).text).toBe('Tabs and lines');
   });
 });
