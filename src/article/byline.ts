@@ -51,7 +51,7 @@ export function nameKey(text: string): string {
 
 /** Labels in front of the writers' names, in the languages of the pages crier reads. */
 const WRITER_LABEL =
-  /^(?:(?:written|words|story|text|reporting|reported|posted|compiled|escrito|publicado|publié|écrit|geschrieben|scritto)\s+(?:by|por|par|von|da)|by|von|por|par|door|di|af|av|autor(?:ka|es|en)?|auteur(?:e|s)?|authors?|texto?|redacción por)\s*:?\s+/iu;
+  /^(?:(?:written|words|story|text|reporting|reported|posted|compiled|escrito|publicado|publié|écrit|geschrieben|scritto)\s+(?:by|por|par|von|da)|by|von|por|par|door|di|af|av|autor(?:ka|es|en)?|auteur(?:e|s)?|authors?|texto?|redacción por|بقلم|كتب(?:ت|ه)?|نوشته|מאת)\s*:?\s+/iu;
 const INNER_LABEL = /\s((?:by|von|por|par|door)\s+\S.*)$/i;
 /** "Reviewed by", "Photographed by", "Powered by", "News provided by": someone, but not the writer. */
 const NOT_WRITING = /\b(?:review(?:ed)?|fact[- ]?checked|edited|photo(?:graph)?(?:s|ed)?|illustrat(?:ed|ions?)|produced|provided|translated|narrated|read|designed|filmed|shot|curated|sponsored|presented|powered|supported|funded|hosted|made|built|inspired|owned|run|operated|published)\s*$/i;

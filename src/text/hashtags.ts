@@ -13,7 +13,8 @@ export interface HashtagOptions {
   maxLength?: number;
 }
 
-const VALID = /^[\p{L}\p{M}\p{N}_]+$/u;
+/** A zero-width non-joiner between letters is spelling (Persian می‌خواهم); X and Telegram keep it in hashtags. */
+const VALID = /^[\p{L}\p{M}\p{N}_]+(?:\u200c[\p{L}\p{M}\p{N}_]+)*$/u;
 const HAS_LETTER = /\p{L}/u;
 
 /** Symbols that carry meaning inside a name and are spelled out instead of dropped. */
@@ -30,9 +31,12 @@ export function toHashtag(tag: string, options: HashtagOptions = {}): string | u
   raw = raw.normalize('NFC').trim().replace(/^#+/, '');
   if (mapped === undefined) for (const [re, replacement] of SPELLED) raw = raw.replace(re, replacement);
   // Joiners inside one word (node.js, AT&T, e-mail, rock'n'roll) vanish; spaces start a new word.
+  // A decimal point is kept as "_" (PM2.5 → PM2_5: PM25 would be another thing), and a
+  // zero-width non-joiner between letters stays.
   const words = raw
+    .replace(/(?<=\p{Nd})[.,](?=\p{Nd})/gu, '_')
     .split(/[\s/|,;:]+/u)
-    .map((word) => word.replace(/[^\p{L}\p{M}\p{N}_]+/gu, ''))
+    .map((word) => word.replace(/[^\p{L}\p{M}\p{N}_\u200c]+/gu, '').replace(/^\u200c+|\u200c+$/gu, '').replace(/\u200c{2,}/gu, '\u200c'))
     .filter((word) => word !== '');
   if (words.length === 0) return undefined;
   const body = (mapped === undefined ? readableCase(words) : words)

@@ -13,6 +13,14 @@ describe('hashtags', () => {
     expect(toHashtag('Санкт-Петербург')).toBe('СанктПетербург');
   });
 
+  it('should keep what spells the word: a Persian zero-width non-joiner, a decimal point (as _)', () => {
+    expect(toHashtag('می\u200cخواهم')).toBe('می\u200cخواهم');
+    expect(toHashtag('\u200cنشانه\u200c')).toBe('نشانه');
+    expect(toHashtag('ฝุ่นPM2.5')).toBe('ฝุ่นPM2_5');
+    expect(toHashtag('Covid 19.5% rise')).toBe('Covid19_5Rise');
+    expect(toHashtag('node.js')).toBe('nodejs');
+  });
+
   it('should set shouting tags in title case so they read, keeping short acronyms', () => {
     expect(toHashtag('BREAKING NEWS')).toBe('BreakingNews');
     expect(toHashtag('ELECTIONS')).toBe('Elections');
