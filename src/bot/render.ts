@@ -94,16 +94,25 @@ export function renderRetry(articleId: string, outcomes: readonly RetryOutcome[]
   return fitMessage(`<b>Retry</b> · <code>${safe(articleId, 200)}</code>\n${rows.join('\n')}`);
 }
 
+/** A publish that queued nothing: every target knew the article already (same revision, or an outdated one). */
+export function queuedNothing(result: PublishResult): boolean {
+  return (result.action === 'same' || result.action === 'outdated') && !result.outcomes.some((o) => o.enqueued || o.updating === true);
+}
+
 /** The footer added to a preview once Publish was pressed. */
 export function renderQueued(result: PublishResult, by: string): string {
   const fresh = result.outcomes.filter((o) => o.enqueued).map((o) => o.target);
   const updating = result.outcomes.filter((o) => o.updating === true).map((o) => o.target);
   const known = result.outcomes.filter((o) => !o.enqueued && o.updating !== true).map((o) => `${o.target} (${o.state})`);
-  const head = result.action === 'update' ? `✏️ <b>Update queued</b> (revision ${result.rev})` : '✅ <b>Queued</b>';
+  const nothingNew = queuedNothing(result);
+  const head = result.action === 'update' ? `✏️ <b>Update queued</b> (revision ${result.rev})` : nothingNew ? 'ℹ️ <b>Nothing new queued</b> (crier knew this article already)' : '✅ <b>Queued</b>';
   const lines = [`${head} by ${safe(by, 64)} · id <code>${safe(result.articleId, 200)}</code>`];
   if (fresh.length > 0) lines.push(`Delivering to: ${escapeHtml(fresh.join(', '))}`);
   if (updating.length > 0) lines.push(`Updating: ${escapeHtml(updating.join(', '))}`);
   if (known.length > 0) lines.push(`Already known: ${escapeHtml(known.join(', '))}`);
+  // Known and still waiting (scheduled, held, queued behind others): it has not gone out.
+  const waiting = result.outcomes.filter((o) => !o.enqueued && o.state === 'queued').map((o) => o.target);
+  if (nothingNew && waiting.length > 0) lines.push(`Not sent yet on ${escapeHtml(waiting.join(', '))}: /queue shows when (a scheduled post goes out at its time; Send now on its schedule message sends it now)`);
   lines.push(`Check with /status ${escapeHtml(result.articleId)}`);
   return lines.join('\n');
 }

@@ -65,6 +65,12 @@ describe('editors bot: /post, /preview, Publish', () => {
     const footer = h.sandbox.telegram.calls.filter((c) => c.method === 'editMessageText' && Number(c.params.message_id) === again!.message_id);
     expect(footer).toHaveLength(1);
     expect(String(footer[0]?.params.text)).toContain('Already known: telegram (queued), twitter (queued), instagram (queued)');
+    // Said as it is: nothing new went out, and the posts are still waiting.
+    expect(String(footer[0]?.params.text)).toContain('ℹ️ <b>Nothing new queued</b> (crier knew this article already)');
+    expect(String(footer[0]?.params.text)).not.toContain('✅');
+    expect(String(footer[0]?.params.text)).toContain('Not sent yet on telegram, twitter, instagram: /queue shows when');
+    const second = h.sandbox.telegram.calls.filter((c) => c.method === 'answerCallbackQuery').map((c) => String(c.params.text));
+    expect(second).toContain('Nothing new: crier knew this article already.');
   });
 
   it('should enqueue nothing when Cancel is pressed, and refuse a later Publish', async () => {

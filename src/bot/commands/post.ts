@@ -16,7 +16,7 @@ import { ArticleInputError, fetchArticle, parsePostRequest, shortPostArticle, ty
 import { editorsOnly } from '../auth.js';
 import { formatTime, splitPostSchedule } from '../post-schedule.js';
 import { buildPreviews } from '../previews.js';
-import { fitMessage, renderQueued, safe } from '../render.js';
+import { fitMessage, queuedNothing, renderQueued, safe } from '../render.js';
 import { renderPreview } from '../render-preview.js';
 import { BREAKING_NOTE, renderScheduled, renderTooLate } from '../render-schedule.js';
 import { who, type BotServices } from '../services.js';
@@ -186,7 +186,7 @@ async function publishFromPreview(ctx: Context, key: string, s: BotServices, for
     await s.actions.update(key, { ...action, publishedBy: by, articleId: result.articleId, ...(action.at !== undefined ? { settled: `sent now by ${by}` } : {}) });
     s.logger.info({ articleId: result.articleId, by, breaking: action.breaking === true, enqueued }, 'editors bot: published');
     await settle(ctx, s, `${action.previewHtml}\n\n${renderQueued(result, by)}`);
-    return 'Queued.';
+    return queuedNothing(result) ? 'Nothing new: crier knew this article already.' : 'Queued.';
   });
   await ctx.answerCbQuery(run.ran ? run.value : 'Already being published…');
 }
