@@ -38,6 +38,8 @@ export type BotAction =
       kind: 'retract';
       articleId: string;
       reason: string;
+      /** The article's revision when the question was asked: a question about an earlier one acts on nothing. */
+      rev?: number;
       /** The question as sent, so it can be re-shown with the outcome. */
       askHtml: string;
       settledBy?: string;

@@ -53,6 +53,33 @@ describe('editors bot: retractions and corrections', () => {
     expect(lastAnswer()).toMatch(/^Already answered by @edda_editor/);
   });
 
+  it('should act on nothing from a question asked before the article was retracted or published again', async () => {
+    const a = article(9);
+    await h.app.publish(a);
+    for (const t of ['telegram', 'twitter', 'instagram']) await settled(a, t, ['delivered']);
+    const [q1] = await h.send(messageUpdate(EDITOR, `/retract ${a.url} first ask`), EDITOR.id);
+    const [q2] = await h.send(messageUpdate(EDITOR, `/retract ${a.url} second ask`), EDITOR.id);
+    await h.bot.handleUpdate(callbackUpdate(EDITOR, q2!, button(q2, '🗑 Retract')));
+    expect(lastAnswer()).toBe('Retracted.');
+    for (const t of ['telegram', 'twitter', 'instagram']) await settled(a, t, ['retracted']);
+    // The older question, pressed now: already retracted, said so, nothing done.
+    const before = (await h.app.ledger.getHistory(a.id)).history.length;
+    await h.bot.handleUpdate(callbackUpdate(EDITOR, q1!, button(q1, '🗑 Retract')));
+    expect(lastAnswer()).toBe('Already retracted.');
+    expect((await h.app.ledger.getHistory(a.id)).history).toHaveLength(before);
+
+    // Published again (forced), then a question from before that: it does not take it down.
+    const [q3] = await h.send(messageUpdate(EDITOR, `/retract ${a.url}`), EDITOR.id);
+    expect(q3?.text).toContain('already retracted');
+    await h.app.publish(a, undefined, { force: true });
+    for (const t of ['telegram', 'twitter', 'instagram']) await settled(a, t, ['delivered']);
+    const [q4] = await h.send(messageUpdate(EDITOR, `/retract ${a.url} later`), EDITOR.id);
+    await h.app.publish({ ...a, title: `${a.title} (updated)` });
+    await h.bot.handleUpdate(callbackUpdate(EDITOR, q4!, button(q4, '🗑 Retract')));
+    expect(lastAnswer()).toBe('The article changed since: send /retract again.');
+    expect((await h.app.ledger.getHistory(a.id)).retracted).toBe(false);
+  });
+
   it('should keep the article on Keep it, and say when there is nothing to retract', async () => {
     const a = article(2);
     await h.app.publish(a, ['telegram']);

@@ -40,7 +40,7 @@ async function ask(ctx: Context, payload: string, s: BotServices): Promise<void>
   if (pending.length > 0) lines.push(`Not sent yet (cancelled): ${escapeHtml(pending.join(', '))}`);
   lines.push(`Reason: ${safe(reason, 300)}`, `id: <code>${safe(articleId, 200)}</code>`);
   const askHtml = fitMessage(lines.join('\n'));
-  const key = await s.actions.put({ kind: 'retract', articleId, reason, askHtml }, PENDING_TTL_SECONDS);
+  const key = await s.actions.put({ kind: 'retract', articleId, reason, askHtml, rev: history.rev }, PENDING_TTL_SECONDS);
   await ctx.reply(askHtml, {
     ...HTML,
     reply_markup: { inline_keyboard: [[{ text: '🗑 Retract', callback_data: callbackData('d', key) }, { text: 'Keep it', callback_data: callbackData('n', key) }]] },
@@ -62,6 +62,19 @@ export async function onRetract(ctx: Context, key: string, s: BotServices): Prom
     const action = await s.actions.get(key);
     if (action?.kind !== 'retract') return 'This question has expired: send /retract again.';
     if (action.settledBy !== undefined) return `Already answered by ${action.settledBy}.`;
+    // The question was about the article as it stood then: retracted since, or published
+    // again (a new revision), it is not this button's to take down.
+    const now = await s.app.ledger.getHistory(action.articleId);
+    if (now.retracted) {
+      await s.actions.update(key, { ...action, settledBy: by });
+      await settleQuestion(ctx, s, `${action.askHtml}\n\nAlready retracted: nothing more was done (pressed by ${safe(by, 64)}).`);
+      return 'Already retracted.';
+    }
+    if (action.rev !== undefined && now.rev !== action.rev) {
+      await s.actions.update(key, { ...action, settledBy: by });
+      await settleQuestion(ctx, s, `${action.askHtml}\n\nNot retracted: the article changed since this question (revision ${now.rev} now, ${action.rev} then). Send /retract again.`);
+      return 'The article changed since: send /retract again.';
+    }
     const result = await s.app.retract(action.articleId, { reason: action.reason, by: `editor ${by}` });
     await s.actions.update(key, { ...action, settledBy: by });
     s.logger.info({ articleId: action.articleId, by, outcomes: result.outcomes }, 'editors bot: retracted');
