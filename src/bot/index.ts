@@ -10,9 +10,10 @@
  *   const bot = await startEditorsBot({ app, logger, alerts });
  */
 import type { Logger } from 'pino';
-import { Telegraf } from 'telegraf';
+import { Telegraf, Telegram } from 'telegraf';
 import type { Update, UserFromGetMe } from 'telegraf/types';
 import { apiRootOf } from '../../adapters/telegram/client.js';
+import { patientTelegram } from './patient-telegram.js';
 import type { App } from '../app.js';
 import type { Article } from '../article/schema.js';
 import { ActionStore } from './actions.js';
@@ -71,6 +72,15 @@ export function createEditorsBot(deps: EditorsBotDeps): EditorsBot {
   const config = app.config;
   const { token, apiRoot } = botCredentials(config);
   const bot = new Telegraf(token, { telegram: { apiRoot: apiRootOf(apiRoot), webhookReply: false } });
+  // Subscribers' broadcasts keep a client that sees every 429 (they pace themselves by it);
+  // the bot's own replies wait a short 429 out (patient-telegram.ts).
+  const broadcasts = new Telegram(token, { apiRoot: apiRootOf(apiRoot), webhookReply: false });
+  patientTelegram(bot.telegram);
+  // Telegraf gives each update a client of its own: the replies go through that one.
+  bot.use((ctx, next) => {
+    patientTelegram(ctx.telegram);
+    return next();
+  });
   if (deps.botInfo !== undefined) bot.botInfo = deps.botInfo;
   const log = logger.child({ component: 'editors-bot' });
   const actions = new ActionStore(app.redis, config.redis.prefix);
@@ -78,7 +88,7 @@ export function createEditorsBot(deps: EditorsBotDeps): EditorsBot {
   if (config.bot.alertChat !== undefined) alerts.connect({ telegram: bot.telegram, chatId: config.bot.alertChat, actions });
   const subscribers = config.bot.subscribers
     ? new Subscribers({
-        redis: app.redis, redisConfig: config.redis, prefix: config.redis.prefix, telegram: bot.telegram,
+        redis: app.redis, redisConfig: config.redis, prefix: config.redis.prefix, telegram: broadcasts,
         botToken: token, perSecond: config.telegramGlobalPerSecond, logger: log,
       })
     : undefined;

@@ -5,7 +5,7 @@ import { botCredentials, editorsBotWebhook, type EditorsBot } from '../../src/bo
 import { SECRET_HEADER, webhookSecretFor } from '../../src/bot/webhook.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/index.js';
 import { eventually } from '../helpers/redis.js';
-import { EDITOR, messageUpdate, startHarness, STRANGER, type Harness } from './harness.js';
+import { callbackUpdate, EDITOR, messageUpdate, startHarness, STRANGER, type Harness } from './harness.js';
 
 describe('editors bot: start, polling and webhook', () => {
   let h: Harness | undefined;
@@ -24,6 +24,25 @@ describe('editors bot: start, polling and webhook', () => {
     const reply = await eventually(() => h?.sentTo(EDITOR.id)[0], 10_000, 'a reply to /help');
     expect(reply.text).toMatch(/^I publish the newsroom’s articles/);
     expect(reply.text).toContain('/post <link>');
+  });
+
+  it("should answer every command of a burst past Telegram's rate limit, waiting out its 429s", async () => {
+    h = await startHarness('burst');
+    const harness = h;
+    const before = harness.sandbox.telegram.rateLimited;
+    // Forty /help at once: more than the fake lets through in a second (it answers 429 with retry_after).
+    await Promise.all(Array.from({ length: 40 }, () => harness.bot.handleUpdate(messageUpdate(EDITOR, '/help'))));
+    expect(harness.sentTo(EDITOR.id).filter((m) => /^I publish the newsroom’s articles/.test(m.text ?? ''))).toHaveLength(40);
+    expect(harness.sandbox.telegram.rateLimited).toBeGreaterThan(before);
+  }, 60_000);
+
+  it('should answer a button it does not know, so its spinner stops', async () => {
+    h = await startHarness('unknown-button');
+    const harness = h;
+    const [reply] = await harness.send(messageUpdate(EDITOR, '/help'), EDITOR.id);
+    await harness.bot.handleUpdate(callbackUpdate(EDITOR, reply!, 'z:from-an-older-build'));
+    const answers = harness.sandbox.telegram.calls.filter((c) => c.method === 'answerCallbackQuery').map((c) => String(c.params.text));
+    expect(answers).toEqual(['This button is not valid any more.']);
   });
 
   it('should set a webhook with a secret token and accept only updates that carry it', async () => {

@@ -18,4 +18,8 @@ export function registerButtons(bot: Telegraf, s: BotServices): void {
     const handlers = { p: onPublish, f: onForcePublish, x: onCancel, r: onRetry, s: onSkip, k: onPosted, d: onRetract, n: onKeep, g: onSendNow, l: onLater, u: onUnschedule } as const;
     await handlers[parsed.verb](ctx, parsed.key, s);
   });
+  // Any other button (one of an older build, a forged one): answered, so its spinner stops.
+  bot.on('callback_query', async (ctx) => {
+    await ctx.answerCbQuery('This button is not valid any more.');
+  });
 }
