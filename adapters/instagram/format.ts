@@ -2,6 +2,7 @@ import type { Article } from '../../src/article/schema.js';
 import { decodeEntities } from '../../src/text/entities.js';
 import { completeExcerpt } from '../../src/text/excerpt.js';
 import { sameText } from '../../src/text/same-text.js';
+import { isRightToLeft, rightToLeft } from '../../src/text/direction.js';
 import { hashtags } from '../../src/text/hashtags.js';
 import { truncate } from '../../src/text/truncate.js';
 import { HASHTAGS_MAX_DEFAULT } from '../../config/targets/common.js';
@@ -148,13 +149,14 @@ export function formatInstagram(article: Article, target: InstagramTarget): Inst
   const leadMax = target.leadMaxChars;
   const lead = shorten(leadOf(article, deck, title), (c) => captionLength(c) <= leadMax);
   const sourceName = plainLine(article.source?.name);
+  const rtl = isRightToLeft(article) ? rightToLeft : (text: string) => text;
   const fields: Fields = {
-    title,
-    deck: sameText(deck, title) ? '' : deck,
-    lead,
-    source: sourceName === '' ? '' : `Source: ${sourceName}`,
+    title: rtl(title),
+    deck: rtl(sameText(deck, title) ? '' : deck),
+    lead: rtl(lead),
+    source: rtl(sourceName === '' ? '' : `Source: ${sourceName}`),
     source_name: sourceName,
-    byline: byline(article.authors),
+    byline: rtl(byline(article.authors)),
     date: article.publishedAt?.slice(0, 10) ?? '',
     link_in_bio: plainLine(target.linkInBio),
     url: trackedUrl(article.url, target.tracking),

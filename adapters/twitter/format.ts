@@ -1,3 +1,4 @@
+import { isRightToLeft, rightToLeft } from '../../src/text/direction.js';
 import { sameText } from '../../src/text/same-text.js';
 import type { Article } from '../../src/article/schema.js';
 import { HASHTAGS_MAX_DEFAULT } from '../../config/targets/common.js';
@@ -180,11 +181,12 @@ function imageMedia(article: Article): TweetMedia[] | undefined {
 }
 
 export function formatTwitter(article: Article, target: TwitterTarget): TwitterPost {
+  const rtl = isRightToLeft(article) ? rightToLeft : (text: string) => text;
   const fields: Fields = {
-    title: plainLine(article.title),
+    title: rtl(plainLine(article.title)),
     url: articleLink(article, target.tracking),
-    summary: leadText(article),
-    byline: article.authors.map(plainLine).filter((a) => a !== '').join(', '),
+    summary: rtl(leadText(article)),
+    byline: rtl(article.authors.map(plainLine).filter((a) => a !== '').join(', ')),
     tags: tweetHashtags(article, target),
   };
   let text = firstTweet(target.template ?? DEFAULT_TEMPLATE, fields);

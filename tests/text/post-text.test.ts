@@ -5,6 +5,7 @@ import { formatTwitter } from '../../adapters/twitter/format.js';
 import { buildConfig } from '../../config/load.js';
 import type { TargetOf } from '../../config/schema.js';
 import { toArticle } from '../../src/article/schema.js';
+import { isRightToLeft } from '../../src/text/direction.js';
 import { decodeEntities, decodeEntitiesOnce } from '../../src/text/entities.js';
 
 describe('decodeEntities', () => {
@@ -62,6 +63,24 @@ describe('the same characters on every platform', () => {
       expect(count(formatTwitter(article, x).tweets.map((t) => t.text).join('\n')), JSON.stringify(repeat)).toBe(1);
       expect(count(formatInstagram(article, ig).caption), JSON.stringify(repeat)).toBe(1);
     }
+  });
+
+  it('should open each paragraph of a right-to-left article with a right-to-left mark, and leave others alone', () => {
+    const hebrew = toArticle({ url: 'https://news.example.org/tech/gemini', title: 'Google משיקה את Gemini 2.0 בישראל', summary: '5 מיליון משתמשים ביום הראשון', authors: ['דנה כהן'] });
+    expect(isRightToLeft(hebrew)).toBe(true);
+    const telegram = formatTelegram(hebrew, tg);
+    const text = telegram.text ?? telegram.caption ?? '';
+    expect(text).toContain('<b>\u200fGoogle משיקה את Gemini 2.0 בישראל</b>');
+    expect(text).toContain('\u200f5 מיליון משתמשים ביום הראשון');
+    expect(formatTwitter(hebrew, x).tweets[0]?.text.startsWith('\u200fGoogle')).toBe(true);
+    expect(formatInstagram(hebrew, ig).caption).toContain('\u200fGoogle משיקה');
+    // By its language when it says: an Arabic-language article with a Latin title is still right to left.
+    expect(isRightToLeft(toArticle({ url: 'https://news.example.org/a', title: 'iPhone 17', lang: 'ar' }))).toBe(true);
+    expect(isRightToLeft(toArticle({ url: 'https://news.example.org/a', title: 'שלום', lang: 'en' }))).toBe(false);
+    const english = toArticle({ url: 'https://news.example.org/b', title: 'Council approves water budget', summary: 'The vote was 23 to 8.' });
+    expect(formatTelegram(english, tg).text ?? formatTelegram(english, tg).caption).not.toContain('\u200f');
+    expect(formatTwitter(english, x).tweets[0]?.text).not.toContain('\u200f');
+    expect(formatInstagram(english, ig).caption).not.toContain('\u200f');
   });
 });
 
