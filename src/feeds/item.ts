@@ -89,6 +89,8 @@ export function itemToArticleInput(item: FeedItem, bp?: Boilerplate, id?: string
   if (b !== undefined) input.body = b;
   const date = feedDate(item.date);
   if (date !== undefined) input.publishedAt = date;
+  const updated = feedDate(item.updated);
+  if (updated !== undefined) input.updatedAt = updated;
   const tags = short(item.categories, 100, 200);
   if (tags.length > 0) input.tags = tags;
   const authors = short(item.authors, 50, 200);

@@ -21,6 +21,8 @@ export interface FeedItem {
   content?: string;
   /** Raw date string (pubDate, published, updated, dc:date). */
   date?: string;
+  /** When the item last changed (Atom updated, atom:updated or dc:modified in RSS): orders corrections. */
+  updated?: string;
   categories: string[];
   authors: string[];
   image?: { url: string; alt?: string };
@@ -166,6 +168,7 @@ function rssItem(item: Node, channelBase: string): FeedItem {
     summary: htmlToText(text(item.description)),
     content: htmlToText(text(item['content:encoded'])),
     date: text(item.pubDate) ?? text(item['dc:date']),
+    updated: text(item['atom:updated']) ?? text(item['dc:modified']),
     categories: [...list(item.category), ...list(item['dc:subject'])].map(text).filter((c): c is string => c !== undefined),
     authors: [...list(item['dc:creator']), ...list(item.author)].map(personName).filter((a): a is string => a !== undefined),
     image: imageOf(item, base),
@@ -184,6 +187,7 @@ function atomEntry(entry: Node, feedBase: string): FeedItem {
     summary: atomText(entry.summary),
     content: atomText(entry.content),
     date: text(entry.published) ?? text(entry.updated),
+    updated: text(entry.updated),
     categories: list(entry.category).map((c) => attr(c, 'label') ?? attr(c, 'term') ?? text(c)).filter((c): c is string => c !== undefined),
     authors: list(entry.author).map(personName).filter((a): a is string => a !== undefined),
     image: imageOf(entry, base),

@@ -109,6 +109,14 @@ describe('feed items as articles', () => {
     expect(() => parseFeed(rdf.slice(0, -4), 'https://ledger.example/rdf')).toThrow(FeedParseError);
   });
 
+  it('should carry when an item last changed, so a correction is ordered against the one published', () => {
+    const atom = '<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>e1</id><title>Ferry times</title><link href="https://ledger.example/ferry"/><published>2026-06-01T08:00:00Z</published><updated>2026-06-01T09:30:00+01:00</updated></entry></feed>';
+    const item = parseFeed(atom, 'https://ledger.example/atom').items[0]!;
+    expect(itemToArticleInput(item)).toMatchObject({ publishedAt: '2026-06-01T08:00:00.000Z', updatedAt: '2026-06-01T08:30:00.000Z' });
+    const rss = '<rss xmlns:atom="http://www.w3.org/2005/Atom"><channel><item><title>Mill</title><link>https://ledger.example/mill</link><pubDate>Mon, 01 Jun 2026 08:00:00 GMT</pubDate><atom:updated>2026-06-01T10:00:00Z</atom:updated></item></channel></rss>';
+    expect(itemToArticleInput(parseFeed(rss, 'https://ledger.example/rss').items[0]!)).toMatchObject({ updatedAt: '2026-06-01T10:00:00.000Z' });
+  });
+
   it('should take a guid for the link only when it is an http(s) address: a bare guid never becomes one', () => {
     const feed = (item: string) => parseFeed(`<rss><channel><link>https://pub.example/section/</link>${item}</channel></rss>`, 'https://pub.example/feed');
     expect(feed('<item><title>Script link</title><link>javascript:alert(1)</link><guid>js</guid></item>').items[0]?.link).toBeUndefined();
