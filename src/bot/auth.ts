@@ -28,8 +28,10 @@ export async function refuse(ctx: Context, services: Pick<BotServices, 'logger'>
     { userId, username: ctx.from?.username, chatId: ctx.chat?.id, attempted: attempted(ctx) },
     'editors bot: refused a user who is not an editor',
   );
+  // Their user id is told to them alone: a button's alert is theirs, a reply in a group is everyone's.
+  const privately = ctx.chat === undefined || ctx.chat.type === 'private';
   if (ctx.callbackQuery !== undefined) await ctx.answerCbQuery(refusalText(userId), { show_alert: true });
-  else if (ctx.chat !== undefined) await ctx.reply(refusalText(userId));
+  else if (ctx.chat !== undefined) await ctx.reply(refusalText(privately ? userId : undefined));
 }
 
 /** Middleware letting only editors through; everyone else is refused (and logged). */

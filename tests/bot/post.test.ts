@@ -89,6 +89,14 @@ describe('editors bot: /post, /preview, Publish', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]?.text).toMatch(/^Sorry, this bot is only for the newsroom's editors/);
     expect(replies[0]?.text).toContain(String(STRANGER.id));
+    // In a group, the refusal does not tell everyone there the stranger's user id.
+    const group = { id: -100777, type: 'supergroup', title: 'Newsroom' };
+    const before = h.sandbox.telegram.sent.length;
+    await h.bot.handleUpdate(messageUpdate(STRANGER, `/post ${url}`, { chat: group as never }));
+    const inGroup = h.sandbox.telegram.sent.slice(before).filter((m) => m.chatId === String(group.id));
+    expect(inGroup).toHaveLength(1);
+    expect(inGroup[0]?.text).toMatch(/^Sorry, this bot is only for the newsroom's editors/);
+    expect(inGroup[0]?.text).not.toContain(String(STRANGER.id));
     expect(h.logs.some((l) => l.userId === STRANGER.id && l.level === 40 && /refused/.test(String(l.msg)))).toBe(true);
     expect(h.sandbox.site.hits.get('/news/old-lock-4.html')).toBeUndefined();
     expect(await h.app.ledger.getAll(articleId({ url }))).toEqual([]);
