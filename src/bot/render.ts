@@ -88,8 +88,8 @@ export function renderRetry(articleId: string, outcomes: readonly RetryOutcome[]
   if (outcomes.length === 0) return `Nothing to retry for <code>${safe(articleId, 200)}</code>: it was never published here.`;
   const rows = outcomes.map((o) =>
     o.result === 'retried'
-      ? `🔁 <b>${escapeHtml(o.target)}</b>: queued again`
-      : `• <b>${escapeHtml(o.target)}</b>: not retried (${escapeHtml(o.result)})`,
+      ? `🔁 <b>${safe(o.target, 100)}</b>: queued again`
+      : `• <b>${safe(o.target, 100)}</b>: not retried (${escapeHtml(o.result)})`,
   );
   return fitMessage(`<b>Retry</b> · <code>${safe(articleId, 200)}</code>\n${rows.join('\n')}`);
 }

@@ -5,7 +5,7 @@ import { buildConfig } from '../../config/load.js';
 import type { DeliveryRecord } from '../../queues/ledger.js';
 import { toArticle, type Article } from '../../src/article/schema.js';
 import { FOOTER_ROOM, postPreview, renderPreview, shareRoom } from '../../src/bot/render-preview.js';
-import { fitMessage, MESSAGE_LIMIT, renderAlert, renderBroadcast, renderQueued, renderStatus, visibleText } from '../../src/bot/render.js';
+import { fitMessage, MESSAGE_LIMIT, renderAlert, renderBroadcast, renderQueued, renderRetry, renderStatus, visibleText } from '../../src/bot/render.js';
 import { silentLogger } from '../../src/logging.js';
 import { checkText } from '../../src/sandbox/telegram-messages.js';
 
@@ -36,6 +36,11 @@ function accepted(html: string): string {
 }
 
 describe('bot messages (render)', () => {
+  it('should clip a target name an editor typed absurdly long instead of losing the whole line', () => {
+    const text = renderRetry('someid', [{ target: 'x'.repeat(4500), result: 'unknown target' }]);
+    expect(visibleText(text)).toMatch(/^Retry · someid\n• x{99}…: not retried \(unknown target\)$/);
+  });
+
   it('should build previews Telegram accepts, within 4096 with room for the footer, for any article', () => {
     fc.assert(
       fc.property(articleArb, (article: Article) => {
