@@ -2,7 +2,7 @@ import type { Article } from '../../src/article/schema.js';
 import { decodeEntities } from '../../src/text/entities.js';
 import { completeExcerpt } from '../../src/text/excerpt.js';
 import { sameText } from '../../src/text/same-text.js';
-import { isRightToLeft, rightToLeft } from '../../src/text/direction.js';
+import { inDirectionOf } from '../../src/text/direction.js';
 import { hashtags } from '../../src/text/hashtags.js';
 import { truncate } from '../../src/text/truncate.js';
 import { HASHTAGS_MAX_DEFAULT } from '../../config/targets/common.js';
@@ -149,7 +149,7 @@ export function formatInstagram(article: Article, target: InstagramTarget): Inst
   const leadMax = target.leadMaxChars;
   const lead = shorten(leadOf(article, deck, title), (c) => captionLength(c) <= leadMax);
   const sourceName = plainLine(article.source?.name);
-  const rtl = isRightToLeft(article) ? rightToLeft : (text: string) => text;
+  const rtl = inDirectionOf(article);
   const fields: Fields = {
     title: rtl(title),
     deck: rtl(sameText(deck, title) ? '' : deck),

@@ -14,7 +14,7 @@
  */
 import type { Article } from '../../src/article/schema.js';
 import { decodeEntities } from '../../src/text/entities.js';
-import { isRightToLeft, rightToLeft } from '../../src/text/direction.js';
+import { inDirectionOf } from '../../src/text/direction.js';
 import { completeExcerpt } from '../../src/text/excerpt.js';
 import { sameText } from '../../src/text/same-text.js';
 import { hashtags } from '../../src/text/hashtags.js';
@@ -72,7 +72,7 @@ function values(article: Article, target: TelegramTarget, url: string, hasButton
   if (sameText(oneLine(summary), deck) || sameText(oneLine(summary), title)) summary = '';
   const byline = authors !== '' ? `By ${authors}${source !== '' ? ` · ${source}` : ''}` : source;
   const tags = hashtags(article.tags.map(decodeEntities), { map: target.hashtags.map, max: target.hashtags.max ?? HASHTAGS_MAX_DEFAULT.telegram });
-  const rtl = isRightToLeft(article) ? rightToLeft : (text: string) => text;
+  const rtl = inDirectionOf(article);
   return {
     title: rtl(title),
     subtitle: rtl(subtitle),

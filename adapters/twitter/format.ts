@@ -1,4 +1,4 @@
-import { isRightToLeft, rightToLeft } from '../../src/text/direction.js';
+import { inDirectionOf } from '../../src/text/direction.js';
 import { sameText } from '../../src/text/same-text.js';
 import type { Article } from '../../src/article/schema.js';
 import { HASHTAGS_MAX_DEFAULT } from '../../config/targets/common.js';
@@ -181,7 +181,7 @@ function imageMedia(article: Article): TweetMedia[] | undefined {
 }
 
 export function formatTwitter(article: Article, target: TwitterTarget): TwitterPost {
-  const rtl = isRightToLeft(article) ? rightToLeft : (text: string) => text;
+  const rtl = inDirectionOf(article);
   const fields: Fields = {
     title: rtl(plainLine(article.title)),
     url: articleLink(article, target.tracking),

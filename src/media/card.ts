@@ -6,7 +6,8 @@ import { cardLocale, formatCardDate, shortDomain } from './card-labels.js';
 import { loadCardFonts, type CardFonts } from './fonts.js';
 import { encodeJpeg, type PreparedJpeg, type Rect } from './prepare-image.js';
 import { loadPublisherFonts } from './publisher-fonts.js';
-import { drawableText, isolate, paragraphDirection, toMarkup } from './script-runs.js';
+import { paragraphDirection } from '../text/direction.js';
+import { drawableText, isolate, toMarkup } from './script-runs.js';
 import { fitLine, fitText, type TextImage } from './text-draw.js';
 
 /**

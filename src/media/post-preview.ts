@@ -2,7 +2,8 @@ import sharp, { type OverlayOptions } from 'sharp';
 import { decodeEntities } from '../text/entities.js';
 import type { Post } from '../../adapters/types.js';
 import { loadCardFonts, type CardFonts } from './fonts.js';
-import { drawableText, escapeMarkup, paragraphDirection, runSpans } from './script-runs.js';
+import { paragraphDirection } from '../text/direction.js';
+import { drawableText, escapeMarkup, runSpans } from './script-runs.js';
 import { drawMarkup, type TextImage } from './text-draw.js';
 
 /**

@@ -1,3 +1,4 @@
+import { paragraphDirection } from '../text/direction.js';
 import { INDIC_ROLES, type CardFonts, type FontRole } from './fonts.js';
 
 /**
@@ -55,20 +56,6 @@ export function cjkLanguage(text: string, lang?: string): CjkLanguage {
   if (/[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(text)) return 'ja';
   if (/\p{Script=Hangul}/u.test(text)) return 'ko';
   return 'zh';
-}
-
-const RTL_LETTER = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
-
-/** A paragraph is right-to-left when most of its letters are (a Persian title starting with "iPhone" is still RTL). */
-export function paragraphDirection(text: string): 'ltr' | 'rtl' {
-  let rtl = 0;
-  let ltr = 0;
-  for (const ch of text) {
-    if (!/\p{L}/u.test(ch)) continue;
-    if (RTL_LETTER.test(ch)) rtl++;
-    else ltr++;
-  }
-  return rtl > ltr ? 'rtl' : 'ltr';
 }
 
 /** Invisible code points that need no glyph: joiners, direction marks, variation selectors, tag characters. */

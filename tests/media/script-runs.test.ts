@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCardFonts } from '../../src/media/fonts.js';
-import { cjkLanguage, drawableText, paragraphDirection, roleChain, scriptRuns, toMarkup, withBreakHints } from '../../src/media/script-runs.js';
+import { cjkLanguage, drawableText, roleChain, scriptRuns, toMarkup, withBreakHints } from '../../src/media/script-runs.js';
+import { paragraphDirection } from '../../src/text/direction.js';
 
 const ZWSP = '\u200b';
 const WJ = '\u2060';
