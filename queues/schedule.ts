@@ -41,17 +41,31 @@ export function parseAt(text: string, now: number, zone?: string): number {
   }
   // Date.parse rolls 31 February over to 3 March: a typed embargo must be a real date.
   const parsed = DateTime.fromISO(trimmed, { setZone: true });
-  if (!parsed.isValid) throw new Error(`"${text}" is not a valid time (${parsed.invalidExplanation ?? parsed.invalidReason ?? 'no such date'})`);
+  if (!parsed.isValid) throw new UnusableTimeError(`"${text}" is not a valid time (${parsed.invalidExplanation ?? parsed.invalidReason ?? 'no such date'})`);
   // Offsets run from -12:00 to +14:00 on Earth; "+25:00" is a typo, not a zone.
-  if (parsed.offset < -12 * 60 || parsed.offset > 14 * 60) throw new Error(`"${text}" is not a valid time (no zone has the offset ${parsed.toFormat('ZZ')})`);
+  if (parsed.offset < -12 * 60 || parsed.offset > 14 * 60) throw new UnusableTimeError(`"${text}" is not a valid time (no zone has the offset ${parsed.toFormat('ZZ')})`);
   return withinReach(parsed.toMillis(), now, text);
+}
+
+/**
+ * A time written as one that cannot be used: no such date, no such offset, too far ahead.
+ * (parseAt's other errors say the text is no time at all.)
+ */
+export class UnusableTimeError extends Error {
+  override readonly name = 'UnusableTimeError';
 }
 
 /** How far ahead a first post may be held: an embargo further out is a typo (a year, a unit). */
 export const MAX_HOLD_MS = 366 * 86_400_000;
 
+/** Why a hold cannot end at `at`, or undefined when it can. */
+export function outOfReach(at: number, now: number): string | undefined {
+  return !Number.isFinite(at) || at - now > MAX_HOLD_MS ? `more than a year ahead: posts are held at most ${MAX_HOLD_MS / 86_400_000} days` : undefined;
+}
+
 function withinReach(at: number, now: number, text: string): number {
-  if (!Number.isFinite(at) || at - now > MAX_HOLD_MS) throw new Error(`"${text}" is more than a year ahead: posts are held at most ${MAX_HOLD_MS / 86_400_000} days`);
+  const why = outOfReach(at, now);
+  if (why !== undefined) throw new UnusableTimeError(`"${text}" is ${why}`);
   return at;
 }
 

@@ -14,7 +14,7 @@
  * so a short post ending "… at noon" stays text.
  */
 import { DateTime } from 'luxon';
-import { MAX_HOLD_MS, parseAt } from '../../queues/schedule.js';
+import { outOfReach, parseAt, UnusableTimeError } from '../../queues/schedule.js';
 
 export type PostSchedule =
   | { ok: true; payload: string; at?: number; breaking: boolean }
@@ -93,15 +93,15 @@ export function readTime(text: string, now: number, zone: string): { ok: true; a
     const dt = DateTime.fromISO(`${date as string}T${(h as string).padStart(2, '0')}:${min as string}:${sec ?? '00'}`, { zone });
     if (!dt.isValid) return { ok: false, message: `"${t}" is not a valid date and time. ${FORMS}.`, written: true };
     at = dt.toMillis();
-    if (at - now > MAX_HOLD_MS) return { ok: false, message: `${formatTime(at, zone)} is more than a year ahead: posts are held at most ${MAX_HOLD_MS / 86_400_000} days.`, written: true };
+    const far = outOfReach(at, now);
+    if (far !== undefined) return { ok: false, message: `${formatTime(at, zone)} is ${far}.`, written: true };
   } else {
     try {
       at = parseAt(t, now);
     } catch (error) {
-      const reason = (error as Error).message;
-      // parseAt's own reason when it is about the time given (out of reach, no such date); else the forms.
-      const written = /more than a year ahead|not a valid time/.test(reason);
-      return written ? { ok: false, message: `${reason}.`, written } : { ok: false, message: `"${t}" is not a time I understand. ${FORMS}.` };
+      // parseAt's own reason when the time is written as one but unusable; else the forms.
+      if (error instanceof UnusableTimeError) return { ok: false, message: `${error.message}.`, written: true };
+      return { ok: false, message: `"${t}" is not a time I understand. ${FORMS}.` };
     }
   }
   if (at <= now) return { ok: false, message: `${formatTime(at, zone)} is in the past (it is now ${formatTime(now, zone)}). Give a later time, or leave "at …" out to publish now.`, written: true };
