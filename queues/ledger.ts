@@ -502,9 +502,14 @@ export function planFor(article: Article, state: RevisionState, by: string, forc
   return { expectedRev: state.rev, action, revision, titleHash: titleHashOf(article), by, force, ifKnown, ...(updated !== undefined ? { updated } : {}) };
 }
 
+/** A publish that kept the stored article as it was: the same revision again, or an outdated one. */
+export function keepsStoredArticle(action: PublishAction): boolean {
+  return action === 'same' || action === 'outdated';
+}
+
 /** The rev the stored article carries after this publish. */
 export function storedRev(plan: PublishPlan): number {
-  return plan.action === 'publish' ? 1 : plan.action === 'same' || plan.action === 'outdated' ? plan.expectedRev : plan.expectedRev + 1;
+  return plan.action === 'publish' ? 1 : keepsStoredArticle(plan.action) ? plan.expectedRev : plan.expectedRev + 1;
 }
 
 function parseRecord(articleId: string, target: string, hash: Record<string, string>): DeliveryRecord | undefined {

@@ -3,7 +3,7 @@ import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './connection.js';
 import type { TargetConfig } from '../config/schema.js';
 import type { Article } from '../src/article/schema.js';
-import { planFor, storedRev, type DeliveryState, type Ledger, type PublishAction, type PublishPlan, type ReadClaims, type RevisionState } from './ledger.js';
+import { keepsStoredArticle, planFor, storedRev, type DeliveryState, type Ledger, type PublishAction, type PublishPlan, type ReadClaims, type RevisionState } from './ledger.js';
 import { defineLedgerScripts } from './ledger-scripts.js';
 import { jobId, republishJobId, updateJobId } from './names.js';
 import { NotReplicatedError, unconfirmed, type AckOutcome, type ReplicaAcks } from './replica-acks.js';
@@ -235,7 +235,7 @@ async function commitBatch(initial: readonly Request[]): Promise<void> {
           // An outdated revision changed nothing: what this process knew still stands.
           if (result.action !== 'outdated') rememberRevision(request.deps.queues, request.article.id, { rev: result.rev, revision: plan.revision, retracted: false, ...(plan.updated !== undefined ? { updated: plan.updated } : {}) });
           // What was stored, as stored: a `same` (or outdated) publish kept the earlier article (perhaps not this one).
-          if (result.action !== 'same' && result.action !== 'outdated') request.deps.ledger.remember(request.article, result.rev);
+          if (!keepsStoredArticle(result.action)) request.deps.ledger.remember(request.article, result.rev);
           const resolved = replicated !== undefined ? { ...result, replicated } : result;
           if (!result.outcomes.some((o) => o.updating === true && result.action === 'same')) request.resolve(resolved);
           else catchUp(request, resolved).then(request.resolve, request.reject);

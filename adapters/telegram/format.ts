@@ -69,7 +69,8 @@ function values(article: Article, target: TelegramTarget, url: string, hasButton
   // A summary the CMS cut mid-word ends at a whole word.
   const body = article.body === undefined ? undefined : decodeEntities(article.body);
   let summary = article.summary !== undefined ? completeExcerpt(block(decodeEntities(article.summary)), body) : block(lead(body));
-  if (sameText(oneLine(summary), deck) || sameText(oneLine(summary), title)) summary = '';
+  const summaryLine = oneLine(summary);
+  if (sameText(summaryLine, deck) || sameText(summaryLine, title)) summary = '';
   const byline = authors !== '' ? `By ${authors}${source !== '' ? ` · ${source}` : ''}` : source;
   const tags = hashtags(article.tags.map(decodeEntities), { map: target.hashtags.map, max: target.hashtags.max ?? HASHTAGS_MAX_DEFAULT.telegram });
   const rtl = inDirectionOf(article);

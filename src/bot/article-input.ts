@@ -33,7 +33,8 @@ export interface QuotedMessage {
 }
 
 const URL_TOKEN = /(^|[\s([])(https?:\/\/[^\s<>"]+)/i;
-const URL_TOKENS = /(^|[\s([])(https?:\/\/[^\s<>"]+)/gi;
+/** Every such link in a text (URL_TOKEN, global). */
+const URL_TOKENS = new RegExp(URL_TOKEN.source, 'gi');
 const OTHER_SCHEME = /(^|\s)([a-z][a-z0-9+.-]*:\/\/\S+)/i;
 
 /**

@@ -5,7 +5,7 @@
  * inside a tag or an entity, and a title like `<b>AT&T</b>` shows literally.
  */
 import { cleanText, escapeAttr, escapeHtml } from '../../adapters/telegram/html.js';
-import type { DeliveryRecord } from '../../queues/ledger.js';
+import { keepsStoredArticle, type DeliveryRecord } from '../../queues/ledger.js';
 import type { PublishResult } from '../../queues/publish.js';
 import type { RetryOutcome } from '../../queues/retry.js';
 import type { Article } from '../article/schema.js';
@@ -96,7 +96,7 @@ export function renderRetry(articleId: string, outcomes: readonly RetryOutcome[]
 
 /** A publish that queued nothing: every target knew the article already (same revision, or an outdated one). */
 export function queuedNothing(result: PublishResult): boolean {
-  return (result.action === 'same' || result.action === 'outdated') && !result.outcomes.some((o) => o.enqueued || o.updating === true);
+  return keepsStoredArticle(result.action) && !result.outcomes.some((o) => o.enqueued || o.updating === true);
 }
 
 /** The footer added to a preview once Publish was pressed. */

@@ -54,11 +54,16 @@ export function verifySignature(input: VerifyInput): SignatureCheck {
   }
   const match = /^sha256=([0-9a-fA-F]+)$/.exec(signature);
   if (match?.[1] === undefined) return { ok: false, reason: 'X-Crier-Signature must look like sha256=<hex>' };
-  const given = Buffer.from(match[1].toLowerCase(), 'hex');
-  const expected = Buffer.from(signBody(input.secret, timestamp, input.body).slice('sha256='.length), 'hex');
+  return compared(match[1], signBody(input.secret, timestamp, input.body).slice('sha256='.length), ts);
+}
+
+/** The MAC a request carries against the one its body gives, in constant time (hex, any case). */
+function compared(givenHex: string, expectedHex: string, timestamp: number): SignatureCheck {
+  const given = Buffer.from(givenHex.toLowerCase(), 'hex');
+  const expected = Buffer.from(expectedHex, 'hex');
   // timingSafeEqual throws on different lengths; the length itself is no secret (always 32 bytes).
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature does not match the body' };
-  return { ok: true, timestamp: ts, digest: expected.toString('hex') };
+  return { ok: true, timestamp, digest: expected.toString('hex') };
 }
 
 /** The header value Ghost sends for a body at `timestampMs` (what a test or a proxy sends). */
@@ -89,8 +94,5 @@ export function verifyGhostSignature(input: GhostVerifyInput): SignatureCheck {
   if (Math.abs(input.now - ts) > tolerance) {
     return { ok: false, reason: `the X-Ghost-Signature time is more than ${tolerance} seconds away from the server's clock (stale or replayed request)` };
   }
-  const given = Buffer.from(match[1].toLowerCase(), 'hex');
-  const expected = Buffer.from(/^sha256=([0-9a-f]+)/.exec(signGhostBody(input.secret, match[2], input.body))?.[1] ?? '', 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature does not match the body' };
-  return { ok: true, timestamp: ts, digest: expected.toString('hex') };
+  return compared(match[1], /^sha256=([0-9a-f]+)/.exec(signGhostBody(input.secret, match[2], input.body))?.[1] ?? '', ts);
 }
